@@ -14,6 +14,7 @@ npm ci --ignore-scripts --no-audit --no-fund
 
 vendor=src/newsgraph/web/static/vendor
 mkdir -p "$vendor"
-cp node_modules/cytoscape/dist/cytoscape.esm.min.mjs "$vendor/cytoscape.esm.min.mjs"
+# renamed to .js so every server maps it to a JavaScript MIME type (module scripts require one)
+cp node_modules/cytoscape/dist/cytoscape.esm.min.mjs "$vendor/cytoscape.esm.min.js"
 cp node_modules/cytoscape/LICENSE "$vendor/cytoscape.LICENSE"
 echo "build-web: copied cytoscape $(node -p "require('./node_modules/cytoscape/package.json').version") to $vendor"
