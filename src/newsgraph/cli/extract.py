@@ -1,0 +1,159 @@
+"""``newsgraph extract``: articles in, extraction JSON out (nothing stored)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from newsgraph.config import Settings
+from newsgraph.contract import Extraction
+
+
+class ExtractFormat(str, Enum):
+    json = "json"
+    jsonl = "jsonl"
+    table = "table"
+
+
+def settings_from_options(model: str | None = None, actors: list[Path] | None = None,
+                          max_bytes: int | None = None, config: Path | None = None) -> Settings:
+    """Settings from config file and environment, then the command-line options on top."""
+    settings = Settings.load(config_file=config)
+    changes: dict[str, object] = {}
+    if model:
+        changes["model"] = model
+    if actors:
+        changes["actor_dictionaries"] = (*settings.actor_dictionaries, *actors)
+    if max_bytes:
+        changes["max_input_bytes"] = max_bytes
+    return settings.updated(changes) if changes else settings
+
+
+def extract_command(
+    paths: list[str] = typer.Argument(..., help="Files, directories (recursively) or - for standard input: "
+                                      "plain text, HTML, or JSONL with one article per line."),
+    fmt: ExtractFormat = typer.Option(None, "--format", "-f", help="json, jsonl or table "
+                                      "(default: table on a terminal, json otherwise)."),
+    model: str = typer.Option(None, "--model", help="spaCy model (default: NEWSGRAPH_MODEL or the English small "
+                              "model)."),
+    actors: list[Path] = typer.Option(None, "--actors", help="Extra actor dictionary (project YAML or PETRARCH "
+                                      "format); repeatable.", exists=True, dir_okay=False),
+    max_bytes: int = typer.Option(None, "--max-bytes", help="Largest input accepted (default 10 MB)."),
+    batch_size: int = typer.Option(None, "--batch-size", help="Articles per nlp.pipe batch."),
+    config: Path = typer.Option(None, "--config", help="TOML configuration file.", exists=True, dir_okay=False),
+) -> None:
+    """Extract actors, quotes, events and quantities from articles and print them."""
+    from newsgraph.extract.pipeline import Extractor
+    from newsgraph.ingest.readers import ArticleInput, InputProblem, iter_inputs
+
+    settings = settings_from_options(model, actors, max_bytes, config)
+    if batch_size:
+        settings = settings.updated({"batch_size": batch_size})
+    fmt = fmt or (ExtractFormat.table if sys.stdout.isatty() else ExtractFormat.json)
+    problems = 0
+
+    def articles():
+        nonlocal problems
+        for item in iter_inputs(paths, settings):
+            if isinstance(item, InputProblem):
+                problems += 1
+                typer.echo(f"newsgraph: skipped {item.origin}: {item.message}", err=True)
+            else:
+                yield item
+
+    try:
+        extractor = Extractor(settings)
+    except RuntimeError as err:
+        typer.echo(f"newsgraph: {err}", err=True)
+        raise typer.Exit(2) from err
+    results: list[Extraction] = []
+    count = 0
+    stream: list[ArticleInput] = articles()  # type: ignore[assignment]
+    for extraction in extractor.extract_many(stream):
+        count += 1
+        for w in extraction.warnings:
+            typer.echo(f"newsgraph: warning: {w.input or extraction.article.id}: {w.message}", err=True)
+        if fmt is ExtractFormat.jsonl:
+            sys.stdout.write(json.dumps(extraction.to_json_dict(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        else:
+            results.append(extraction)
+    if fmt is ExtractFormat.json:
+        data = [r.to_json_dict() for r in results]
+        json.dump(data[0] if len(data) == 1 else data, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif fmt is ExtractFormat.table:
+        console = Console()
+        for r in results:
+            print_report(r, console)
+    if count == 0:
+        typer.echo("newsgraph: nothing could be processed" + (f" ({problems} inputs skipped)" if problems else ""),
+                   err=True)
+        raise typer.Exit(1)
+
+
+def print_report(ex: Extraction, console: Console) -> None:
+    """A readable report of one extraction."""
+    a = ex.article
+    console.rule(f"[bold]{a.title or a.id}")
+    console.print(f"id {a.id}  published {a.published or '?'}  dateline {a.dateline_place or '?'}  "
+                  f"language {a.language or '?'}  coder {ex.coder.version} / {ex.coder.model.name} "
+                  f"{ex.coder.model.version}")
+    names = {x.id: x.name for x in ex.actors}
+    org = {x.id: names.get(x.organization or "", "") for x in ex.actors}
+    t = Table(title=f"Actors ({len(ex.actors)})", show_lines=False)
+    for col in ("id", "name", "kind", "code", "country", "sector", "role", "organization", "mentions"):
+        t.add_column(col)
+    for x in ex.actors:
+        t.add_row(x.id, x.name, x.kind, x.code or "", x.country or "", x.sector or "", x.role or "", org[x.id],
+                  str(len(x.mentions)))
+    console.print(t)
+    if ex.quotes:
+        t = Table(title=f"Quotes ({len(ex.quotes)})")
+        for col in ("id", "kind", "speaker", "cue", "text"):
+            t.add_column(col)
+        for q in ex.quotes:
+            t.add_row(q.id, q.kind, names.get(q.speaker or "", q.speaker_text or "?"), q.cue or "",
+                      q.text if len(q.text) < 120 else q.text[:117] + "…")
+        console.print(t)
+    if ex.events:
+        t = Table(title=f"Events ({len(ex.events)})")
+        for col in ("id", "type", "source", "target", "polarity", "modality", "claimed by", "evidence"):
+            t.add_column(col)
+        for e in ex.events:
+            t.add_row(e.id, f"{e.type}/{e.mode or '-'}", ", ".join(names.get(s, s) for s in e.source),
+                      ", ".join(names.get(s, s) for s in e.target), e.polarity, e.modality,
+                      names.get(e.attributed_to or "", ""),
+                      e.evidence.text if len(e.evidence.text) < 100 else e.evidence.text[:97] + "…")
+        console.print(t)
+    if ex.quantities:
+        t = Table(title=f"Quantities ({len(ex.quantities)})")
+        for col in ("id", "text", "value", "qualifier", "unit", "item"):
+            t.add_column(col)
+        for q in ex.quantities:
+            t.add_row(q.id, q.text, f"{q.value:g}", q.qualifier or "", q.unit or "", q.item or "")
+        console.print(t)
+    for w in ex.warnings:
+        console.print(f"[yellow]warning[/]: {w.message}")
+
+
+def schema_command(output: Path = typer.Option(None, "--output", "-o", help="Write here instead of stdout.")) -> None:
+    """Print the JSON Schema of the extraction contract newsgraph.extraction/1."""
+    from newsgraph.contract import json_schema
+
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("extract")(extract_command)
+    app.command("schema")(schema_command)

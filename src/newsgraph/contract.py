@@ -1,0 +1,171 @@
+"""The extraction contract ``newsgraph.extraction/1``.
+
+Every part of newsgraph speaks this: the extractor produces it, the store ingests it,
+exports and the API serve it. Offsets are character offsets into the article text as given
+(Python ``str`` indices, end exclusive). The JSON Schema in ``schema/extraction-1.json`` is
+generated from these models (``newsgraph schema``) and checked by the tests.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_ID = "newsgraph.extraction/1"
+
+ActorKind = Literal["person", "state", "organization", "group"]
+QuoteKind = Literal["direct", "partial", "indirect"]
+Polarity = Literal["positive", "negative"]
+Modality = Literal["actual", "planned", "hypothetical", "question"]
+PloverType = Literal[
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+]
+PLOVER_TYPES: tuple[str, ...] = PloverType.__args__  # type: ignore[attr-defined]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Span(_Model):
+    """A stretch of the article text: ``text == article_text[start:end]``."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class TextSpan(Span):
+    text: str
+
+
+class ModelInfo(_Model):
+    name: str
+    version: str
+
+
+class Coder(_Model):
+    """Who produced the extraction: every stored fact can be traced to it."""
+
+    name: str = "newsgraph"
+    version: str
+    model: ModelInfo
+
+
+class Article(_Model):
+    id: str
+    title: str | None = None
+    published: str | None = Field(None, description="ISO date (YYYY-MM-DD)")
+    dateline_place: str | None = None
+    source: str | None = None
+    url: str | None = None
+    language: str | None = Field(None, description="ISO 639-1 code, detected")
+    text_sha256: str
+
+
+class Mention(TextSpan):
+    pass
+
+
+class Actor(_Model):
+    id: str = Field(description="stable within the extraction, e.g. 'a3'")
+    name: str
+    kind: ActorKind
+    code: str | None = Field(None, description="ISO 3166-1 alpha-3 for states and their bodies; IGO, NGO, MNC...")
+    country: str | None = Field(None, description="ISO 3166-1 alpha-3 of the country the actor belongs to")
+    sector: str | None = Field(None, description="GOV, MIL, LEG, JUD, MED, BUS, REB, OPP, CVL, IGO, NGO...")
+    role: str | None = Field(None, description="title as in the text or knowledge base")
+    organization: str | None = Field(None, description="actor id of the body the actor speaks for")
+    wikidata: str | None = None
+    cameo: str | None = Field(None, description="CAMEO actor code, e.g. USAGOV")
+    aliases: list[str] = Field(default_factory=list)
+    mentions: list[Mention] = Field(default_factory=list)
+
+
+class Quote(_Model):
+    id: str
+    kind: QuoteKind
+    text: str
+    start: int
+    end: int
+    parts: list[Span] = Field(default_factory=list, description="each piece of a split quote")
+    speaker: str | None = Field(None, description="actor id")
+    speaker_text: str | None = None
+    speaker_span: Span | None = None
+    cue: str | None = None
+    cue_span: Span | None = None
+    addressee: str | None = Field(None, description="actor id of whoever is told")
+    about: list[str] = Field(default_factory=list, description="actor ids the content names")
+    sentence: Span | None = None
+    confidence: float = Field(1.0, ge=0.0, le=1.0)
+
+
+class Event(_Model):
+    id: str
+    type: PloverType
+    mode: str | None = None
+    context: list[str] = Field(default_factory=list)
+    cameo: str | None = None
+    quad_class: int | None = Field(None, ge=1, le=4)
+    goldstein: float | None = Field(None, ge=-10.0, le=10.0)
+    source: list[str] = Field(default_factory=list, description="actor ids")
+    target: list[str] = Field(default_factory=list, description="actor ids")
+    polarity: Polarity = "positive"
+    modality: Modality = "actual"
+    attributed_to: str | None = Field(None, description="actor id of whoever asserts it; null: the article")
+    quote: str | None = Field(None, description="quote id the event is stated in")
+    trigger: TextSpan
+    evidence: TextSpan
+    also_evidence: list[TextSpan] = Field(default_factory=list, description="further statements of the same event")
+    date: str | None = None
+    location: str | None = None
+    location_country: str | None = None
+    quantities: list[str] = Field(default_factory=list, description="quantity ids")
+    confidence: float = Field(1.0, ge=0.0, le=1.0)
+
+
+class Quantity(_Model):
+    id: str
+    text: str
+    start: int
+    end: int
+    value: float
+    qualifier: str | None = None
+    unit: str | None = None
+    item: str | None = None
+    currency: str | None = None
+    role: str | None = Field(None, description="PLOVER field it fills: dead, injured, size, money...")
+
+
+class ExtractionWarning(_Model):
+    code: str
+    message: str
+    input: str | None = None
+
+
+class Extraction(_Model):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    schema_: Literal["newsgraph.extraction/1"] = Field(SCHEMA_ID, alias="schema")
+    coder: Coder
+    article: Article
+    actors: list[Actor] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    quantities: list[Quantity] = Field(default_factory=list)
+    warnings: list[ExtractionWarning] = Field(default_factory=list)
+
+    def to_json_dict(self) -> dict:
+        return self.model_dump(mode="json", by_alias=True)
+
+    def actor(self, actor_id: str | None) -> Actor | None:
+        return next((a for a in self.actors if a.id == actor_id), None)
+
+
+def json_schema() -> dict:
+    schema = Extraction.model_json_schema(by_alias=True)
+    schema["$id"] = "https://newsgraph.invalid/schema/extraction-1.json"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = SCHEMA_ID
+    return schema

@@ -1,0 +1,141 @@
+"""The per-article actor table: actors, their mentions, and lookups from tokens to actors.
+
+The actor resolver fills it; quotes and events only read it (and may add title-only actors such as
+"a ministry spokesman" through ``add``). Token indices refer to the spaCy Doc of the article.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from newsgraph.contract import Actor, Mention
+
+
+@dataclass(frozen=True)
+class ResolvedMention:
+    token_start: int
+    token_end: int  # exclusive
+    start: int  # characters
+    end: int
+    actor_id: str
+    how: str  # name | alias | adjective | metonym | surname | pronoun | title | description
+
+
+class ActorTable:
+    def __init__(self) -> None:
+        self._actors: dict[str, Actor] = {}
+        self._kb_ids: dict[str, str] = {}  # KB id -> actor id
+        self._mentions: list[ResolvedMention] = []
+        self._starts: list[int] = []
+        self._by_token: dict[int, ResolvedMention] = {}
+
+    # --- building -------------------------------------------------------------------------------
+    def add(self, actor: Actor, kb_id: str | None = None) -> str:
+        """Add an actor (its ``id`` is assigned here) or return the existing one for the same KB id."""
+        if kb_id and kb_id in self._kb_ids:
+            return self._kb_ids[kb_id]
+        actor_id = f"a{len(self._actors) + 1}"
+        self._actors[actor_id] = actor.model_copy(update={"id": actor_id, "mentions": []})
+        if kb_id:
+            self._kb_ids[kb_id] = actor_id
+        return actor_id
+
+    def actor_for_kb(self, kb_id: str) -> str | None:
+        return self._kb_ids.get(kb_id)
+
+    def update(self, actor_id: str, **fields: object) -> None:
+        self._actors[actor_id] = self._actors[actor_id].model_copy(update=fields)
+
+    def add_mention(self, doc: Doc, actor_id: str, token_start: int, token_end: int, how: str) -> ResolvedMention:
+        """Record a mention; a token already covered by another mention is reassigned to this one."""
+        span = doc[token_start:token_end]
+        mention = ResolvedMention(token_start, token_end, span.start_char, span.end_char, actor_id, how)
+        for i in range(token_start, token_end):
+            old = self._by_token.get(i)
+            if old is not None:
+                self._remove(old)
+        i = bisect.bisect_left(self._starts, token_start)
+        self._starts.insert(i, token_start)
+        self._mentions.insert(i, mention)
+        for t in range(token_start, token_end):
+            self._by_token[t] = mention
+        return mention
+
+    def remove_actor(self, actor_id: str) -> None:
+        for m in [m for m in self._mentions if m.actor_id == actor_id]:
+            self._remove(m)
+        self._actors.pop(actor_id, None)
+        self._kb_ids = {k: v for k, v in self._kb_ids.items() if v != actor_id}
+
+    def _remove(self, mention: ResolvedMention) -> None:
+        i = self._mentions.index(mention)
+        del self._mentions[i]
+        del self._starts[i]
+        for t in range(mention.token_start, mention.token_end):
+            if self._by_token.get(t) is mention:
+                del self._by_token[t]
+
+    # --- reading --------------------------------------------------------------------------------
+    def get(self, actor_id: str | None) -> Actor | None:
+        return self._actors.get(actor_id) if actor_id else None
+
+    def __iter__(self):
+        return iter(self._actors.values())
+
+    def __len__(self) -> int:
+        return len(self._actors)
+
+    @property
+    def mentions(self) -> list[ResolvedMention]:
+        return list(self._mentions)
+
+    def mention_at(self, i: int) -> ResolvedMention | None:
+        """The mention covering token ``i``."""
+        return self._by_token.get(i)
+
+    def actor_at(self, i: int) -> str | None:
+        m = self._by_token.get(i)
+        return m.actor_id if m else None
+
+    def actor_of(self, token: Token) -> str | None:
+        """The actor a noun-phrase head stands for: a mention covering the head or its compound/flat words,
+        or (for "the Chinese ministry" style phrases) a mention among its left modifiers."""
+        found = self.actor_at(token.i)
+        if found:
+            return found
+        for child in token.children:
+            if child.dep_ in ("compound", "flat", "nmod") and child.i < token.i:
+                found = self.actor_at(child.i)
+                if found:
+                    return found
+        return None
+
+    def actors_of(self, token: Token) -> list[str]:
+        """Actors for a head and the heads coordinated with it ("China and North Korea")."""
+        out: list[str] = []
+        for t in [token, *token.conjuncts]:
+            a = self.actor_of(t)
+            if a and a not in out:
+                out.append(a)
+        return out
+
+    def actors_in(self, start_token: int, end_token: int) -> list[str]:
+        """Every actor mentioned between two token indices, in order of first mention."""
+        out: list[str] = []
+        i = bisect.bisect_left(self._starts, start_token)
+        for m in self._mentions[i:]:
+            if m.token_start >= end_token:
+                break
+            if m.actor_id not in out:
+                out.append(m.actor_id)
+        return out
+
+    def to_contract(self, text: str) -> list[Actor]:
+        by_actor: dict[str, list[Mention]] = {a: [] for a in self._actors}
+        for m in self._mentions:
+            if m.actor_id in by_actor:
+                by_actor[m.actor_id].append(Mention(start=m.start, end=m.end, text=text[m.start:m.end]))
+        return [a.model_copy(update={"mentions": by_actor[a.id]}) for a in self._actors.values()]

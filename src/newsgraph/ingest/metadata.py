@@ -1,0 +1,129 @@
+"""Article metadata read from the text itself: headline, dateline place and date, language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], 1)}
+MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+              "oct": 10, "nov": 11, "dec": 12}
+_MONTH = r"(?P<month>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|" \
+         r"Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+_DATE = _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})"
+_DATE_DMY = r"(?P<day2>\d{1,2})\s+" + _MONTH.replace("month", "month2") + r",?\s+(?P<year2>\d{4})"
+_DASH = r"\s*(?:[-–—―]{1,2}|:)\s*"
+# Wire datelines: "WASHINGTON, June 18, 2024 –", "Washington, D.C., June 18, 2024 –", "KYIV, Ukraine (Reuters) -",
+# "LONDON (AP) —", "Geneva, 3 March 2025 -". The place is one to four capitalised words with optional region.
+_PLACE = r"(?P<place>[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,3}(?:,\s+[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,2})?)"
+_AGENCY = r"(?:\s*\((?P<agency>[A-Za-z][\w .&-]{0,30})\))?"
+DATELINE_RE = re.compile(
+    r"^\s*" + _PLACE + _AGENCY + r"(?:,\s*(?:" + _DATE + r"|" + _DATE_DMY + r"))?" + _AGENCY.replace("agency", "agency2")
+    + _DASH)
+BOILERPLATE_LINE = re.compile(
+    r"^\s*(posted|published|updated|last updated|share|by|print|advertisement|photo|image|read more|"
+    r"subscribe|listen|email|follow)\b.{0,60}$", re.IGNORECASE)
+LOOSE_DATE_RE = re.compile(_DATE + r"|" + _DATE_DMY)
+ISO_DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+@dataclass
+class TextMetadata:
+    title: str | None = None
+    title_span: tuple[int, int] | None = None
+    dateline_place: str | None = None
+    published: str | None = None
+    body_start: int = 0  # where the article body starts (after headline and dateline)
+
+
+def _month(name: str) -> int:
+    key = name.lower().rstrip(".")
+    return MONTHS.get(key) or MONTH_ABBR[key[:4] if key.startswith("sept") else key[:3]]
+
+
+def date_from_match(m: re.Match) -> str | None:
+    try:
+        if m.group("month"):
+            return dt.date(int(m.group("year")), _month(m.group("month")), int(m.group("day"))).isoformat()
+        if m.groupdict().get("month2"):
+            return dt.date(int(m.group("year2")), _month(m.group("month2")), int(m.group("day2"))).isoformat()
+    except (ValueError, KeyError, IndexError):
+        return None
+    return None
+
+
+def normalise_date(value: str | None) -> str | None:
+    """An ISO date from ISO timestamps, 'June 18, 2024', '18 June 2024'; None when unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    iso = ISO_DATE_RE.search(value)
+    if iso:
+        try:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3])).isoformat()
+        except ValueError:
+            return None
+    m = LOOSE_DATE_RE.search(value)
+    return date_from_match(m) if m else None
+
+
+def read_text_metadata(text: str) -> TextMetadata:
+    """Headline (first substantial line, boilerplate skipped) and the dateline of the first body paragraph."""
+    meta = TextMetadata()
+    pos = 0
+    paragraphs: list[tuple[int, str]] = []
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped:
+            paragraphs.append((pos + line.index(stripped[0]), stripped))
+        pos += len(line)
+    idx = 0
+    while idx < len(paragraphs) and BOILERPLATE_LINE.match(paragraphs[idx][1]) and len(paragraphs[idx][1]) < 60:
+        idx += 1
+    if idx < len(paragraphs):
+        start, line = paragraphs[idx]
+        # A headline is short and does not end like a sentence; a dateline paragraph is body, not title.
+        if len(line) <= 200 and not line.endswith((".", "”", '"')) and not DATELINE_RE.match(line + " –"):
+            meta.title, meta.title_span = line, (start, start + len(line))
+            meta.body_start = start + len(line)
+            idx += 1
+    for start, line in paragraphs[idx:idx + 2]:
+        m = DATELINE_RE.match(line)
+        if m and (m.group("month") or m.groupdict().get("month2") or m.group("agency")
+                  or m.group("place").isupper()):
+            meta.dateline_place = m.group("place").strip().rstrip(",")
+            meta.published = date_from_match(m)
+            break
+    return meta
+
+
+# Function words that are frequent in English news and rare in other languages written in Latin script.
+_EN_WORDS = frozenset("the of and to in a is that for on with as was by it said has have from at be are this "
+                      "an not which but or its were their been will after who they he she his her".split())
+
+
+def detect_language(text: str) -> str | None:
+    """'en' when the text reads as English; otherwise a best guess ('und' when unknown).
+
+    A stop-word ratio is enough to keep non-English text away from an English model without a
+    language-identification dependency.
+    """
+    words = re.findall(r"[^\W\d_]+", text[:20000].lower())
+    if len(words) < 3:
+        return None
+    latin = sum(1 for w in words if w.isascii())
+    if latin / len(words) < 0.5:
+        return _script_language(text)
+    ratio = sum(1 for w in words if w in _EN_WORDS) / len(words)
+    return "en" if ratio >= 0.12 else "und"
+
+
+def _script_language(text: str) -> str:
+    for lo, hi, code in ((0x0400, 0x04FF, "ru"), (0x0600, 0x06FF, "ar"), (0x4E00, 0x9FFF, "zh"),
+                         (0xAC00, 0xD7AF, "ko"), (0x3040, 0x30FF, "ja"), (0x0590, 0x05FF, "he")):
+        if sum(1 for ch in text[:5000] if lo <= ord(ch) <= hi) > 20:
+            return code
+    return "und"
