@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from newsgraph.eval import attribution, plover
+
 
 def register(eval_app: typer.Typer) -> None:
-    """Nothing yet."""
+    attribution.register(eval_app)
+    plover.register(eval_app)
