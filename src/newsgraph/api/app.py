@@ -1,0 +1,117 @@
+"""The FastAPI application: REST API under /api, the web UI at /, a CDN-free /docs."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from newsgraph import __version__
+from newsgraph.api.problems import install_problem_handlers
+from newsgraph.api.security import BodyLimitMiddleware, RateLimiter
+from newsgraph.api.services import (
+    ExtractorFactory,
+    PageFetcher,
+    Services,
+    default_extractor_factory,
+    default_fetcher,
+)
+from newsgraph.config import Settings
+
+STATIC_DIR = Path(__file__).resolve().parents[1] / "web" / "static"
+# Files the UI cannot work without; scripts/build-web.sh (run by `make setup`) puts them there.
+VENDOR_FILES = ("vendor/cytoscape.esm.min.js",)
+
+# Same-origin only: the UI loads nothing from elsewhere (no CDN), and the browser enforces it.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+MISSING_VENDOR_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>newsgraph: web UI not installed</title></head>
+<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
+<h1>The web UI's libraries are not installed</h1>
+<p>Missing: {missing}.</p>
+<p>Run <code>make setup</code> (or <code>scripts/build-web.sh</code>) in the newsgraph checkout: it installs
+the front-end libraries from npm (<code>npm ci</code>) and copies them into
+<code>src/newsgraph/web/static/vendor/</code>. Then reload this page.</p>
+<p>The REST API works without them: <a href="/docs">/docs</a>, <a href="/openapi.json">/openapi.json</a>.</p>
+</body></html>
+"""
+
+
+def missing_vendor_files(static_dir: Path) -> list[str]:
+    return [f for f in VENDOR_FILES if not (static_dir / f).is_file()]
+
+
+def create_app(settings: Settings, *, store: Any = None, db: str | None = None, private: bool = False,
+               extractor_factory: ExtractorFactory = default_extractor_factory,
+               fetcher: PageFetcher = default_fetcher, static_dir: Path = STATIC_DIR) -> FastAPI:
+    """Build the app. Pass an open ``store`` (left open) or a ``db`` path (opened and closed with the app)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        opened = None
+        if app.state.services.store is None:
+            from newsgraph.query import Store
+
+            opened = Store.open(db or settings.db)
+            app.state.services.store = opened
+        try:
+            yield
+        finally:
+            if opened is not None:
+                opened.close()
+                app.state.services.store = None
+
+    app = FastAPI(title="newsgraph", version=__version__, lifespan=lifespan,
+                  description="Sourced, structured intelligence from geopolitical news: articles, actors, "
+                              "quotes, events, networks. Errors are application/problem+json.",
+                  docs_url=None, redoc_url=None)
+    app.state.settings = settings
+    app.state.private = private
+    app.state.rate_limiter = RateLimiter(settings.api_rate_limit)
+    app.state.services = Services(settings, store, extractor_factory, fetcher)
+    install_problem_handlers(app)
+
+    from newsgraph.api.routes import router
+
+    app.include_router(router)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"])
+    # Outermost, so an oversized body is refused before anything reads it.
+    app.add_middleware(BodyLimitMiddleware, limit=settings.api_body_limit)
+
+    @app.get("/", include_in_schema=False)
+    def index() -> Response:
+        missing = missing_vendor_files(static_dir)
+        if missing:
+            return HTMLResponse(MISSING_VENDOR_PAGE.format(missing=", ".join(missing)), status_code=503)
+        return FileResponse(static_dir / "index.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        return FileResponse(static_dir / "docs.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/api", include_in_schema=False)
+    def api_index() -> dict[str, Any]:
+        return {"name": "newsgraph", "version": __version__, "openapi": "/openapi.json", "docs": "/docs",
+                "private": private}
+
+    app.mount("/static", StaticFiles(directory=static_dir, check_dir=False), name="static")
+    return app

@@ -1,0 +1,246 @@
+"""REST endpoints under /api, mirroring the CLI queries and their filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.encoders import jsonable_encoder
+
+from newsgraph import query as q
+from newsgraph.api.models import ArticleOut, ArticleSubmission, PageOut
+from newsgraph.api.problems import Problem
+from newsgraph.api.security import Caller, RateLimiter, identify
+from newsgraph.api.services import Services
+from newsgraph.contract import PLOVER_TYPES, Extraction
+from newsgraph.ingest.readers import ArticleInput
+
+Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
+Offset = Annotated[int, Query(ge=0, description="items to skip")]
+Since = Annotated[dt.date | None, Query(description="earliest date, YYYY-MM-DD (inclusive)")]
+Until = Annotated[dt.date | None, Query(description="latest date, YYYY-MM-DD (inclusive)")]
+Types = Annotated[list[str] | None, Query(description="PLOVER event type(s); repeat or comma-separate")]
+CountBy = Annotated[Literal["stories", "reports"], Query(description="count stories (default) or reports")]
+
+
+def services(request: Request) -> Services:
+    return request.app.state.services
+
+
+def _caller(request: Request, *, write: bool) -> Caller:
+    st = request.app.state
+    caller = identify(request.headers.get("authorization"), request.client.host if request.client else None,
+                      st.settings.api_keys, key_required=write or st.private,
+                      purpose="Writing" if write else "Reading on this private server")
+    limiter: RateLimiter = st.rate_limiter
+    limiter.check(caller.identity)
+    return caller
+
+
+def reader(request: Request) -> Caller:
+    return _caller(request, write=False)
+
+
+def writer(request: Request) -> Caller:
+    return _caller(request, write=True)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _types(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    out = [v.strip().upper() for raw in values for v in raw.split(",") if v.strip()]
+    bad = [v for v in out if v not in PLOVER_TYPES]
+    if bad:
+        raise Problem(422, f"Unknown event type(s) {', '.join(bad)}; "
+                      f"use PLOVER types: {', '.join(PLOVER_TYPES)}.",
+                      kind="validation-error", title="Invalid request")
+    return out or None
+
+
+def _page(page: Any) -> dict[str, Any]:
+    return jsonable_encoder(page)
+
+
+def _slice(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
+    """Pagination for query functions that return whole lists (timeline, changes)."""
+    return {"items": jsonable_encoder(items[offset:offset + limit]), "total": len(items),
+            "limit": limit, "offset": offset}
+
+
+def _article_text(store: Any, article_id: str) -> str | None:
+    getter = getattr(q, "get_article_text", None)
+    return getter(store, article_id) if getter else None
+
+
+router = APIRouter(prefix="/api")
+Read = Annotated[Caller, Depends(reader)]
+Write = Annotated[Caller, Depends(writer)]
+Svc = Annotated[Services, Depends(services)]
+
+
+@router.get("/articles", tags=["articles"], response_model=PageOut[dict[str, Any]],
+            summary="List stored articles")
+def list_articles(_: Read, svc: Svc, search: str | None = None, since: Since = None, until: Until = None,
+                  limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    return _page(q.list_articles(svc.store, search=search, since=_iso(since), until=_iso(until),
+                                 limit=limit, offset=offset))
+
+
+@router.get("/articles/{article_id}", tags=["articles"], response_model=ArticleOut,
+            summary="One article with its text and extraction")
+def get_article(article_id: str, _: Read, svc: Svc) -> dict[str, Any]:
+    extraction = q.get_article(svc.store, article_id)
+    if extraction is None:
+        raise Problem(404, f"No article with id '{article_id}'.", kind="article-not-found")
+    return {"id": extraction.article.id, "text": _article_text(svc.store, article_id),
+            "extraction": extraction.to_json_dict()}
+
+
+@router.get("/events", tags=["queries"], response_model=PageOut[dict[str, Any]], summary="Events")
+def list_events(_: Read, svc: Svc,
+                actor: Annotated[str | None, Query(description="actor id, code or name")] = None,
+                source: str | None = None, target: str | None = None, type: Types = None,
+                since: Since = None, until: Until = None,
+                claimed_by: Annotated[str | None, Query(description="who asserts the event")] = None,
+                article: Annotated[str | None, Query(description="article id")] = None,
+                all: Annotated[bool, Query(description="include negated and non-actual events")] = False,
+                limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    return _page(q.list_events(svc.store, actor=actor, source=source, target=target, type=_types(type),
+                               since=_iso(since), until=_iso(until), claimed_by=claimed_by, article=article,
+                               include_all=all, limit=limit, offset=offset))
+
+
+@router.get("/quotes", tags=["queries"], response_model=PageOut[dict[str, Any]], summary="Quotes")
+def list_quotes(_: Read, svc: Svc, speaker: str | None = None,
+                about: Annotated[str | None, Query(description="an actor the quote names")] = None,
+                since: Since = None, until: Until = None,
+                search: Annotated[str | None, Query(description="text search in the quote")] = None,
+                limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    return _page(q.list_quotes(svc.store, speaker=speaker, about=about, since=_iso(since), until=_iso(until),
+                               search=search, limit=limit, offset=offset))
+
+
+@router.get("/actors", tags=["queries"], response_model=PageOut[dict[str, Any]],
+            summary="Actors with mention, event and quote counts")
+def list_actors(_: Read, svc: Svc, name: str | None = None,
+                kind: Literal["person", "state", "organization", "group"] | None = None,
+                country: Annotated[str | None, Query(description="ISO 3166-1 alpha-3")] = None,
+                limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    return _page(q.list_actors(svc.store, name=name, kind=kind, country=country, limit=limit, offset=offset))
+
+
+@router.get("/actors/{actor_id}", tags=["queries"], summary="One actor with its recent events and quotes")
+def get_actor(actor_id: str, _: Read, svc: Svc) -> dict[str, Any]:
+    detail = q.get_actor(svc.store, actor_id)
+    if detail is None:
+        raise Problem(404, f"No actor with id '{actor_id}'.", kind="actor-not-found")
+    return jsonable_encoder(detail)
+
+
+@router.get("/network", tags=["queries"], summary="Actor network: nodes and dyad edges with QuadClass counts")
+def network(_: Read, svc: Svc, since: Since = None, until: Until = None, type: Types = None,
+            min_count: Annotated[int, Query(ge=1, description="drop edges seen fewer times")] = 1,
+            count: CountBy = "stories") -> dict[str, Any]:
+    return jsonable_encoder(q.network(svc.store, since=_iso(since), until=_iso(until), types=_types(type),
+                                      min_count=min_count, count=count))
+
+
+@router.get("/timeline", tags=["queries"], response_model=PageOut[dict[str, Any]],
+            summary="Counts per QuadClass over time for an actor or a dyad")
+def timeline(_: Read, svc: Svc,
+             actor: Annotated[str | None, Query(description="actor id, code or name")] = None,
+             dyad: Annotated[str | None, Query(description="two actors as 'A:B'")] = None,
+             by: Literal["day", "week", "month"] = "month", since: Since = None, until: Until = None,
+             count: CountBy = "stories", limit: Limit = 1000, offset: Offset = 0) -> dict[str, Any]:
+    if (actor is None) == (dyad is None):
+        raise Problem(422, "Give exactly one of 'actor' or 'dyad' (as 'A:B').", kind="validation-error",
+                      title="Invalid request")
+    if dyad is not None and (dyad.count(":") != 1 or not all(p.strip() for p in dyad.split(":"))):
+        raise Problem(422, f"dyad must be two actors as 'A:B', got '{dyad}'.", kind="validation-error",
+                      title="Invalid request")
+    periods = q.timeline(svc.store, actor=actor, dyad=dyad, by=by, since=_iso(since), until=_iso(until),
+                         count=count)
+    return _slice(list(periods), limit, offset)
+
+
+@router.get("/stories", tags=["queries"], response_model=PageOut[dict[str, Any]],
+            summary="Events reported by several articles, grouped into stories")
+def list_stories(_: Read, svc: Svc, since: Since = None, until: Until = None, actor: str | None = None,
+                 type: Types = None, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    return _page(q.list_stories(svc.store, since=_iso(since), until=_iso(until), actor=actor,
+                                type=_types(type), limit=limit, offset=offset))
+
+
+@router.get("/changes", tags=["queries"], response_model=PageOut[dict[str, Any]],
+            summary="Dyads that appeared, disappeared or flipped against the previous period")
+def changes(_: Read, svc: Svc, since: Annotated[dt.date, Query(description="period start, YYYY-MM-DD")],
+            until: Until = None, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
+    return _slice(list(q.changes(svc.store, since=since.isoformat(), until=_iso(until))), limit, offset)
+
+
+async def _to_input(svc: Services, body: ArticleSubmission) -> ArticleInput:
+    published = body.published.isoformat() if body.published else None
+    if body.url is not None:
+        try:
+            article = await run_in_threadpool(svc.fetch, body.url)
+        except Exception as exc:  # network errors, HTTP errors, pages without an article
+            raise Problem(502, f"Could not fetch an article from {body.url}: {exc}",
+                          kind="fetch-failed") from exc
+    elif body.html is not None:
+        from newsgraph.ingest.html import article_from_html
+
+        article = await run_in_threadpool(article_from_html, body.html, None, "api:html")
+    else:
+        article = ArticleInput(text=body.text or "", origin="api:text")
+    # Metadata given by the caller overrides what was read from the page.
+    article.id = body.id or article.id
+    article.title = body.title or article.title
+    article.published = published or article.published
+    article.source = body.source or article.source
+    if not article.text or not article.text.strip():
+        raise Problem(422, "No article text could be read from the input.", kind="empty-article")
+    if len(article.text.encode("utf-8")) > svc.settings.max_input_bytes:
+        raise Problem(413, f"Article text is over the limit of {svc.settings.max_input_bytes:,} bytes.",
+                      kind="body-too-large")
+    return article
+
+
+async def _extract(svc: Services, body: ArticleSubmission) -> Extraction:
+    article = await _to_input(svc, body)
+    return await run_in_threadpool(svc.extract, article)
+
+
+@router.post("/extract", tags=["articles"], summary="Extract an article without storing it (needs a key)")
+async def extract(body: ArticleSubmission, _: Write, svc: Svc) -> dict[str, Any]:
+    return (await _extract(svc, body)).to_json_dict()
+
+
+@router.post("/articles", tags=["articles"], status_code=201,
+             summary="Extract an article, store it and return its extraction (needs a key)",
+             responses={200: {"description": "the article was already stored; its stored extraction"}})
+async def add_article(body: ArticleSubmission, _: Write, svc: Svc, response: Response) -> dict[str, Any]:
+    extraction = await _extract(svc, body)
+    report = await run_in_threadpool(svc.add, extraction)
+    article_id = extraction.article.id
+    duplicate_of = _duplicate_of(report, article_id)
+    if duplicate_of is not None:
+        response.status_code = 200
+        article_id = duplicate_of
+    response.headers["Location"] = f"/api/articles/{article_id}"
+    return extraction.to_json_dict()
+
+
+def _duplicate_of(report: Any, article_id: str) -> str | None:
+    """The stored article's id when the store already had this one (exact duplicate), else None."""
+    existing = getattr(report, "existing", None) or getattr(report, "skipped_ids", None)
+    if isinstance(existing, dict):
+        return existing.get(article_id)
+    if existing and article_id in existing:
+        return article_id
+    return None

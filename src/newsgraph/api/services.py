@@ -1,0 +1,61 @@
+"""What the routes work with: the store, a lazily loaded extractor and a page fetcher."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsgraph.config import Settings
+from newsgraph.contract import Extraction
+from newsgraph.ingest.readers import ArticleInput
+
+ExtractorFactory = Callable[[Settings], Any]  # returns an object with .extract(ArticleInput) -> Extraction
+PageFetcher = Callable[[str, Settings], ArticleInput]
+
+
+def default_extractor_factory(settings: Settings) -> Any:
+    from newsgraph.extract.pipeline import Extractor
+
+    return Extractor(settings)
+
+
+def default_fetcher(url: str, settings: Settings) -> ArticleInput:
+    from newsgraph.ingest import web
+
+    return web.fetch_article(url, settings)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Any
+    extractor_factory: ExtractorFactory = default_extractor_factory
+    fetcher: PageFetcher = default_fetcher
+    _extractor: Any = field(default=None, init=False, repr=False)
+    _load_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    # One extraction at a time: the spaCy pipeline is not documented as thread-safe, and the
+    # machine's cores are better spent on one article than contended by several.
+    _extract_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _write_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def extractor(self) -> Any:
+        """Loaded on first use (spaCy takes about a second), then kept for the life of the process."""
+        if self._extractor is None:
+            with self._load_lock:
+                if self._extractor is None:
+                    self._extractor = self.extractor_factory(self.settings)
+        return self._extractor
+
+    def extract(self, article: ArticleInput) -> Extraction:
+        extractor = self.extractor()
+        with self._extract_lock:
+            return extractor.extract(article)
+
+    def fetch(self, url: str) -> ArticleInput:
+        return self.fetcher(url, self.settings)
+
+    def add(self, extraction: Extraction) -> Any:
+        with self._write_lock:
+            return self.store.add([extraction])
