@@ -1,0 +1,235 @@
+"""The in-memory knowledge base: entries indexed by normalised surface form."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from newsgraph.kb.loader import (
+    KBFormatError,
+    Layer,
+    build_entry,
+    layer_from_documents,
+    merge_records,
+    read_yaml,
+)
+from newsgraph.kb.model import Agent, KBEntry, MatchKind, Office
+from newsgraph.kb.normalize import agent_key, alias_key, surface_keys, token_count
+from newsgraph.kb.petrarch import looks_like_petrarch, read_petrarch_file
+
+# Order in which match kinds are reported when one surface names several entries.
+_MATCH_ORDER: tuple[MatchKind, ...] = ("name", "alias", "metonym", "adjective", "surname")
+_RAW_KEY_FIELDS: tuple[tuple[str, MatchKind], ...] = (
+    ("name", "name"), ("official_name", "alias"), ("aliases", "alias"),
+    ("metonyms", "metonym"), ("adjectives", "adjective"), ("surnames", "surname"),
+)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    entry_id: str
+    how: MatchKind
+    layer: int
+
+
+def _values(value: object) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else [str(v) for v in value]  # type: ignore[union-attr]
+
+
+def _raw_keys(rec: Mapping[str, Any]) -> set[str]:
+    return {alias_key(v) for fname, _ in _RAW_KEY_FIELDS for v in _values(rec.get(fname))}
+
+
+def _entry_keys(entry: KBEntry) -> list[tuple[str, MatchKind]]:
+    out: list[tuple[str, MatchKind]] = [(alias_key(entry.name), "name")]
+    out += [(alias_key(a), "alias") for a in entry.aliases]
+    out += [(alias_key(a), "metonym") for a in entry.metonyms]
+    out += [(alias_key(a), "adjective") for a in entry.adjectives]
+    out += [(alias_key(a), "surname") for a in entry.surnames]
+    return [(k, how) for k, how in out if k]
+
+
+def office_rank(role: str) -> int:
+    """Seniority of a title, 0 = highest (head of state) — used to pick one office among several."""
+    r = role.lower().replace("-", " ")
+    if any(w in r for w in ("vice ", "deputy", "acting ", "former ")):
+        return 3
+    top = ("supreme leader", "king", "queen", "emperor", "emir", "sultan", "pope", "general secretary",
+           "chairman of the state affairs")
+    if any(w in r for w in top) or r.startswith("president"):
+        return 0
+    if any(w in r for w in ("prime minister", "premier", "chancellor", "secretary general", "taoiseach")) \
+            and "exchequer" not in r:
+        return 1
+    if "minister" in r or "secretary" in r or r.startswith(("chair", "head", "director")):
+        return 2
+    return 4
+
+
+class KnowledgeBase:
+    """Actors (states, organisations, groups, people), role nouns and region names.
+
+    Build it with :meth:`load`; it is read-only afterwards.
+    """
+
+    def __init__(self, layers: Sequence[Layer]) -> None:
+        records: dict[str, dict[str, Any]] = {}
+        origins: dict[str, list[tuple[int, set[str]]]] = {}
+        agents: dict[str, Agent] = {}
+        regions: dict[str, str] = {}
+        for n, layer in enumerate(layers):
+            for rid, rec in layer.raw.items():
+                records[rid] = merge_records(records[rid], rec) if rid in records else dict(rec)
+                if rec.get("replace"):
+                    origins[rid] = []
+                origins.setdefault(rid, []).append((n, _raw_keys(rec)))
+            for agent in layer.agents:
+                agents[agent.pattern] = agent  # a later file redefines a pattern
+            for region in layer.regions:
+                regions.setdefault(alias_key(region).lower(), region)
+        self._entries: dict[str, KBEntry] = {
+            rid: build_entry(rec, layers[origins[rid][-1][0]].source) for rid, rec in records.items()
+        }
+        self._agents = agents
+        self._regions = regions
+        index: dict[str, list[_Hit]] = {}
+        for rid, entry in self._entries.items():
+            seen: set[str] = set()
+            for key, how in _entry_keys(entry):
+                if key in seen:
+                    continue
+                seen.add(key)
+                layer_no = min((n for n, keys in origins[rid] if key in keys), default=origins[rid][-1][0])
+                index.setdefault(key, []).append(_Hit(rid, how, layer_no))
+        # A surface form defined in a later file hides the entries earlier files gave it.
+        self._index: dict[str, list[_Hit]] = {}
+        for key, hits in index.items():
+            top = max(h.layer for h in hits)
+            self._index[key] = [h for h in hits if h.layer == top]
+        self._max_tokens = max((token_count(k) for k in self._index), default=0)
+        self._states = {e.code: e for e in self._entries.values() if e.kind == "state" and e.code}
+
+    # -- construction
+
+    @staticmethod
+    def bundled_files() -> list[Path]:
+        """The YAML files shipped in ``newsgraph/data/kb`` (sorted by name)."""
+        root = resources.files("newsgraph") / "data" / "kb"
+        return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith((".yaml", ".yml")))
+
+    @classmethod
+    def load(cls, extra_files: Sequence[Path] = (), include_bundled: bool = True) -> KnowledgeBase:
+        """Bundled data plus ``extra_files`` (project YAML or PETRARCH/TABARI dictionaries), in order."""
+        layers: list[Layer] = []
+        if include_bundled:
+            files = cls.bundled_files()
+            layers.append(layer_from_documents(((f.name, read_yaml(f)) for f in files), "bundled"))
+        for path in extra_files:
+            layers.append(read_layer(Path(path)))
+        return cls(layers)
+
+    # -- queries
+
+    def lookup_kind(self, surface: str) -> list[tuple[KBEntry, MatchKind]]:
+        """Entries a surface form names, with how it matched ("name", "alias", "metonym", ...)."""
+        best: dict[str, MatchKind] = {}
+        for key in surface_keys(surface):
+            for hit in self._index.get(key, ()):
+                prev = best.get(hit.entry_id)
+                if prev is None or _MATCH_ORDER.index(hit.how) < _MATCH_ORDER.index(prev):
+                    best[hit.entry_id] = hit.how
+        ranked = sorted(best.items(), key=lambda kv: _MATCH_ORDER.index(kv[1]))
+        return [(self._entries[rid], how) for rid, how in ranked]
+
+    def lookup(self, surface: str) -> list[KBEntry]:
+        return [entry for entry, _ in self.lookup_kind(surface)]
+
+    def get(self, entry_id: str) -> KBEntry | None:
+        return self._entries.get(entry_id)
+
+    def state(self, iso3: str) -> KBEntry | None:
+        return self._states.get(iso3.upper())
+
+    def is_region(self, surface: str) -> bool:
+        """True for geographic regions that are not actors ("Europe", "the Middle East")."""
+        return any(k.lower() in self._regions for k in surface_keys(surface))
+
+    def office_at(self, entry: KBEntry, when: datetime.date | None) -> Office | None:
+        """The office held on ``when`` (most senior if several); the latest office otherwise."""
+        if not entry.offices:
+            return None
+
+        def seniority(o: Office) -> tuple[int, int]:
+            return office_rank(o.role), -(o.start or datetime.date.min).toordinal()
+
+        if when is not None:
+            held = [o for o in entry.offices if o.holds_on(when)]
+            if held:
+                return min(held, key=seniority)
+        current = [o for o in entry.offices if o.end is None]
+        if current:
+            return min(current, key=seniority)
+        return max(entry.offices, key=lambda o: (o.end or datetime.date.max, -office_rank(o.role)))
+
+    def agent(self, words: str) -> Agent | None:
+        """Best role noun in ``words``: the longest pattern ending at the head (last) word, else anywhere."""
+        tokens = agent_key(words).split()
+        if not tokens:
+            return None
+        for toks in (tokens, [*tokens[:-1], _singular(tokens[-1])]):
+            n = len(toks)
+            for length in range(n, 0, -1):
+                found = self._agents.get(" ".join(toks[n - length:]))
+                if found:
+                    return found
+        n = len(tokens)
+        for length in range(n - 1, 0, -1):
+            for start in range(n - length - 1, -1, -1):
+                found = self._agents.get(" ".join(tokens[start:start + length]))
+                if found:
+                    return found
+        return None
+
+    def agents(self) -> Iterable[Agent]:
+        return self._agents.values()
+
+    def entries(self) -> Iterable[KBEntry]:
+        return self._entries.values()
+
+    def regions(self) -> Iterable[str]:
+        return self._regions.values()
+
+    def max_alias_tokens(self) -> int:
+        return self._max_tokens
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[KBEntry]:
+        return iter(self._entries.values())
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def read_layer(path: Path) -> Layer:
+    """A user file: project YAML (.yaml/.yml/.json) or a PETRARCH/TABARI dictionary (detected by content)."""
+    if path.suffix.lower() in (".yaml", ".yml", ".json"):
+        return layer_from_documents([(path.name, read_yaml(path))], str(path))
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if looks_like_petrarch(text):
+        return read_petrarch_file(text, str(path))
+    raise KBFormatError(f"{path}: neither knowledge-base YAML nor a PETRARCH/TABARI dictionary")

@@ -1,0 +1,189 @@
+"""Reading knowledge-base files (project YAML format) into typed records.
+
+The YAML format is documented in docs/knowledge-base.md. Parsing is pure: functions take the parsed
+document or a path given by the caller; nothing here decides where files live.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from newsgraph.kb.model import KINDS, Agent, KBEntry, Office
+from newsgraph.kb.normalize import agent_key, slug
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+_LIST_FIELDS = ("aliases", "adjectives", "metonyms", "surnames", "cameo_aliases")
+_SCALAR_FIELDS = ("name", "kind", "code", "country", "sector", "cameo", "wikidata", "parent", "generic")
+
+
+class KBFormatError(ValueError):
+    """A knowledge-base file that cannot be read; the message names the file and the record."""
+
+
+@dataclass
+class Layer:
+    """The records of one source file (or of all bundled files): later layers override earlier ones."""
+
+    source: str
+    agents: list[Agent] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    skipped: int = 0  # lines of an unsupported construct that were ignored
+    # Records by id, still as mappings, so that a later record with the same id merges field by field.
+    raw: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def parse_date(value: object, *, end: bool = False) -> datetime.date | None:
+    """YAML dates, "2021-01-20", "2021-01" or "2021" (partial dates: first or last day of the period)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    m = _DATE.match(str(value).strip())
+    if not m:
+        raise ValueError(f"bad date {value!r}")
+    year = int(m.group(1))
+    month = int(m.group(2)) if m.group(2) else (12 if end else 1)
+    if m.group(3):
+        return datetime.date(year, month, int(m.group(3)))
+    if not end:
+        return datetime.date(year, month, 1)
+    next_month = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return next_month - datetime.timedelta(days=1)
+
+
+def _strs(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)  # type: ignore[union-attr]
+
+
+def _office(rec: Mapping[str, Any], person: Mapping[str, Any]) -> Office:
+    org = rec.get("organization")
+    # IGO offices belong to no state unless the record says so; others default to the person's country.
+    if "country" in rec:
+        country = rec["country"]
+    else:
+        country = None if rec.get("sector") == "IGO" else person.get("country")
+    return Office(
+        role=str(rec["role"]),
+        country=country,
+        organization=org,
+        sector=rec.get("sector"),
+        start=parse_date(rec.get("start")),
+        end=parse_date(rec.get("end"), end=True),
+    )
+
+
+def _default_id(rec: Mapping[str, Any]) -> str:
+    kind = rec.get("kind")
+    if kind == "state":
+        return f"state:{rec['code']}"
+    if kind == "person":
+        return f"person:{rec['wikidata']}" if rec.get("wikidata") else f"person:{slug(str(rec['name']))}"
+    return f"org:{slug(str(rec['name'])).upper()}"
+
+
+def entry_from_record(rec: Mapping[str, Any]) -> KBEntry:
+    """One YAML record (defaults already applied) -> KBEntry. Raises KeyError/ValueError on bad input."""
+    kind = rec.get("kind")
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    name = str(rec["name"])
+    code = rec.get("code")
+    country = rec.get("country", code if kind == "state" else None)
+    aliases = _strs(rec.get("aliases"))
+    official = rec.get("official_name")
+    names = (name, *((official,) if official else ()), *aliases)
+    offices = tuple(_office(o, rec) for o in rec.get("offices") or ())
+    cameo = rec.get("cameo", code if kind == "state" else None)
+    return KBEntry(
+        id=str(rec.get("id") or _default_id(rec)),
+        name=name,
+        kind=kind,
+        code=code,
+        country=country,
+        sector=rec.get("sector"),
+        cameo=cameo,
+        wikidata=rec.get("wikidata"),
+        aliases=tuple(dict.fromkeys(names)),
+        adjectives=_strs(rec.get("adjectives")),
+        metonyms=_strs(rec.get("metonyms")),
+        parent=rec.get("parent"),
+        offices=offices,
+        surnames=_strs(rec.get("surnames")),
+        cameo_aliases=_strs(rec.get("cameo_aliases")),
+        generic=bool(rec.get("generic", False)),
+    )
+
+
+def agent_from_record(rec: Mapping[str, Any]) -> Agent:
+    kind = rec.get("kind", "person")
+    if kind not in KINDS:
+        raise ValueError(f"agent kind must be one of {KINDS}, got {kind!r}")
+    return Agent(pattern=agent_key(str(rec["pattern"])), sector=str(rec["sector"]), kind=kind,
+                 role=rec.get("role"))
+
+
+def merge_records(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """A later record with the same id: given scalars replace, lists extend (unless ``replace: true``)."""
+    if new.get("replace"):
+        return dict(new)
+    merged = dict(old)
+    for key, value in new.items():
+        if key in _LIST_FIELDS and key in old:
+            merged[key] = list(dict.fromkeys([*_strs(old[key]), *_strs(value)]))
+        elif key == "offices" and key in old:
+            merged[key] = [*(old[key] or []), *(value or [])]
+        else:
+            merged[key] = value
+    return merged
+
+
+def layer_from_documents(docs: Iterable[tuple[str, Mapping[str, Any]]], source: str) -> Layer:
+    """Build one layer from parsed YAML documents ``(file name, document)``."""
+    layer = Layer(source=source)
+    for fname, doc in docs:
+        if not isinstance(doc, Mapping):
+            raise KBFormatError(f"{fname}: top level must be a mapping with 'version:'")
+        if "version" not in doc:
+            raise KBFormatError(f"{fname}: missing 'version:'")
+        defaults = doc.get("defaults") or {}
+        for i, rec in enumerate(doc.get("entries") or ()):
+            full = {**defaults, **rec}
+            try:
+                rid = str(full.get("id") or _default_id(full))
+            except KeyError as exc:
+                raise KBFormatError(f"{fname}: entry #{i + 1}: missing field {exc}") from exc
+            full["id"] = rid
+            layer.raw[rid] = merge_records(layer.raw[rid], full) if rid in layer.raw else full
+        for i, rec in enumerate(doc.get("agents") or ()):
+            try:
+                layer.agents.append(agent_from_record(rec))
+            except (KeyError, ValueError) as exc:
+                raise KBFormatError(f"{fname}: agent #{i + 1}: {exc}") from exc
+        layer.regions.extend(_strs(doc.get("regions")))
+    return layer
+
+
+def build_entry(rec: Mapping[str, Any], source: str) -> KBEntry:
+    try:
+        return entry_from_record(rec)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise KBFormatError(f"{source}: entry {rec.get('id')}: {exc}") from exc
+
+
+def read_yaml(path: Path) -> Mapping[str, Any]:
+    with open(path, encoding="utf-8") as fh:
+        doc = yaml.safe_load(fh)
+    return doc if doc is not None else {"version": 1}

@@ -1,0 +1,60 @@
+"""Typed records of the actor knowledge base (states, organisations, groups, people, role nouns)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["person", "state", "organization", "group"]
+MatchKind = Literal["name", "alias", "adjective", "metonym", "surname"]
+KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Office:
+    """A position held by a person, with its date range (``end=None``: still in office)."""
+
+    role: str  # title as usually written: "President", "Secretary-General", "Foreign Minister"
+    country: str | None  # ISO3 of the state the office belongs to (None for IGO offices)
+    organization: str | None  # KB id of the body ("org:NATO"); None for heads of state
+    sector: str | None  # GOV, MIL, LEG, JUD, IGO, ...
+    start: datetime.date | None
+    end: datetime.date | None
+
+    def holds_on(self, when: datetime.date) -> bool:
+        """True when ``when`` falls inside the range (open ends count as unbounded)."""
+        if self.start is not None and when < self.start:
+            return False
+        return self.end is None or when <= self.end
+
+
+@dataclass(frozen=True)
+class KBEntry:
+    id: str  # "state:USA", "org:NATO", "person:Q6279" or "person:joe-biden"
+    name: str  # canonical display name
+    kind: Kind
+    code: str | None  # ISO3 for states, state bodies and state officials; IGO / NGO / MNC ... otherwise
+    country: str | None  # ISO3
+    sector: str | None  # GOV, MIL, LEG, JUD, MED, BUS, REB, OPP, CVL, IGO, NGO ...
+    cameo: str | None  # CAMEO actor code: "USA", "USAGOV", "IGOUNO", "RUSMIL"
+    wikidata: str | None  # "Q30"
+    aliases: tuple[str, ...]  # every surface form that names it (the name included)
+    adjectives: tuple[str, ...] = ()  # "American", "Americans"
+    metonyms: tuple[str, ...] = ()  # "Washington", "the White House": the place stands for the government
+    parent: str | None = None  # "org:UNSC" -> "org:UN"; a ministry -> "state:USA"
+    offices: tuple[Office, ...] = ()  # persons
+    surnames: tuple[str, ...] = ()  # persons: forms used alone for later mentions
+    # Additions after the first API (all defaulted, so positional construction is unchanged):
+    cameo_aliases: tuple[str, ...] = ()  # historical CAMEO variants ("JAP" for JPN)
+    generic: bool = False  # the name alone does not say which country ("Foreign Ministry")
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A generic role noun (PETRARCH "agent"): the title tells the sector, context tells the country."""
+
+    pattern: str  # lower-case words: "foreign minister", "spokesman", "rebels"
+    sector: str  # GOV, MIL, REB, OPP, CVL, LEG, JUD, MED, BUS, ...
+    kind: Kind  # person for singular titles, group/organization for plural or collective nouns
+    role: str | None = None  # title to report for a person ("Foreign Minister"); None: the pattern itself
