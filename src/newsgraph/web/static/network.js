@@ -1,0 +1,213 @@
+// Network view: actors as nodes, dyads as directed edges coloured from cooperation to conflict.
+import cytoscape from "/static/vendor/cytoscape.esm.min.js";
+
+import { api, explain } from "./api.js";
+import { eventList, quoteList, timelineChart } from "./components.js";
+import { PLOVER_TYPES, QUAD, clear, h, setStatus } from "./dom.js";
+
+const KIND_STYLE = {
+  state: { shape: "round-rectangle", color: "#3d6fa5" },
+  person: { shape: "ellipse", color: "#8e5ea2" },
+  organization: { shape: "hexagon", color: "#3b8f7a" },
+  group: { shape: "triangle", color: "#a5753d" },
+};
+
+function quadCounts(edge) {
+  const c = edge.counts ?? edge.quad_counts ?? {};
+  return [1, 2, 3, 4].map((k) => Number(c[k] ?? c[String(k)] ?? edge[`q${k}`] ?? edge[`quad${k}`] ?? 0));
+}
+
+function mix(a, b, t) {
+  const pa = a.match(/\w\w/g).map((x) => parseInt(x, 16));
+  const pb = b.match(/\w\w/g).map((x) => parseInt(x, 16));
+  return "#" + pa.map((v, i) => Math.round(v + (pb[i] - v) * t).toString(16).padStart(2, "0")).join("");
+}
+
+// -1 (all conflict) red … 0 grey … +1 (all cooperation) green, or blue when the cooperation is mostly verbal.
+export function edgeColor(counts) {
+  const [v1, m2, v3, m4] = counts;
+  const coop = v1 + m2;
+  const conf = v3 + m4;
+  const total = coop + conf;
+  if (!total) return "#9e9e9e";
+  const score = (coop - conf) / total;
+  if (score >= 0) return mix("9e9e9e", m2 >= v1 ? QUAD[2].color.slice(1) : QUAD[1].color.slice(1), score);
+  return mix("9e9e9e", QUAD[4].color.slice(1), -score);
+}
+
+function elementsFrom(net) {
+  const nodes = (net.nodes || []).map((n) => {
+    const kind = KIND_STYLE[n.kind] ? n.kind : "organization";
+    const mentions = Number(n.mentions ?? n.mention_count ?? 1);
+    return { group: "nodes", data: { id: String(n.id), name: n.name || n.id, kind, mentions,
+      size: Math.round(22 + 10 * Math.sqrt(mentions)), color: KIND_STYLE[kind].color,
+      shape: KIND_STYLE[kind].shape } };
+  });
+  const known = new Set(nodes.map((n) => n.data.id));
+  const edges = (net.edges || []).filter((e) => known.has(String(e.source)) && known.has(String(e.target)))
+    .map((e, i) => {
+      const counts = quadCounts(e);
+      const total = Number(e.total ?? counts.reduce((a, b) => a + b, 0));
+      return { group: "edges", data: { id: `e${i}`, source: String(e.source), target: String(e.target),
+        counts, total, color: edgeColor(counts), width: 1.5 + 2.2 * Math.sqrt(total),
+        label: String(total) } };
+    });
+  return [...nodes, ...edges];
+}
+
+function readFilters(form) {
+  const data = new FormData(form);
+  return {
+    since: data.get("since") || null,
+    until: data.get("until") || null,
+    type: data.getAll("type"),
+    min_count: data.get("min_count") || 1,
+    count: data.get("count") || "stories",
+  };
+}
+
+function filterForm(initial, onApply) {
+  const selected = new Set(initial.type || []);
+  const form = h("form", { class: "filters", "aria-label": "Network filters" },
+    h("h2", {}, "Filters"),
+    h("label", {}, "From", h("input", { type: "date", name: "since", value: initial.since || "" })),
+    h("label", {}, "To", h("input", { type: "date", name: "until", value: initial.until || "" })),
+    h("label", {}, "Minimum count",
+      h("input", { type: "number", name: "min_count", min: 1, value: initial.min_count || 1 })),
+    h("label", {}, "Count",
+      h("select", { name: "count" },
+        h("option", { value: "stories", selected: initial.count !== "reports" }, "stories"),
+        h("option", { value: "reports", selected: initial.count === "reports" }, "reports"))),
+    h("fieldset", {}, h("legend", {}, "Event types (none = all)"),
+      PLOVER_TYPES.map((t) => h("label", {},
+        h("input", { type: "checkbox", name: "type", value: t, checked: selected.has(t) }), t.toLowerCase()))),
+    h("button", { type: "submit", class: "primary" }, "Apply"),
+    h("div", { class: "legend" },
+      h("span", {}, h("span", { class: "swatch", style: `background:${QUAD[2].color}` }), "cooperation"),
+      h("span", {}, h("span", { class: "swatch", style: `background:${QUAD[1].color}` }), "verbal cooperation"),
+      h("span", {}, h("span", { class: "swatch", style: "background:#9e9e9e" }), "mixed"),
+      h("span", {}, h("span", { class: "swatch", style: `background:${QUAD[4].color}` }), "conflict")),
+    h("div", { class: "legend" }, Object.entries(KIND_STYLE).map(([k, s]) =>
+      h("span", {}, h("span", { class: "swatch", style: `background:${s.color};height:.7rem;width:.7rem` }), k))),
+    h("h2", {}, "Actors"),
+    h("ul", { class: "actor-list", id: "node-list", "aria-label": "Actors in the network" }));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    onApply(readFilters(form));
+  });
+  return form;
+}
+
+function filtersToHash(f) {
+  const p = new URLSearchParams();
+  if (f.since) p.set("since", f.since);
+  if (f.until) p.set("until", f.until);
+  (f.type || []).forEach((t) => p.append("type", t));
+  if (f.min_count && String(f.min_count) !== "1") p.set("min_count", f.min_count);
+  if (f.count && f.count !== "stories") p.set("count", f.count);
+  return p.toString();
+}
+
+export async function renderNetwork(root, params) {
+  const initial = { since: params.get("since"), until: params.get("until"), type: params.getAll("type"),
+    min_count: params.get("min_count") || 1, count: params.get("count") || "stories" };
+  const panel = h("aside", { class: "side-panel", id: "side-panel", "aria-live": "polite" },
+    h("h2", {}, "Details"),
+    h("p", { class: "muted" }, "Click an actor or a relation (or pick an actor from the list) to see its events."));
+  const container = h("div", { id: "cy", "aria-label": "Actor network graph; the actor list on the left is its keyboard equivalent" });
+  const empty = h("div", { class: "graph-empty" });
+  const form = filterForm(initial, (f) => {
+    location.hash = "#/network" + (filtersToHash(f) ? "?" + filtersToHash(f) : "");
+  });
+  clear(root).append(h("h1", { class: "visually-hidden" }, "Network"),
+    h("div", { class: "network-layout" }, form, h("div", { class: "graph-wrap" }, container, empty), panel));
+
+  let net;
+  try {
+    setStatus("Loading network…");
+    net = await api("/api/network", { params: initial });
+    setStatus("");
+  } catch (err) {
+    setStatus(explain(err), true);
+    return;
+  }
+  const elements = elementsFrom(net);
+  empty.textContent = elements.length ? "" : "No relations in this range: ingest articles or widen the filters.";
+  const cy = cytoscape({
+    container,
+    elements,
+    minZoom: 0.2,
+    maxZoom: 4,
+    wheelSensitivity: 0.3,
+    style: [
+      { selector: "node", style: {
+        label: "data(name)", width: "data(size)", height: "data(size)", shape: "data(shape)",
+        "background-color": "data(color)", color: "#1d1f21", "font-size": 12, "text-valign": "bottom",
+        "text-margin-y": 4, "text-outline-color": "#ffffff", "text-outline-width": 2 } },
+      { selector: "edge", style: {
+        width: "data(width)", "line-color": "data(color)", "target-arrow-color": "data(color)",
+        "target-arrow-shape": "triangle", "curve-style": "bezier", opacity: 0.85, label: "data(label)",
+        "font-size": 10, color: "#5f6368", "text-background-color": "#ffffff", "text-background-opacity": 0.8 } },
+      { selector: ":selected", style: { "border-width": 3, "border-color": "#ffbf47", "line-style": "dashed" } },
+    ],
+    layout: { name: elements.length > 2 ? "cose" : "grid", animate: false, randomize: false,
+      nodeRepulsion: () => 9000, idealEdgeLength: () => 110, padding: 30 },
+  });
+  // Exposed for scripted checks and debugging from the browser console.
+  window.newsgraphUI = Object.assign(window.newsgraphUI || {}, { cy });
+
+  const list = form.querySelector("#node-list");
+  const nodes = cy.nodes().sort((a, b) => b.data("mentions") - a.data("mentions"));
+  nodes.forEach((n) => list.append(h("li", {},
+    h("button", { type: "button", dataset: { nodeId: n.id() }, onclick: () => { cy.$(":selected").unselect();
+      n.select(); showActor(panel, n.id(), initial); } }, `${n.data("name")} (${n.data("mentions")})`))));
+
+  cy.on("tap", "node", (evt) => showActor(panel, evt.target.id(), initial));
+  cy.on("tap", "edge", (evt) => showDyad(panel, evt.target, initial));
+}
+
+async function showActor(panel, actorId, filters) {
+  clear(panel).append(h("p", { class: "muted" }, "Loading…"));
+  try {
+    const detail = await api(`/api/actors/${encodeURIComponent(actorId)}`);
+    const actor = detail.actor ?? detail.row ?? detail;
+    const events = detail.events ?? detail.recent_events ?? [];
+    const quotes = detail.quotes ?? detail.recent_quotes ?? [];
+    const facts = [
+      ["kind", actor.kind], ["role", actor.role], ["organization", actor.organization_name ?? actor.organization],
+      ["country", actor.country], ["code", actor.code ?? actor.cameo], ["mentions", actor.mention_count],
+    ].filter(([, v]) => v !== null && v !== undefined && v !== "");
+    clear(panel).append(
+      h("h2", {}, actor.name),
+      h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
+      h("p", {}, h("a", { href: `#/timeline?actor=${encodeURIComponent(actorId)}` }, "Timeline for this actor")),
+      h("h3", {}, `Events (${events.length})`), eventList(events, "No events involve this actor."),
+      h("h3", {}, `Quotes (${quotes.length})`), quoteList(quotes, "No quotes by this actor."));
+  } catch (err) {
+    clear(panel).append(h("p", { class: "status error" }, explain(err)));
+  }
+}
+
+async function showDyad(panel, edge, filters) {
+  const a = edge.source();
+  const b = edge.target();
+  clear(panel).append(h("p", { class: "muted" }, "Loading…"));
+  const common = { since: filters.since, until: filters.until, type: filters.type, limit: 200 };
+  try {
+    const [forward, backward, periods] = await Promise.all([
+      api("/api/events", { params: { ...common, source: a.id(), target: b.id() } }),
+      api("/api/events", { params: { ...common, source: b.id(), target: a.id() } }),
+      api("/api/timeline", { params: { dyad: `${a.id()}:${b.id()}`, since: filters.since, until: filters.until,
+        by: "month", count: filters.count } }),
+    ]);
+    const counts = edge.data("counts");
+    clear(panel).append(
+      h("h2", {}, `${a.data("name")} → ${b.data("name")}`),
+      h("p", { class: "muted" }, [1, 2, 3, 4].map((k) => `${QUAD[k].label}: ${counts[k - 1]}`).join(" · ")),
+      timelineChart(periods.items ?? periods, { title: `${a.data("name")} and ${b.data("name")} by month` }),
+      h("h3", {}, `${a.data("name")} → ${b.data("name")} (${forward.total})`), eventList(forward.items),
+      h("h3", {}, `${b.data("name")} → ${a.data("name")} (${backward.total})`), eventList(backward.items));
+  } catch (err) {
+    clear(panel).append(h("p", { class: "status error" }, explain(err)));
+  }
+}
