@@ -1,0 +1,165 @@
+"""Synthetic extractions for tests and the benchmark: valid ``Extraction`` documents built from
+sentences, with offsets that point into the text the builder writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from newsgraph.contract import (
+    Actor,
+    Article,
+    Coder,
+    Event,
+    Extraction,
+    Mention,
+    ModelInfo,
+    Quantity,
+    Quote,
+    Span,
+    TextSpan,
+)
+
+QUAD_OF_TYPE = {
+    "AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "CONCEDE": 1, "REQUEST": 1,
+    "COOPERATE": 2, "AID": 2, "RETREAT": 2,
+    "ACCUSE": 3, "REJECT": 3, "THREATEN": 3, "PROTEST": 3,
+    "SANCTION": 4, "MOBILIZE": 4, "COERCE": 4, "ASSAULT": 4,
+}
+GOLDSTEIN_OF_QUAD = {1: 3.0, 2: 6.0, 3: -4.0, 4: -8.0}
+
+
+@dataclass
+class ExtractionBuilder:
+    article_id: str
+    published: str | None = "2024-03-01"
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    coder_version: str = "test-1"
+    text: str = ""
+    actors: list[Actor] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+
+    def add_sentence(self, sentence: str) -> tuple[int, int]:
+        if self.text:
+            self.text += " "
+        start = len(self.text)
+        self.text += sentence
+        return start, len(self.text)
+
+    def actor(self, name: str, kind: str = "state", *, code: str | None = None, country: str | None = None,
+              wikidata: str | None = None, sector: str | None = None, role: str | None = None,
+              organization: str | None = None, aliases: Sequence[str] = ()) -> str:
+        actor_id = f"a{len(self.actors) + 1}"
+        self.actors.append(Actor(id=actor_id, name=name, kind=kind, code=code, country=country,  # type: ignore[arg-type]
+                                 wikidata=wikidata, sector=sector, role=role, organization=organization,
+                                 aliases=list(aliases)))
+        return actor_id
+
+    def _mention_all(self, start: int, end: int) -> None:
+        for actor in self.actors:
+            for name in [actor.name, *actor.aliases]:
+                pos = self.text.find(name, start, end)
+                while pos != -1:
+                    actor.mentions.append(Mention(start=pos, end=pos + len(name), text=name))
+                    pos = self.text.find(name, pos + len(name), end)
+
+    def _span(self, start: int, end: int, needle: str) -> TextSpan:
+        pos = self.text.find(needle, start, end)
+        if pos == -1:
+            raise ValueError(f"{needle!r} is not in the sentence")
+        return TextSpan(start=pos, end=pos + len(needle), text=needle)
+
+    def event(self, type: str, source: Sequence[str], target: Sequence[str], sentence: str, trigger: str, *,
+              polarity: str = "positive", modality: str = "actual", attributed_to: str | None = None,
+              date: str | None = None, quantities: Sequence[tuple[str, float, str | None, str | None, str | None]] = (),
+              quad_class: int | None = None, goldstein: float | None = None, quote: str | None = None,
+              also: Sequence[str] = ()) -> str:
+        start, end = self.add_sentence(sentence)
+        self._mention_all(start, end)
+        quantity_ids = []
+        for qtext, value, unit, item, role in quantities:
+            span = self._span(start, end, qtext)
+            qid = f"n{len(self.quantities) + 1}"
+            self.quantities.append(Quantity(id=qid, text=qtext, start=span.start, end=span.end, value=value,
+                                            unit=unit, item=item, role=role))
+            quantity_ids.append(qid)
+        also_spans = []
+        for extra in also:
+            s2, e2 = self.add_sentence(extra)
+            self._mention_all(s2, e2)
+            also_spans.append(TextSpan(start=s2, end=e2, text=extra))
+        quad = quad_class if quad_class is not None else QUAD_OF_TYPE[type]
+        event_id = f"e{len(self.events) + 1}"
+        self.events.append(Event(
+            id=event_id, type=type, source=list(source), target=list(target), polarity=polarity,  # type: ignore[arg-type]
+            modality=modality, attributed_to=attributed_to, trigger=self._span(start, end, trigger),  # type: ignore[arg-type]
+            evidence=TextSpan(start=start, end=end, text=sentence), also_evidence=also_spans, date=date,
+            quantities=quantity_ids, quad_class=quad,
+            goldstein=goldstein if goldstein is not None else GOLDSTEIN_OF_QUAD[quad], quote=quote))
+        return event_id
+
+    def quote(self, speaker: str | None, said: str, *, cue: str = "said", kind: str = "direct",
+              about: Sequence[str] = (), speaker_text: str | None = None) -> str:
+        who = speaker_text or (self._actor(speaker).name if speaker else "someone")
+        sentence = f'"{said}," {who} {cue}.'
+        start, end = self.add_sentence(sentence)
+        self._mention_all(start, end)
+        quote_id = f"q{len(self.quotes) + 1}"
+        qstart = start + 1
+        self.quotes.append(Quote(id=quote_id, kind=kind, text=said, start=qstart, end=qstart + len(said),  # type: ignore[arg-type]
+                                 parts=[Span(start=qstart, end=qstart + len(said))], speaker=speaker,
+                                 speaker_text=who, cue=cue, about=list(about), sentence=Span(start=start, end=end)))
+        return quote_id
+
+    def _actor(self, actor_id: str) -> Actor:
+        return next(a for a in self.actors if a.id == actor_id)
+
+    def add_text(self, text: str) -> None:
+        start, end = self.add_sentence(text)
+        self._mention_all(start, end)
+
+    def build(self) -> tuple[Extraction, str]:
+        text = self.text
+        article = Article(id=self.article_id, title=self.title, published=self.published, source=self.source,
+                          url=self.url, language="en", text_sha256=hashlib.sha256(text.encode()).hexdigest())
+        coder = Coder(version=self.coder_version, model=ModelInfo(name="synthetic", version="1"))
+        return Extraction(coder=coder, article=article, actors=self.actors, quotes=self.quotes,
+                          events=self.events, quantities=self.quantities), text
+
+
+STATES = [
+    ("United States", "USA"), ("Russia", "RUS"), ("China", "CHN"), ("Ukraine", "UKR"), ("North Korea", "PRK"),
+    ("Iran", "IRN"), ("Israel", "ISR"), ("Germany", "DEU"), ("France", "FRA"), ("United Kingdom", "GBR"),
+    ("Japan", "JPN"), ("South Korea", "KOR"), ("India", "IND"), ("Pakistan", "PAK"), ("Turkey", "TUR"),
+    ("Syria", "SYR"), ("Poland", "POL"), ("Belarus", "BLR"), ("Saudi Arabia", "SAU"), ("Egypt", "EGY"),
+    ("Brazil", "BRA"), ("Venezuela", "VEN"), ("Taiwan", "TWN"), ("Serbia", "SRB"), ("Kosovo", "XKX"),
+]
+
+
+def random_extractions(n_articles: int, *, events_per_article: int = 5, seed: int = 7,
+                       start: dt.date = dt.date(2023, 1, 1), days: int = 730,
+                       n_states: int = 25) -> Iterator[Extraction]:
+    """A reproducible stream of articles with random dyadic events between states (no article text)."""
+    rng = random.Random(seed)
+    states = STATES[:n_states]
+    types = list(QUAD_OF_TYPE)
+    for i in range(n_articles):
+        day = start + dt.timedelta(days=rng.randrange(days))
+        b = ExtractionBuilder(f"syn-{i:07d}", published=day.isoformat(), title=f"Report {i}",
+                              url=f"https://news.example/{i}", coder_version="bench-1")
+        for _ in range(events_per_article):
+            (sname, scode), (tname, tcode) = rng.sample(states, 2)
+            ids = {a.name: a.id for a in b.actors}
+            sid = ids.get(sname) or b.actor(sname, "state", code=scode, country=scode)
+            tid = ids.get(tname) or b.actor(tname, "state", code=tcode, country=tcode)
+            etype = rng.choice(types)
+            b.event(etype, [sid], [tid], f"{sname} acted towards {tname} ({etype.lower()}) in case {rng.randrange(10**6)}.",
+                    "acted", date=day.isoformat())
+        yield b.build()[0]
