@@ -7,14 +7,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from newsgraph import __version__
 from newsgraph.api.problems import install_problem_handlers
-from newsgraph.api.security import BodyLimitMiddleware, RateLimiter
+from newsgraph.api.security import BodyLimitMiddleware, RateLimiter, SecurityHeadersMiddleware
 from newsgraph.api.services import (
     ExtractorFactory,
     PageFetcher,
@@ -83,14 +83,8 @@ def create_app(settings: Settings, *, store: Any = None, db: str | None = None, 
 
     app.include_router(router)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        return response
-
+    app.add_middleware(SecurityHeadersMiddleware, headers={"Content-Security-Policy": CSP,
+                       "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"})
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"])

@@ -73,11 +73,6 @@ def _slice(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
             "limit": limit, "offset": offset}
 
 
-def _article_text(store: Any, article_id: str) -> str | None:
-    getter = getattr(q, "get_article_text", None)
-    return getter(store, article_id) if getter else None
-
-
 router = APIRouter(prefix="/api")
 Read = Annotated[Caller, Depends(reader)]
 Write = Annotated[Caller, Depends(writer)]
@@ -98,7 +93,7 @@ def get_article(article_id: str, _: Read, svc: Svc) -> dict[str, Any]:
     extraction = q.get_article(svc.store, article_id)
     if extraction is None:
         raise Problem(404, f"No article with id '{article_id}'.", kind="article-not-found")
-    return {"id": extraction.article.id, "text": _article_text(svc.store, article_id),
+    return {"id": article_id, "text": q.get_article_text(svc.store, article_id),
             "extraction": extraction.to_json_dict()}
 
 
@@ -211,36 +206,28 @@ async def _to_input(svc: Services, body: ArticleSubmission) -> ArticleInput:
     return article
 
 
-async def _extract(svc: Services, body: ArticleSubmission) -> Extraction:
+async def _extract(svc: Services, body: ArticleSubmission) -> tuple[Extraction, str]:
     article = await _to_input(svc, body)
-    return await run_in_threadpool(svc.extract, article)
+    return await run_in_threadpool(svc.extract, article), article.text
 
 
 @router.post("/extract", tags=["articles"], summary="Extract an article without storing it (needs a key)")
 async def extract(body: ArticleSubmission, _: Write, svc: Svc) -> dict[str, Any]:
-    return (await _extract(svc, body)).to_json_dict()
+    extraction, _text = await _extract(svc, body)
+    return extraction.to_json_dict()
 
 
 @router.post("/articles", tags=["articles"], status_code=201,
              summary="Extract an article, store it and return its extraction (needs a key)",
-             responses={200: {"description": "the article was already stored; its stored extraction"}})
+             responses={200: {"description": "the article was stored already (same text or URL); "
+                                             "Location names the stored copy"}})
 async def add_article(body: ArticleSubmission, _: Write, svc: Svc, response: Response) -> dict[str, Any]:
-    extraction = await _extract(svc, body)
-    report = await run_in_threadpool(svc.add, extraction)
-    article_id = extraction.article.id
-    duplicate_of = _duplicate_of(report, article_id)
-    if duplicate_of is not None:
+    extraction, text = await _extract(svc, body)
+    stored_id = await run_in_threadpool(svc.add, extraction, text)
+    if stored_id is None:
         response.status_code = 200
-        article_id = duplicate_of
-    response.headers["Location"] = f"/api/articles/{article_id}"
+        stored_id = await run_in_threadpool(svc.existing_id, extraction)
+    if stored_id is not None:
+        response.headers["Location"] = f"/api/articles/{stored_id}"
+        response.headers["X-Newsgraph-Article-Id"] = stored_id
     return extraction.to_json_dict()
-
-
-def _duplicate_of(report: Any, article_id: str) -> str | None:
-    """The stored article's id when the store already had this one (exact duplicate), else None."""
-    existing = getattr(report, "existing", None) or getattr(report, "skipped_ids", None)
-    if isinstance(existing, dict):
-        return existing.get(article_id)
-    if existing and article_id in existing:
-        return article_id
-    return None

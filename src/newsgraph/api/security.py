@@ -10,7 +10,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsgraph.api.problems import Problem, problem_response
@@ -143,7 +143,29 @@ class BodyLimitMiddleware:
         await response(scope, receive, send)
 
 
-class _BodyTooLarge(StarletteHTTPException):
-    # An HTTPException so FastAPI's body parsing re-raises it as is (it wraps other errors in a 400).
+class _BodyTooLarge(HTTPException):
+    # FastAPI's HTTPException, which its body parsing re-raises as is (it turns other errors into a 400).
     def __init__(self, limit: int) -> None:
         super().__init__(413, f"Request body is larger than the limit of {limit:,} bytes (api_body_limit).")
+
+
+class SecurityHeadersMiddleware:
+    """Adds fixed headers (CSP, nosniff…) to every HTTP response that does not set them itself."""
+
+    def __init__(self, app: ASGIApp, headers: dict[str, str]) -> None:
+        self.app = app
+        self.headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.headers if k not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

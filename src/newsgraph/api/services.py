@@ -56,6 +56,12 @@ class Services:
     def fetch(self, url: str) -> ArticleInput:
         return self.fetcher(url, self.settings)
 
-    def add(self, extraction: Extraction) -> Any:
+    def add(self, extraction: Extraction, text: str) -> str | None:
+        """Store one extraction with its text; the stored article's id, or None if it was already stored."""
         with self._write_lock:
-            return self.store.add([extraction])
+            report = self.store.add([(extraction, text)])
+        return report.article_ids[0] if report.article_ids else None
+
+    def existing_id(self, extraction: Extraction) -> str | None:
+        found = self.store.find_article(url=extraction.article.url, sha256=extraction.article.text_sha256)
+        return found[0] if found else None

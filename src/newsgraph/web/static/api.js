@@ -20,7 +20,7 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(path, { method = "GET", params = null, body = null } = {}) {
+export async function api(path, { method = "GET", params = null, body = null, withResponse = false } = {}) {
   let url = path;
   if (params) {
     const search = new URLSearchParams();
@@ -40,7 +40,7 @@ export async function api(path, { method = "GET", params = null, body = null } =
   const type = response.headers.get("content-type") || "";
   const data = type.includes("json") ? await response.json() : await response.text();
   if (!response.ok) throw new ApiError(response.status, typeof data === "object" ? data : { detail: data });
-  return data;
+  return withResponse ? { data, response } : data;
 }
 
 export function explain(err) {

@@ -176,11 +176,11 @@ export async function renderArticle(root, articleId, params) {
       h("span", { class: "hl hl-trigger" }, "event trigger"), h("span", { class: "speaker-badge" }, "speaker")),
     h("div", { class: "article-layout" }, body, coding));
 
-  // Deep links from event and quote lists: ?at=<offset> or ?event=<id> / ?quote=<id>.
+  // Deep links from event and quote lists: ?at=<trigger offset> or ?quote_at=<quote offset>.
   const at = params.get("at");
+  const quoteAt = params.get("quote_at");
   const wanted = at !== null ? body.querySelector(`.hl-trigger[data-start="${CSS.escape(at)}"]`)
-    : params.get("event") ? body.querySelector(`.hl-trigger[data-id="${CSS.escape(params.get("event"))}"]`)
-      : params.get("quote") ? body.querySelector(`.hl-quote[data-id="${CSS.escape(params.get("quote"))}"]`) : null;
+    : quoteAt !== null ? body.querySelector(`.hl-quote[data-start="${CSS.escape(quoteAt)}"]`) : null;
   if (wanted) {
     wanted.scrollIntoView({ block: "center" });
     wanted.focus();

@@ -1,5 +1,5 @@
 // Pieces shared by the views: event and quote items, and the QuadClass timeline chart.
-import { QUAD, h, names } from "./dom.js";
+import { QUAD, QUAD_FIELDS, h, names } from "./dom.js";
 
 // Field access in one place, so the views do not depend on the exact row layout.
 export const field = {
@@ -20,8 +20,7 @@ export const field = {
   },
   quad: (ev) => ev.quad_class ?? null,
   periodLabel: (p) => p.period ?? p.label ?? p.start ?? p.date ?? "",
-  quadCount: (p, k) => Number(p.counts?.[k] ?? p.counts?.[String(k)] ?? p[`q${k}`] ?? p[`quad${k}`] ??
-    p.quad_counts?.[k] ?? p.quad_counts?.[String(k)] ?? 0),
+  quadCount: (p, k) => Number(p[QUAD_FIELDS[k - 1]] ?? 0),
 };
 
 export function articleLink(row, extra = "") {
@@ -42,7 +41,7 @@ export function eventItem(ev) {
     h("blockquote", { class: "evidence" }, field.evidence(ev)),
     h("div", { class: "meta" },
       ev.date ? `${ev.date} · ` : "", `claimed by ${field.claimant(ev)} · `,
-      articleLink(ev, ev.id ? `?event=${encodeURIComponent(ev.id)}` : "")));
+      articleLink(ev, ev.trigger ? `?at=${ev.trigger.start}` : "")));
 }
 
 export function quoteItem(qt) {
@@ -50,7 +49,7 @@ export function quoteItem(qt) {
     h("div", {}, h("span", { class: "tag" }, qt.kind || "quote"), h("strong", {}, field.speaker(qt)), ": "),
     h("blockquote", { class: "evidence" }, qt.text),
     h("div", { class: "meta" }, qt.date ? `${qt.date} · ` : "",
-      articleLink(qt, qt.id ? `?quote=${encodeURIComponent(qt.id)}` : "")));
+      articleLink(qt, Number.isInteger(qt.start) ? `?quote_at=${qt.start}` : "")));
 }
 
 export function eventList(events, emptyText = "No events.") {
@@ -73,7 +72,7 @@ export function timelineChart(periods, { title = "Events per period by QuadClass
       h("th", {}, "mean Goldstein"))),
     h("tbody", {}, periods.map((p) => h("tr", {}, h("td", {}, field.periodLabel(p)),
       [1, 2, 3, 4].map((k) => h("td", {}, field.quadCount(p, k))),
-      h("td", {}, p.goldstein_mean ?? p.mean_goldstein ?? p.goldstein ?? "")))));
+      h("td", {}, p.mean_goldstein === null || p.mean_goldstein === undefined ? "" : p.mean_goldstein.toFixed(1))))));
   const legend = h("div", { class: "legend" }, [1, 2, 3, 4].map((k) =>
     h("span", {}, h("span", { class: "swatch", style: `background:${QUAD[k].color}` }), QUAD[k].label)));
   const wrap = h("div", { class: "timeline-chart" }, canvas, legend, table);

@@ -40,6 +40,9 @@ export const QUAD = {
   4: { label: "material conflict", color: "#c0392b" },
 };
 
+// Field names of the four QuadClass counts in network edges and timeline periods.
+export const QUAD_FIELDS = ["verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict"];
+
 export const PLOVER_TYPES = [
   "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
   "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",

@@ -3,7 +3,7 @@ import cytoscape from "/static/vendor/cytoscape.esm.min.js";
 
 import { api, explain } from "./api.js";
 import { eventList, quoteList, timelineChart } from "./components.js";
-import { PLOVER_TYPES, QUAD, clear, h, setStatus } from "./dom.js";
+import { PLOVER_TYPES, QUAD, QUAD_FIELDS, clear, h, setStatus } from "./dom.js";
 
 const KIND_STYLE = {
   state: { shape: "round-rectangle", color: "#3d6fa5" },
@@ -13,8 +13,7 @@ const KIND_STYLE = {
 };
 
 function quadCounts(edge) {
-  const c = edge.counts ?? edge.quad_counts ?? {};
-  return [1, 2, 3, 4].map((k) => Number(c[k] ?? c[String(k)] ?? edge[`q${k}`] ?? edge[`quad${k}`] ?? 0));
+  return QUAD_FIELDS.map((name) => Number(edge[name] ?? 0));
 }
 
 function mix(a, b, t) {
@@ -170,18 +169,20 @@ async function showActor(panel, actorId, filters) {
   clear(panel).append(h("p", { class: "muted" }, "Loading…"));
   try {
     const detail = await api(`/api/actors/${encodeURIComponent(actorId)}`);
-    const actor = detail.actor ?? detail.row ?? detail;
-    const events = detail.events ?? detail.recent_events ?? [];
-    const quotes = detail.quotes ?? detail.recent_quotes ?? [];
+    const actor = detail;
+    const events = detail.events || [];
+    const quotes = detail.quotes || [];
     const facts = [
-      ["kind", actor.kind], ["role", actor.role], ["organization", actor.organization_name ?? actor.organization],
-      ["country", actor.country], ["code", actor.code ?? actor.cameo], ["mentions", actor.mention_count],
+      ["kind", actor.kind], ["role", actor.role], ["organization", actor.organization],
+      ["country", actor.country], ["code", actor.code], ["CAMEO", actor.cameo], ["Wikidata", actor.wikidata],
+      ["mentions", actor.mention_count], ["events", actor.event_count], ["quotes", actor.quote_count],
     ].filter(([, v]) => v !== null && v !== undefined && v !== "");
     clear(panel).append(
       h("h2", {}, actor.name),
       h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
       h("p", {}, h("a", { href: `#/timeline?actor=${encodeURIComponent(actorId)}` }, "Timeline for this actor")),
-      h("h3", {}, `Events (${events.length})`), eventList(events, "No events involve this actor."),
+      h("h3", {}, `Events (${actor.event_count ?? events.length}; latest ${events.length})`),
+      eventList(events, "No events involve this actor."),
       h("h3", {}, `Quotes (${quotes.length})`), quoteList(quotes, "No quotes by this actor."));
   } catch (err) {
     clear(panel).append(h("p", { class: "status error" }, explain(err)));

@@ -139,11 +139,12 @@ export function renderIngest(root) {
     setStatus("Extracting… (the first article loads the language model)");
     clear(result);
     try {
-      const extraction = await api("/api/articles", { method: "POST", body });
-      setStatus("");
-      const id = extraction.article.id;
+      const { data: extraction, response } = await api("/api/articles", { method: "POST", body, withResponse: true });
+      // The store may give the article another id than the extraction's (ids are unique per store).
+      const id = response.headers.get("X-Newsgraph-Article-Id") || extraction.article.id;
+      setStatus(response.status === 200 ? "This article was stored already; showing its new extraction." : "");
       result.append(h("div", { class: "card" },
-        h("h2", {}, "Stored: " + (extraction.article.title || id)),
+        h("h2", {}, (response.status === 201 ? "Stored: " : "Already stored: ") + (extraction.article.title || id)),
         h("p", {}, `${extraction.actors.length} actors, ${extraction.quotes.length} quotes, ` +
           `${extraction.events.length} events.`),
         h("p", {}, articleLink({ article_id: id, article_title: "Open the annotated article" }), " · ",
