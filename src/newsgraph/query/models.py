@@ -75,6 +75,7 @@ class EventRow(BaseModel):
     article_source: str | None = None
     language: str | None = None
     coder_version: str | None = None
+    ingested_at: str | None = None
 
 
 class QuoteRow(BaseModel):

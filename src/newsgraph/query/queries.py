@@ -160,7 +160,7 @@ def event_rows(store: Store, event_ids: list[str]) -> list[EventRow]:
     with store.engine.connect() as conn:
         events = {r.id: r for r in conn.execute(
             select(E, ART.c.title, ART.c.url, ART.c.source, ART.c.language, ART.c.duplicate_of,
-                   ART.c.coder_version)
+                   ART.c.coder_version, ART.c.ingested_at)
             .join(ART, ART.c.id == E.c.article_id).where(E.c.id.in_(event_ids)))}
         parties: dict[str, dict[str, list[ActorRef]]] = defaultdict(lambda: {"source": [], "target": []})
         for r in conn.execute(select(EA.c.event_id, EA.c.role, A.c.id, A.c.name, A.c.code, A.c.country)
@@ -197,7 +197,8 @@ def event_rows(store: Store, event_ids: list[str]) -> list[EventRow]:
             evidence=spans[0], also_evidence=spans[1:], evidence_sentence=spans[0].text, location=r.location,
             location_country=r.location_country, quantities=quantities.get(event_id, []),
             confidence=r.confidence, story_id=r.story_id, duplicate_of=r.duplicate_of, article_title=r.title,
-            article_url=r.url, article_source=r.source, language=r.language, coder_version=r.coder_version))
+            article_url=r.url, article_source=r.source, language=r.language, coder_version=r.coder_version,
+            ingested_at=r.ingested_at))
     return out
 
 
