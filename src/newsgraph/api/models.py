@@ -57,3 +57,14 @@ class ArticleOut(BaseModel):
     id: str
     text: str | None = Field(None, description="article text the extraction offsets refer to, when stored")
     extraction: dict[str, Any] = Field(description="the newsgraph.extraction/1 document")
+
+
+class ProblemOut(BaseModel):
+    """An error (RFC 9457 problem details), served as application/problem+json."""
+
+    type: str = Field(description="URI naming the kind of problem")
+    title: str
+    status: int
+    detail: str = Field(description="what went wrong, in words")
+    instance: str | None = Field(None, description="the request path")
+    errors: list[dict[str, Any]] | None = Field(None, description="validation errors: location, message")

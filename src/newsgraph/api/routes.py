@@ -7,10 +7,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.encoders import jsonable_encoder
 
 from newsgraph import query as q
-from newsgraph.api.models import ArticleOut, ArticleSubmission, PageOut
+from newsgraph.api.models import ArticleOut, ArticleSubmission, PageOut, ProblemOut
 from newsgraph.api.problems import Problem
 from newsgraph.api.security import Caller, RateLimiter, identify
 from newsgraph.api.services import Services
@@ -63,33 +62,38 @@ def _types(values: list[str] | None) -> list[str] | None:
     return out or None
 
 
-def _page(page: Any) -> dict[str, Any]:
-    return jsonable_encoder(page)
+def _page(page: Any) -> Any:
+    return page  # a query Page; FastAPI serialises it through the route's response_model
 
 
-def _slice(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
+def _slice(items: list[Any], limit: int, offset: int) -> Any:
     """Pagination for query functions that return whole lists (timeline, changes)."""
-    return {"items": jsonable_encoder(items[offset:offset + limit]), "total": len(items),
+    return {"items": items[offset:offset + limit], "total": len(items),
             "limit": limit, "offset": offset}
 
 
-router = APIRouter(prefix="/api")
+_problem = {"model": ProblemOut, "content": {"application/problem+json": {}}}
+router = APIRouter(prefix="/api", responses={
+    401: {**_problem, "description": "API key missing or invalid"},
+    422: {**_problem, "description": "Invalid parameters or body"},
+    429: {**_problem, "description": "Rate limit exceeded (see Retry-After)"},
+})
 Read = Annotated[Caller, Depends(reader)]
 Write = Annotated[Caller, Depends(writer)]
 Svc = Annotated[Services, Depends(services)]
 
 
-@router.get("/articles", tags=["articles"], response_model=PageOut[dict[str, Any]],
+@router.get("/articles", tags=["articles"], response_model=q.Page[q.ArticleRow],
             summary="List stored articles")
 def list_articles(_: Read, svc: Svc, search: str | None = None, since: Since = None, until: Until = None,
-                  limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+                  limit: Limit = 50, offset: Offset = 0) -> Any:
     return _page(q.list_articles(svc.store, search=search, since=_iso(since), until=_iso(until),
                                  limit=limit, offset=offset))
 
 
 @router.get("/articles/{article_id}", tags=["articles"], response_model=ArticleOut,
             summary="One article with its text and extraction")
-def get_article(article_id: str, _: Read, svc: Svc) -> dict[str, Any]:
+def get_article(article_id: str, _: Read, svc: Svc) -> Any:
     extraction = q.get_article(svc.store, article_id)
     if extraction is None:
         raise Problem(404, f"No article with id '{article_id}'.", kind="article-not-found")
@@ -97,7 +101,7 @@ def get_article(article_id: str, _: Read, svc: Svc) -> dict[str, Any]:
             "extraction": extraction.to_json_dict()}
 
 
-@router.get("/events", tags=["queries"], response_model=PageOut[dict[str, Any]], summary="Events")
+@router.get("/events", tags=["queries"], response_model=q.Page[q.EventRow], summary="Events")
 def list_events(_: Read, svc: Svc,
                 actor: Annotated[str | None, Query(description="actor id, code or name")] = None,
                 source: str | None = None, target: str | None = None, type: Types = None,
@@ -105,54 +109,56 @@ def list_events(_: Read, svc: Svc,
                 claimed_by: Annotated[str | None, Query(description="who asserts the event")] = None,
                 article: Annotated[str | None, Query(description="article id")] = None,
                 all: Annotated[bool, Query(description="include negated and non-actual events")] = False,
-                limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+                limit: Limit = 50, offset: Offset = 0) -> Any:
     return _page(q.list_events(svc.store, actor=actor, source=source, target=target, type=_types(type),
                                since=_iso(since), until=_iso(until), claimed_by=claimed_by, article=article,
                                include_all=all, limit=limit, offset=offset))
 
 
-@router.get("/quotes", tags=["queries"], response_model=PageOut[dict[str, Any]], summary="Quotes")
+@router.get("/quotes", tags=["queries"], response_model=q.Page[q.QuoteRow], summary="Quotes")
 def list_quotes(_: Read, svc: Svc, speaker: str | None = None,
                 about: Annotated[str | None, Query(description="an actor the quote names")] = None,
                 since: Since = None, until: Until = None,
                 search: Annotated[str | None, Query(description="text search in the quote")] = None,
-                limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+                limit: Limit = 50, offset: Offset = 0) -> Any:
     return _page(q.list_quotes(svc.store, speaker=speaker, about=about, since=_iso(since), until=_iso(until),
                                search=search, limit=limit, offset=offset))
 
 
-@router.get("/actors", tags=["queries"], response_model=PageOut[dict[str, Any]],
+@router.get("/actors", tags=["queries"], response_model=q.Page[q.ActorRow],
             summary="Actors with mention, event and quote counts")
 def list_actors(_: Read, svc: Svc, name: str | None = None,
                 kind: Literal["person", "state", "organization", "group"] | None = None,
                 country: Annotated[str | None, Query(description="ISO 3166-1 alpha-3")] = None,
-                limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+                limit: Limit = 50, offset: Offset = 0) -> Any:
     return _page(q.list_actors(svc.store, name=name, kind=kind, country=country, limit=limit, offset=offset))
 
 
-@router.get("/actors/{actor_id}", tags=["queries"], summary="One actor with its recent events and quotes")
-def get_actor(actor_id: str, _: Read, svc: Svc) -> dict[str, Any]:
+@router.get("/actors/{actor_id}", tags=["queries"], response_model=q.ActorDetail,
+            summary="One actor with its recent events and quotes")
+def get_actor(actor_id: str, _: Read, svc: Svc) -> Any:
     detail = q.get_actor(svc.store, actor_id)
     if detail is None:
         raise Problem(404, f"No actor with id '{actor_id}'.", kind="actor-not-found")
-    return jsonable_encoder(detail)
+    return detail
 
 
-@router.get("/network", tags=["queries"], summary="Actor network: nodes and dyad edges with QuadClass counts")
+@router.get("/network", tags=["queries"], response_model=q.Network,
+            summary="Actor network: nodes and dyad edges with QuadClass counts (not paginated: one graph)")
 def network(_: Read, svc: Svc, since: Since = None, until: Until = None, type: Types = None,
             min_count: Annotated[int, Query(ge=1, description="drop edges seen fewer times")] = 1,
-            count: CountBy = "stories") -> dict[str, Any]:
-    return jsonable_encoder(q.network(svc.store, since=_iso(since), until=_iso(until), types=_types(type),
+            count: CountBy = "stories") -> Any:
+    return (q.network(svc.store, since=_iso(since), until=_iso(until), types=_types(type),
                                       min_count=min_count, count=count))
 
 
-@router.get("/timeline", tags=["queries"], response_model=PageOut[dict[str, Any]],
+@router.get("/timeline", tags=["queries"], response_model=PageOut[q.Period],
             summary="Counts per QuadClass over time for an actor or a dyad")
 def timeline(_: Read, svc: Svc,
              actor: Annotated[str | None, Query(description="actor id, code or name")] = None,
              dyad: Annotated[str | None, Query(description="two actors as 'A:B'")] = None,
              by: Literal["day", "week", "month"] = "month", since: Since = None, until: Until = None,
-             count: CountBy = "stories", limit: Limit = 1000, offset: Offset = 0) -> dict[str, Any]:
+             count: CountBy = "stories", limit: Limit = 1000, offset: Offset = 0) -> Any:
     if (actor is None) == (dyad is None):
         raise Problem(422, "Give exactly one of 'actor' or 'dyad' (as 'A:B').", kind="validation-error",
                       title="Invalid request")
@@ -164,18 +170,18 @@ def timeline(_: Read, svc: Svc,
     return _slice(list(periods), limit, offset)
 
 
-@router.get("/stories", tags=["queries"], response_model=PageOut[dict[str, Any]],
+@router.get("/stories", tags=["queries"], response_model=q.Page[q.Story],
             summary="Events reported by several articles, grouped into stories")
 def list_stories(_: Read, svc: Svc, since: Since = None, until: Until = None, actor: str | None = None,
-                 type: Types = None, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+                 type: Types = None, limit: Limit = 50, offset: Offset = 0) -> Any:
     return _page(q.list_stories(svc.store, since=_iso(since), until=_iso(until), actor=actor,
                                 type=_types(type), limit=limit, offset=offset))
 
 
-@router.get("/changes", tags=["queries"], response_model=PageOut[dict[str, Any]],
+@router.get("/changes", tags=["queries"], response_model=PageOut[q.DyadChange],
             summary="Dyads that appeared, disappeared or flipped against the previous period")
 def changes(_: Read, svc: Svc, since: Annotated[dt.date, Query(description="period start, YYYY-MM-DD")],
-            until: Until = None, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
+            until: Until = None, limit: Limit = 100, offset: Offset = 0) -> Any:
     return _slice(list(q.changes(svc.store, since=since.isoformat(), until=_iso(until))), limit, offset)
 
 
@@ -211,17 +217,18 @@ async def _extract(svc: Services, body: ArticleSubmission) -> tuple[Extraction, 
     return await run_in_threadpool(svc.extract, article), article.text
 
 
-@router.post("/extract", tags=["articles"], summary="Extract an article without storing it (needs a key)")
-async def extract(body: ArticleSubmission, _: Write, svc: Svc) -> dict[str, Any]:
+@router.post("/extract", tags=["articles"], response_model=Extraction,
+             summary="Extract an article without storing it (needs a key)")
+async def extract(body: ArticleSubmission, _: Write, svc: Svc) -> Any:
     extraction, _text = await _extract(svc, body)
     return extraction.to_json_dict()
 
 
-@router.post("/articles", tags=["articles"], status_code=201,
+@router.post("/articles", tags=["articles"], status_code=201, response_model=Extraction,
              summary="Extract an article, store it and return its extraction (needs a key)",
              responses={200: {"description": "the article was stored already (same text or URL); "
                                              "Location names the stored copy"}})
-async def add_article(body: ArticleSubmission, _: Write, svc: Svc, response: Response) -> dict[str, Any]:
+async def add_article(body: ArticleSubmission, _: Write, svc: Svc, response: Response) -> Any:
     extraction, text = await _extract(svc, body)
     stored_id = await run_in_threadpool(svc.add, extraction, text)
     if stored_id is None:
