@@ -23,7 +23,8 @@ function operation(path, method, op, spec) {
       h("tbody", {}, params.map((p) => h("tr", {}, h("td", {}, h("code", {}, p.name)), h("td", {}, p.in),
         h("td", {}, schemaText(p.schema, spec)), h("td", {}, p.required ? "yes" : ""),
         h("td", {}, p.description || p.schema?.description || ""))))) : null,
-    body ? h("p", {}, "JSON body: ", h("code", {}, schemaText(body, spec))) : null,
+    body ? h("p", {}, "JSON body: ", body.$ref ? h("a", { href: `#model-${schemaText(body)}` }, schemaText(body))
+      : h("code", {}, schemaText(body, spec))) : null,
     h("p", { class: "muted" }, "Responses: ", Object.entries(op.responses || {}).map(([code, r]) =>
       `${code} ${r.description || ""}`).join(" · ")));
 }

@@ -137,7 +137,6 @@ export async function renderNetwork(root, params) {
     elements,
     minZoom: 0.2,
     maxZoom: 4,
-    wheelSensitivity: 0.3,
     style: [
       { selector: "node", style: {
         label: "data(name)", width: "data(size)", height: "data(size)", shape: "data(shape)",
