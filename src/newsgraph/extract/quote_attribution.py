@@ -1,0 +1,412 @@
+"""Putting quotations together: direct quotes found by their marks, attributed to a reporting frame,
+speakers resolved through the actor table, and indirect speech from the frames no quotation used.
+
+Order of attribution for a quotation made of whole sentences: a cue right after it ("“…,” she said"),
+a cue right before it ("She said: “…”"), a frame whose content it is, then — news convention — the
+speaker of the statement just before it in the same or the previous paragraph. A quotation embedded in a
+sentence ("called the plan “reckless”") is partial: it belongs to the reporting cue that governs it in
+the parse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from newsgraph.contract import Actor, Quote, Span
+from newsgraph.extract.actor_table import ActorTable
+from newsgraph.extract.quote_frames import Frame, FrameFinder, Range, subject_of
+from newsgraph.extract.quote_lexicon import ReportingLexicon
+from newsgraph.extract.quote_marks import QuoteSpan, find_quotes
+
+_PRONOUNS_PERSON = {"he", "she", "him", "her"}
+_PRONOUNS_OTHER = {"they", "it", "we", "them"}
+_DETERMINERS = {"a", "an", "the", "its", "his", "her", "their", "our"}
+
+
+@dataclass
+class Statement:
+    """A quote under construction: character parts of its content plus its frame."""
+
+    kind: str
+    parts: list[tuple[int, int]]
+    frame: Frame | None
+    confidence: float
+    speaker_tok: Token | None = None
+    inherited: Statement | None = None  # speaker taken from an earlier statement
+    speaker: str | None = None
+    speaker_span: tuple[int, int] | None = None
+    speaker_text: str | None = None
+    extra_parts: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.parts[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.parts[-1][1]
+
+
+def _paragraph_index(text: str) -> list[int]:
+    """Paragraph number of each character position (a line break starts a paragraph)."""
+    out, n = [], 0
+    for ch in text:
+        out.append(n)
+        if ch == "\n":
+            n += 1
+    out.append(n)
+    return out
+
+
+class QuoteBuilder:
+    def __init__(self, doc: Doc, table: ActorTable, lexicon: ReportingLexicon) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.table = table
+        self.lex = lexicon
+        self.para = _paragraph_index(doc.text)
+        self.warnings: list[str] = []
+
+    # --- helpers --------------------------------------------------------------------------------
+    def _tok_at(self, char: int) -> int:
+        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
+        if span is not None and len(span):
+            return span.start
+        for t in self.doc:  # whitespace: the next token
+            if t.idx >= char:
+                return t.i
+        return len(self.doc) - 1
+
+    def _tokens(self, a: int, b: int) -> Range:
+        span = self.doc.char_span(a, b, alignment_mode="expand")
+        return (span.start, span.end) if span is not None else (self._tok_at(a), self._tok_at(b - 1) + 1)
+
+    def _chars(self, r: Range) -> tuple[int, int]:
+        return self.doc[r[0]].idx, self.doc[r[1] - 1].idx + len(self.doc[r[1] - 1])
+
+    # --- main -----------------------------------------------------------------------------------
+    def build(self) -> list[Quote]:
+        doc = self.doc
+        frames = FrameFinder(self.lex).find(doc)
+        scan = find_quotes(self.text)
+        if scan.broken:
+            self.warnings.append(f"{len(scan.broken)} unpaired quotation mark(s) at offsets "
+                                 f"{', '.join(map(str, scan.broken[:10]))}: those quotations were skipped")
+        quoted: set[int] = set()
+        q_tokens: list[set[int]] = []
+        for q in scan.quotes:
+            toks: set[int] = set()
+            for a, b in q.parts:
+                r = self._tokens(a, b)
+                toks.update(range(*r))
+            q_tokens.append(toks)
+            quoted |= toks
+        # frames whose cue sits inside a quotation are the quoted speaker's own words: not attributions
+        frames = [f for f in frames if f.cue_head not in quoted]
+        by_cue = {f.cue_head: f for f in frames}
+        used: set[int] = set()
+        statements: list[Statement] = []
+        last_post: Statement | None = None
+        for q, toks in zip(scan.quotes, q_tokens, strict=True):
+            partial = self._is_partial(q)
+            st: Statement | None = None
+            if partial:
+                frame = self._governing(toks, by_cue)
+                if frame is not None:
+                    st = Statement("partial", list(q.parts), frame, frame.confidence)
+                else:
+                    st = self._governing_verb(q, toks)
+            else:
+                frame = self._post_cue(q, by_cue, toks)
+                how = "post"
+                if frame is None:
+                    frame, how = self._pre_cue(q, by_cue, toks), "pre"
+                if frame is None:
+                    frame, how = self._content_frame(toks, frames), "content"
+                if frame is None and last_post is not None and self._continues(last_post, q):
+                    last_post.parts.extend(q.parts)  # "“…,” he said. “…”": one quote, two parts
+                    continue
+                if frame is not None:
+                    st = Statement("direct", list(q.parts), frame, min(0.95, frame.confidence + 0.05))
+                    last_post = st if how == "post" else None
+                else:
+                    st = Statement("direct", list(q.parts), None, 0.5)
+                    last_post = None
+            if st is None:
+                continue
+            if st.frame is not None:
+                used.add(st.frame.cue_head)
+            statements.append(st)
+        for f in frames:
+            if f.cue_head in used or not f.content or f.speaker is None and f.kind != "verb":
+                continue
+            content = f.content_tokens()
+            if content and len(content & quoted) >= 0.5 * len(content):
+                continue  # the content is a quotation already attributed
+            parts = [self._chars(r) for r in f.content]
+            statements.append(Statement("indirect", parts, f, f.confidence))
+        statements.sort(key=lambda s: s.start)
+        self._resolve_speakers(statements)
+        return self._to_quotes(statements)
+
+    # --- direct quotations ----------------------------------------------------------------------
+    def _is_partial(self, q: QuoteSpan) -> bool:
+        """Embedded in a sentence: a word (not a reporting verb or a colon) right before the mark."""
+        open_mark = q.marks[0][0]
+        i = open_mark - 1
+        while i >= 0 and self.text[i] in " \t":
+            i -= 1
+        if i < 0 or self.text[i] == "\n":
+            return False
+        prev = self.text[i]
+        if not prev.isalnum():
+            return False
+        tok = self.doc[self._tok_at(i)]
+        if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in self.lex.verbs or tok.lower_ == "that":
+            return False
+        return True
+
+    def _governing(self, toks: set[int], by_cue: dict[int, Frame]) -> Frame | None:
+        """The reporting frame whose cue governs the quoted words in the parse."""
+        for root in sorted(i for i in toks if self.doc[i].head.i not in toks):
+            t = self.doc[root]
+            for _ in range(8):
+                if t.i in by_cue and t.i not in toks:
+                    return by_cue[t.i]
+                if t.head is t:
+                    break
+                t = t.head
+        return None
+
+    def _governing_verb(self, q: QuoteSpan, toks: set[int]) -> Statement | None:
+        """No reporting cue governs a partial quote: the subject of the nearest verb, if the quote is long
+        enough not to be a scare quote ("the so-called “experts”")."""
+        words = sum(1 for i in toks if self.doc[i].is_alpha)
+        if words < 3:
+            return None
+        root = min((i for i in toks if self.doc[i].head.i not in toks), default=None)
+        if root is None:
+            return None
+        t = self.doc[root]
+        for _ in range(8):
+            if t.pos_ in ("VERB", "AUX") and t.i not in toks:
+                subj = subject_of(t)
+                if subj is not None:
+                    frame = Frame(cue=(t.i, t.i + 1), cue_head=t.i, kind="inferred", speaker=subj,
+                                  confidence=0.5)
+                    return Statement("partial", list(q.parts), frame, 0.5)
+            if t.head is t:
+                break
+            t = t.head
+        return None
+
+    def _post_cue(self, q: QuoteSpan, by_cue: dict[int, Frame], toks: set[int]) -> Frame | None:
+        close = q.marks[-1][1]
+        if close < 0:
+            return None
+        j = close + 1
+        while j < len(self.text) and self.text[j] in " \t":
+            j += 1
+        if j >= len(self.text) or self.para[j] != self.para[close] or self.text[j] in "“\"‘":
+            return None
+        start = self._tok_at(j)
+        sent_end = self.doc[start].sent.end
+        end = min(sent_end, start + 10)
+        for i in range(start, end):
+            t = self.doc[i]
+            if t.is_quote and i > start:
+                break
+            f = by_cue.get(i)
+            if f is not None and f.kind == "verb":
+                return f
+        # any verb with a subject right after the quote: "“…,” he joked."
+        for i in range(start, min(sent_end, start + 5)):
+            t = self.doc[i]
+            if t.pos_ == "VERB" and t.i not in toks:
+                subj = next((c for c in t.children if c.dep_ == "nsubj" and start <= c.i < sent_end), None)
+                if subj is not None and self.text[close - 1] in ",?!—–-" or subj is not None and i == start:
+                    return Frame(cue=(i, i + 1), cue_head=i, kind="inferred", speaker=subj, confidence=0.7)
+        return None
+
+    def _pre_cue(self, q: QuoteSpan, by_cue: dict[int, Frame], toks: set[int]) -> Frame | None:
+        open_mark = q.marks[0][0]
+        if open_mark <= 0:
+            return None
+        k = self._tok_at(open_mark)
+        if k == 0:
+            return None
+        sent_start = self.doc[k].sent.start
+        if self.doc[k - 1].sent.start != sent_start:  # the quote opens a sentence: look at the one before
+            sent_start = self.doc[k - 1].sent.start
+            if not self.doc[k - 1].text.strip() or self.doc[k - 1].text not in (":",) and \
+                    self.doc[k - 1].text != ",":
+                prev = self.doc[k - 1]
+                if prev.is_space:
+                    prev = self.doc[k - 2] if k >= 2 else prev
+                if prev.text != ":":
+                    return None
+        for i in range(k - 1, sent_start - 1, -1):
+            if self.para[self.doc[i].idx] != self.para[open_mark] and self.doc[k - 1].text.strip() != ":" \
+                    and not self.text[self.doc[i].idx:open_mark].rstrip().endswith(":"):
+                break
+            f = by_cue.get(i)
+            if f is None or f.kind != "verb":
+                continue
+            if f.content and not (f.content_tokens() & toks):
+                return None  # the cue has its own content ("said that ..."): the quote is not its words
+            between = [t for t in self.doc[f.cue[1]:k] if not t.is_space]
+            if len(between) <= 8 or (between and between[-1].text in (":", ",")):
+                return f
+            return None
+        return None
+
+    def _content_frame(self, toks: set[int], frames: list[Frame]) -> Frame | None:
+        for f in frames:
+            content = f.content_tokens()
+            if content and len(content & toks) >= 0.5 * len(content) and f.cue_head not in toks:
+                return f
+        return None
+
+    def _continues(self, prev: Statement, q: QuoteSpan) -> bool:
+        """Does quotation ``q`` continue ``prev`` after its cue: nothing but the cue clause between them?"""
+        if self.para[prev.end] != self.para[q.start]:
+            return False
+        f = prev.frame
+        if f is None:
+            return False
+        cue_end_char = self._chars((f.cue[0], f.cue[1]))[1]
+        if cue_end_char > q.start:
+            return False
+        gap_tokens = self._tokens(cue_end_char, q.marks[0][0]) if q.marks[0][0] > cue_end_char else (0, 0)
+        sent_end = self.doc[f.cue_head].sent.end
+        # the next quote opens right after the cue's sentence or after a comma that ends the cue clause
+        return gap_tokens[1] <= sent_end + 1 and all(
+            not t.is_quote for t in self.doc[gap_tokens[0]:gap_tokens[1]] if t.idx < q.marks[0][0])
+
+    # --- speakers -------------------------------------------------------------------------------
+    def _resolve_speakers(self, statements: list[Statement]) -> None:
+        last: Statement | None = None
+        last_person: Statement | None = None
+        for st in statements:
+            tok = st.frame.speaker if st.frame is not None else None
+            if tok is not None:
+                self._resolve_token(st, tok, last, last_person)
+            elif last is not None and st.kind == "direct" and self.para[st.start] - self.para[last.end] <= 2:
+                # an unattributed quotation continues the statement before it (news convention)
+                st.speaker, st.speaker_span = last.speaker, last.speaker_span
+                st.speaker_text = last.speaker_text
+                st.inherited = last
+                st.confidence = min(st.confidence, 0.6)
+            if st.speaker or st.speaker_text:
+                last = st
+                actor = self.table.get(st.speaker)
+                if actor is not None and actor.kind == "person":
+                    last_person = st
+
+    def _resolve_token(self, st: Statement, tok: Token, last: Statement | None,
+                       last_person: Statement | None) -> None:
+        table = self.table
+        actor = table.actor_of(tok)
+        mention_tok = tok if actor else None
+        if actor is None:
+            appos = next((c for c in tok.children if c.dep_ == "appos"), None)
+            if appos is not None and table.actor_of(appos):
+                actor, mention_tok = table.actor_of(appos), appos
+        if table.actor_at(tok.i) is None and tok.pos_ != "PRON":
+            # "US Director of National Intelligence Avril Haines": the head is a title and the person is named
+            # inside the phrase (the state reached through the compound "US" is not the speaker)
+            a, b = tok.left_edge.i, tok.right_edge.i + 1
+            found = [x for x in table.actors_in(a, b)
+                     if (act := table.get(x)) is not None and act.kind == "person"]
+            if found and tok.lemma_.lower() not in self.lex.speaker_bodies:
+                actor = found[0]
+                mention_tok = next((self.doc[i] for i in range(a, b) if table.actor_at(i) == actor), tok)
+        lower = tok.lower_
+        if actor is None and tok.pos_ == "PRON":
+            prior = last_person if lower in _PRONOUNS_PERSON else last if lower in _PRONOUNS_OTHER else None
+            if prior is not None and prior.speaker and self.para[st.start] - self.para[prior.end] <= 3:
+                actor = prior.speaker
+                st.confidence = min(st.confidence, 0.7)
+        if actor is None and lower not in _PRONOUNS_PERSON | _PRONOUNS_OTHER | {"i", "you"}:
+            actor = self._title_actor(tok)
+            if actor is not None:
+                mention_tok = tok
+        st.speaker = actor
+        if mention_tok is not None and (m := table.mention_at(mention_tok.i)) is not None:
+            st.speaker_span = (m.start, m.end)
+        else:
+            a = tok.left_edge.i if tok.pos_ != "PRON" else tok.i
+            a = min(a, tok.i)
+            st.speaker_span = self._chars((a, tok.i + 1))
+        st.speaker_text = self.text[st.speaker_span[0]:st.speaker_span[1]]
+
+    def _title_actor(self, tok: Token) -> str | None:
+        """An unnamed speaker known by title or body ("a State Department spokesman", "senior officials",
+        "the ministry") becomes an actor of its own, attached to the body the phrase names."""
+        lemma = tok.lemma_.lower()
+        person = lemma in self.lex.speaker_titles
+        if not person and lemma not in self.lex.speaker_bodies:
+            return None
+        if tok.pos_ not in ("NOUN", "PROPN"):
+            return None
+        table = self.table
+        left = [t for t in tok.lefts if t.dep_ in ("compound", "amod", "nmod", "det", "poss")]
+        start = min([t.left_edge.i for t in left], default=tok.i)
+        org: str | None = None
+        for i in range(start, tok.right_edge.i + 1):
+            if i != tok.i and table.actor_at(i):
+                org = table.actor_at(i)
+                break
+        words = [t.text for t in self.doc[start:tok.i + 1] if t.lower_ not in _DETERMINERS]
+        name = " ".join(words) or tok.text
+        org_actor = table.get(org)
+        plural = tok.tag_ in ("NNS", "NNPS")
+        kind = ("group" if plural else "person") if person else "organization"
+        actor_id = table.add(Actor(
+            id="", name=name, kind=kind, role=tok.text if person else None,
+            organization=org if person else None,
+            country=org_actor.country if org_actor is not None else None,
+            sector=org_actor.sector if org_actor is not None else None))
+        # only the uncovered words: the body's own mention ("State Department") stays with the body
+        a = tok.i
+        while a - 1 >= start and table.actor_at(a - 1) is None and self.doc[a - 1].lower_ not in _DETERMINERS:
+            a -= 1
+        table.add_mention(self.doc, actor_id, a, tok.i + 1, "title")
+        return actor_id
+
+    # --- output ---------------------------------------------------------------------------------
+    def _to_quotes(self, statements: list[Statement]) -> list[Quote]:
+        out: list[Quote] = []
+        for n, st in enumerate(statements, start=1):
+            f = st.frame
+            pieces = [self.text[a:b] for a, b in st.parts]
+            cue = cue_span = addressee = sentence = None
+            if f is not None:
+                a, b = self._chars(f.cue)
+                cue, cue_span = self.text[a:b], Span(start=a, end=b)
+                if f.addressee is not None:
+                    addressee = self.table.actor_of(f.addressee)
+                sent = self.doc[f.cue_head].sent
+            else:
+                sent = self.doc[self._tok_at(st.start)].sent
+            s_a, s_b = sent.start_char, sent.end_char
+            while s_b > s_a and self.text[s_b - 1].isspace():
+                s_b -= 1
+            sentence = Span(start=s_a, end=s_b)
+            about: list[str] = []
+            for a, b in st.parts:
+                r = self._tokens(a, b)
+                for x in self.table.actors_in(*r):
+                    if x != st.speaker and x not in about:
+                        about.append(x)
+            out.append(Quote(
+                id=f"q{n}", kind=st.kind, text=" ".join(pieces), start=st.start, end=st.end,
+                parts=[Span(start=a, end=b) for a, b in st.parts] if len(st.parts) > 1 else [],
+                speaker=st.speaker, speaker_text=st.speaker_text,
+                speaker_span=Span(start=st.speaker_span[0], end=st.speaker_span[1])
+                if st.speaker_span else None,
+                cue=cue, cue_span=cue_span, addressee=addressee, about=about, sentence=sentence,
+                confidence=round(st.confidence, 2)))
+        return out

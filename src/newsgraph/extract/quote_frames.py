@@ -1,0 +1,274 @@
+"""Reporting frames: who reports what, read from the dependency parse with the reporting lexicon.
+
+A frame is one reporting cue (a verb such as "warned", a noun such as "assurances", or "according to")
+with its speaker token, its content (token ranges) and its addressee. Frames attribute direct quotations
+(the quotation is the content, or sits next to the cue) and, when no quotation covers their content,
+become indirect quotes themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from newsgraph.extract.quote_lexicon import Cue, ReportingLexicon
+
+Range = tuple[int, int]  # token indices, end exclusive
+
+_SUBJECTS = ("nsubj",)
+_INHERITS_SUBJECT = ("advcl", "conj", "xcomp", "pcomp")
+_RELATIVE = {"who", "that", "which", "whom"}
+_EDGE_SKIP = {"that", "whether", "if"}
+
+
+@dataclass
+class Frame:
+    cue: Range
+    cue_head: int
+    kind: str  # verb | noun | according | inferred
+    speaker: Token | None
+    content: list[Range] = field(default_factory=list)
+    addressee: Token | None = None
+    attitude: bool = False
+    confidence: float = 0.9
+
+    @property
+    def content_start(self) -> int | None:
+        return self.content[0][0] if self.content else None
+
+    def content_tokens(self) -> set[int]:
+        return {i for a, b in self.content for i in range(a, b)}
+
+
+def _is_edge_noise(tok: Token) -> bool:
+    return tok.is_punct or tok.is_space or tok.is_quote
+
+
+def trim(doc: Doc, a: int, b: int, lead_words: bool = True) -> Range | None:
+    """Strip punctuation, spaces, quote marks (and a leading complementizer) from a token range."""
+    while a < b and (_is_edge_noise(doc[a]) or (lead_words and doc[a].lower_ in _EDGE_SKIP
+                                                 and doc[a].dep_ == "mark")):
+        a += 1
+    while b > a and _is_edge_noise(doc[b - 1]):
+        b -= 1
+    return (a, b) if b > a else None
+
+
+def subtree_range(tok: Token) -> Range:
+    return tok.left_edge.i, tok.right_edge.i + 1
+
+
+def _minus(doc: Doc, outer: Range, inner: Range) -> list[Range]:
+    """``outer`` without ``inner``, trimmed, as up to two pieces."""
+    out = []
+    for a, b in ((outer[0], min(inner[0], outer[1])), (max(inner[1], outer[0]), outer[1])):
+        r = trim(doc, a, b)
+        if r and any(t.is_alpha for t in doc[r[0]:r[1]]):
+            out.append(r)
+    return out
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The subject of a verb, inherited through coordination, adverbial and open clauses."""
+    v = verb
+    for _ in range(5):
+        for c in v.children:
+            if c.dep_ in _SUBJECTS:
+                if c.lower_ in _RELATIVE and v.dep_ == "relcl":
+                    return v.head
+                return c
+            if c.dep_ == "agent":
+                pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+        if any(c.dep_ in ("nsubjpass", "csubj", "expl") for c in v.children):
+            return None
+        if v.dep_ == "relcl" and v.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return v.head
+        if v.dep_ in _INHERITS_SUBJECT and v.head is not v:
+            v = v.head
+            continue
+        if v.dep_ == "acl" and v.head.pos_ in ("NOUN", "PROPN"):  # "a statement saying that ..."
+            return v.head
+        return None
+    return None
+
+
+def _child(tok: Token, *deps: str) -> Token | None:
+    return next((c for c in tok.children if c.dep_ in deps), None)
+
+
+def _prep_object(tok: Token, prep: str) -> Token | None:
+    for c in tok.children:
+        if c.dep_ in ("prep", "dative") and c.lower_ == prep:
+            return _child(c, "pobj", "pcomp")
+    return None
+
+
+def _has_to(tok: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+
+
+class FrameFinder:
+    def __init__(self, lexicon: ReportingLexicon) -> None:
+        self.lex = lexicon
+
+    def find(self, doc: Doc) -> list[Frame]:
+        frames: list[Frame] = []
+        for tok in doc:
+            frame: Frame | None = None
+            if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+                frame = self._according(doc, tok)
+            elif tok.pos_ in ("VERB", "AUX") or (tok.tag_.startswith("VB") and tok.pos_ != "AUX"):
+                frame = self._verb(doc, tok)
+            elif tok.pos_ == "NOUN":
+                frame = self._noun(doc, tok)
+            if frame is not None:
+                frames.append(frame)
+        return frames
+
+    # --- verbs ----------------------------------------------------------------------------------
+    def _verb_cue(self, tok: Token) -> tuple[Cue | None, int]:
+        lemma = tok.lemma_.lower()
+        for c in tok.children:  # phrasal and multi-word cues: "point out", "make clear"
+            if c.dep_ in ("prt", "acomp", "oprd", "advmod", "ccomp") and c.i == tok.i + 1:
+                cue = self.lex.verbs.get(f"{lemma} {c.lower_}")
+                if cue:
+                    return cue, c.i + 1
+        return self.lex.verbs.get(lemma), tok.i + 1
+
+    def _verb(self, doc: Doc, tok: Token) -> Frame | None:
+        cue, cue_end = self._verb_cue(tok)
+        if cue is None:
+            return None
+        frames = cue.frames
+        addressee: Token | None = None
+        if cue.addressee == "dobj":
+            addressee = _child(tok, "dobj", "dative")
+            if addressee is None and any(c.dep_ == "nsubjpass" for c in tok.children):
+                addressee = _child(tok, "nsubjpass")  # "Congress was told that ..."
+        elif cue.addressee == "to":
+            addressee = _prep_object(tok, "to")
+        content: list[Range] = []
+        conf = 0.7 if cue.cognitive else 0.9
+        ccomp = _child(tok, "ccomp")
+        dobj = _child(tok, "dobj")
+        if "that-clause" in frames and ccomp is not None:
+            content = self._clause(doc, ccomp, tok)
+        if not content and "that-clause" in frames and tok.dep_ == "parataxis":
+            # "The plan, she said, will fail.": the content is the clause around the cue
+            content = _minus(doc, subtree_range(tok.head), subtree_range(tok))
+        if not content and "to-clause" in frames:
+            x = _child(tok, "xcomp")
+            if x is not None and _has_to(x):
+                content = self._clause(doc, x, tok)
+        if not content and dobj is not None and addressee is not dobj:
+            comp = _child(tok, "oprd", "xcomp", "ccomp")
+            as_prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+            if "object-complement" in frames and comp is not None and comp.i > dobj.i:
+                content = self._span(doc, dobj.left_edge.i, comp.right_edge.i + 1)
+            elif "as-complement" in frames and as_prep is not None and as_prep.i > dobj.i:
+                content = self._span(doc, dobj.left_edge.i, as_prep.right_edge.i + 1)
+            elif "direct-object" in frames and self._substantial(doc, dobj):
+                content = self._span(doc, *subtree_range(dobj))
+                conf = min(conf, 0.8)
+        if not content:
+            for prep in ("about", "of", "on", "against", "for"):
+                if prep in frames:
+                    obj = _prep_object(tok, prep)
+                    if obj is not None:
+                        content = self._span(doc, *subtree_range(obj))
+                        conf = min(conf, 0.75)
+                        break
+        speaker = subject_of(tok)
+        if speaker is not None and tok.dep_ == "acl" and speaker is tok.head:
+            speaker = self._noun_speaker(speaker) or speaker
+        return Frame(cue=(tok.i, cue_end), cue_head=tok.i, kind="verb", speaker=speaker, content=content,
+                     addressee=addressee, attitude=cue.attitude, confidence=conf)
+
+    @staticmethod
+    def _substantial(doc: Doc, obj: Token) -> bool:
+        """An object worth reporting as content: three words or more ("China's dual approach"), not
+        "the accusations" or "this sentiment", whose meaning lies elsewhere in the text."""
+        a, b = subtree_range(obj)
+        return sum(1 for t in doc[a:b] if t.is_alpha) >= 3
+
+    def _clause(self, doc: Doc, head: Token, cue: Token) -> list[Range]:
+        outer = subtree_range(head)
+        if outer[0] <= cue.i < outer[1]:  # a mis-attached clause containing the cue itself
+            return _minus(doc, outer, subtree_range(cue) if cue.head is cue else (cue.i, cue.i + 1))
+        r = trim(doc, *outer)
+        return [r] if r else []
+
+    def _span(self, doc: Doc, a: int, b: int) -> list[Range]:
+        r = trim(doc, a, b, lead_words=False)
+        return [r] if r else []
+
+    # --- nouns ----------------------------------------------------------------------------------
+    def _noun_speaker(self, noun: Token) -> Token | None:
+        """Who a reporting noun belongs to: "X's claim", "a warning from X", "X issued a statement"."""
+        poss = _child(noun, "poss")
+        if poss is not None:
+            return poss
+        for prep in ("by", "from", "of"):
+            obj = _prep_object(noun, prep)
+            if obj is not None and (prep != "of" or obj.pos_ == "PROPN"):
+                return obj
+        comp = next((c for c in noun.children if c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN"), None)
+        if comp is not None:
+            return comp
+        if noun.dep_ in ("dobj", "conj") and noun.head.lemma_.lower() in self.lex.light_verbs:
+            return subject_of(noun.head)
+        return None
+
+    def _noun(self, doc: Doc, tok: Token) -> Frame | None:
+        cue = self.lex.noun(tok.lemma_.lower())
+        if cue is None:
+            return None
+        content: list[Range] = []
+        for c in tok.children:
+            if "that" in cue.frames and c.dep_ in ("acl", "ccomp", "appos", "relcl", "advcl") and c.i > tok.i:
+                mark = next((m for m in c.children if m.dep_ == "mark" and m.lower_ == "that"), None)
+                if mark is not None:
+                    content = self._clause(doc, c, tok)
+                    break
+            if "to-clause" in cue.frames and c.dep_ == "acl" and _has_to(c) and c.i > tok.i:
+                content = self._clause(doc, c, tok)
+                break
+        if not content and "of" in cue.frames:
+            obj = _prep_object(tok, "of")
+            if obj is not None and obj.pos_ != "PROPN":
+                content = self._span(doc, *subtree_range(obj))
+        if not content:
+            return None
+        speaker = self._noun_speaker(tok)
+        if speaker is None:
+            return None  # "the fear that ...", "the notion that ...": nobody in particular
+        addressee = _prep_object(tok, "to") if cue.addressee == "to" else None
+        return Frame(cue=(tok.i, tok.i + 1), cue_head=tok.i, kind="noun", speaker=speaker, content=content,
+                     addressee=addressee, attitude=cue.attitude, confidence=0.75)
+
+    # --- according to ---------------------------------------------------------------------------
+    def _according(self, doc: Doc, tok: Token) -> Frame | None:
+        to = doc[tok.i + 1]
+        pobj = _child(to, "pobj") or _child(tok, "pobj")
+        if pobj is None:
+            window = doc[to.i + 1:min(len(doc), to.i + 8)]
+            pobj = next((t for t in window if t.pos_ in ("PROPN", "NOUN", "PRON") and t.head.i < t.i), None)
+            if pobj is None:
+                return None
+        speaker = pobj
+        if self.lex.noun(pobj.lemma_.lower()) is not None or pobj.lemma_.lower() in ("report", "document",
+                                                                                       "survey", "study"):
+            speaker = self._noun_speaker(pobj) or pobj
+        phrase_end = pobj.right_edge.i + 1
+        comma = next((t.i for t in doc[pobj.i:phrase_end] if t.lower_ in (",", ";")), None)
+        if comma is not None:
+            phrase_end = comma
+        sent = tok.sent
+        content = _minus(doc, (sent.start, sent.end), (tok.i, phrase_end))
+        if not content:
+            return None
+        return Frame(cue=(tok.i, tok.i + 2), cue_head=tok.i, kind="according", speaker=speaker,
+                     content=content, confidence=0.85)
