@@ -1,9 +1,403 @@
-"""Commands of this group are registered by `register`."""
+"""Store commands: ingest, events, quotes, actors, network, timeline, stories, changes, export."""
 
 from __future__ import annotations
 
+import json
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+
 import typer
+
+from newsgraph.cli.output import OutputFormat, emit
+from newsgraph.config import Settings
+
+DB_HELP = "Store: a SQLite file path or a postgresql:// URL (default: NEWSGRAPH_DB or ./newsgraph.db)."
+SINCE_HELP = "First day (YYYY-MM-DD), inclusive."
+UNTIL_HELP = "Last day (YYYY-MM-DD), inclusive."
+
+
+class CountBy(str, Enum):
+    stories = "stories"
+    reports = "reports"
+
+
+class NetworkFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    gexf = "gexf"
+    graphml = "graphml"
+
+
+class Period(str, Enum):
+    day = "day"
+    week = "week"
+    month = "month"
+
+
+class ExportFormat(str, Enum):
+    plover = "plover"
+    cameo = "cameo"
+    ftm = "ftm"
+    gexf = "gexf"
+    graphml = "graphml"
+    parquet = "parquet"
+    csv = "csv"
+
+
+def _settings(config: Path | None = None) -> Settings:
+    return Settings.load(config_file=config)
+
+
+def _open(db: str | None, config: Path | None = None):
+    from newsgraph.store import Store
+
+    target = db or _settings(config).db
+    try:
+        return Store.open(target)
+    except Exception as err:  # a bad URL, an unreachable server, a newer schema
+        typer.echo(f"newsgraph: cannot open store {target}: {err}", err=True)
+        raise typer.Exit(2) from err
+
+
+def _check_date(value: str | None) -> str | None:
+    if value:
+        import datetime as dt
+
+        try:
+            return dt.date.fromisoformat(value[:10]).isoformat()
+        except ValueError as err:
+            raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from err
+    return value
+
+
+def _fmt(fmt: OutputFormat | None) -> OutputFormat:
+    return fmt or (OutputFormat.table if sys.stdout.isatty() else OutputFormat.json)
+
+
+def _bad(message: str) -> typer.Exit:
+    typer.echo(f"newsgraph: {message}", err=True)
+    return typer.Exit(2)
+
+
+# -- ingest -----------------------------------------------------------------------------------------
+
+class _Progress:
+    """A rich progress bar on a terminal, plain log lines otherwise (both on stderr)."""
+
+    def __init__(self, enabled: bool | None) -> None:
+        self.start = time.monotonic()
+        self.done = 0
+        self.skipped = 0
+        self.tty = sys.stderr.isatty() if enabled is None else enabled
+        self._bar = None
+        if self.tty:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                                 TextColumn("{task.completed} articles"), TextColumn("{task.fields[rate]}"),
+                                 TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+            self._task = self._bar.add_task("ingesting", total=None, rate="")
+            self._bar.start()
+
+    def rate(self) -> float:
+        elapsed = max(time.monotonic() - self.start, 1e-6)
+        return self.done / elapsed
+
+    def skip(self, _article: object) -> None:
+        self.skipped += 1
+        if self._bar is not None:
+            self._bar.update(self._task, description=f"ingesting ({self.skipped} already stored)")
+
+    def batch(self, part) -> None:
+        self.done += part.added + part.reprocessed + part.skipped
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.done, rate=f"{self.rate():.1f} articles/s")
+        else:
+            typer.echo(f"newsgraph: batch stored: {part.added} added, {part.reprocessed} reprocessed, "
+                       f"{part.skipped} skipped, {part.duplicates} near-duplicates linked; "
+                       f"{self.done} articles, {self.rate():.1f} articles/s", err=True)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def ingest_command(
+    inputs: list[str] = typer.Argument(None, help="Files, directories, JSONL, - for stdin, or http(s) page URLs."),
+    feed: list[str] = typer.Option(None, "--feed", help="RSS/Atom feed URL; every entry is fetched. Repeatable."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    reprocess: bool = typer.Option(False, "--reprocess", help="Re-extract stored articles coded by another "
+                                   "coder version."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Extraction processes."),
+    batch_size: int = typer.Option(None, "--batch-size", help="Articles per transaction (default 32)."),
+    model: str = typer.Option(None, "--model", help="spaCy model."),
+    progress: bool = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+    config: Path = typer.Option(None, "--config", exists=True, dir_okay=False, help="TOML configuration file."),
+) -> None:
+    """Extract articles, pages and feeds and store them (each article once)."""
+    from newsgraph.ingest import web
+    from newsgraph.ingest.readers import iter_inputs
+    from newsgraph.store.ingest import run_ingest
+
+    settings = _settings(config)
+    if model:
+        settings = settings.updated({"model": model})
+    if batch_size:
+        settings = settings.updated({"batch_size": batch_size})
+    inputs = list(inputs or [])
+    feeds = list(feed or [])
+    if not inputs and not feeds:
+        raise _bad("give files, directories, URLs or --feed URL")
+    urls = [i for i in inputs if web.is_url(i)]
+    paths = [i for i in inputs if not web.is_url(i)]
+
+    def stream():
+        if paths:
+            yield from iter_inputs(paths, settings)
+        if urls or feeds:
+            yield from web.iter_web_inputs(urls, feeds, settings)
+
+    def problem(p) -> None:
+        typer.echo(f"newsgraph: skipped {p.origin}: {p.message}", err=True)
+
+    store = _open(db or settings.db)
+    bar = _Progress(progress)
+    try:
+        summary = run_ingest(stream(), store, settings, workers=workers, reprocess=reprocess,
+                             batch_size=settings.batch_size, on_problem=problem, on_skip=bar.skip,
+                             on_batch=bar.batch)
+    except RuntimeError as err:  # e.g. the spaCy model is missing
+        bar.stop()
+        raise _bad(str(err)) from err
+    finally:
+        store.close()
+    bar.stop()
+    r = summary.report
+    typer.echo(f"newsgraph: {summary.inputs} inputs: {r.added} added ({r.duplicates} linked as near-duplicates), "
+               f"{r.reprocessed} reprocessed, {summary.skipped} already stored, {summary.problems} problems; "
+               f"{r.events} events, {r.quotes} quotes; {bar.rate():.1f} articles/s", err=True)
+    if summary.problems and not (r.added or r.reprocessed or summary.skipped):
+        raise typer.Exit(1)
+
+
+# -- queries ----------------------------------------------------------------------------------------
+
+EVENT_COLUMNS = ["date", "type", "source", "target", "attributed_to", "evidence", "quantities", "article_id"]
+
+
+def events_command(
+    actor: str = typer.Option(None, "--actor", help="Actor on either side: code (PRK), name or id."),
+    source: str = typer.Option(None, "--source", help="Source actor."),
+    target: str = typer.Option(None, "--target", help="Target actor."),
+    type: list[str] = typer.Option(None, "--type", "-t", help="PLOVER type(s), e.g. AID or AID,ASSAULT."),
+    since: str = typer.Option(None, "--since", help=SINCE_HELP, callback=_check_date),
+    until: str = typer.Option(None, "--until", help=UNTIL_HELP, callback=_check_date),
+    claimed_by: str = typer.Option(None, "--claimed-by", help="Whoever asserts the event (e.g. a spokesman)."),
+    article: str = typer.Option(None, "--article", help="Article id."),
+    include_all: bool = typer.Option(False, "--all", help="Include negated, planned, hypothetical events and "
+                                     "those of near-duplicate copies."),
+    limit: int = typer.Option(100, "--limit", min=1),
+    offset: int = typer.Option(0, "--offset", min=0),
+    fmt: OutputFormat = typer.Option(None, "--format", "-f", help="table, json, jsonl or csv."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Events with their evidence, parties, claimant and quantities."""
+    from newsgraph import query
+
+    with _open(db) as store:
+        page = query.list_events(store, actor=actor, source=source, target=target, type=type, since=since,
+                                 until=until, claimed_by=claimed_by, article=article, include_all=include_all,
+                                 limit=limit, offset=offset)
+    emit(page.items, _fmt(fmt), columns=EVENT_COLUMNS, title=f"Events ({page.total})")
+
+
+def quotes_command(
+    speaker: str = typer.Option(None, "--speaker", help="Speaker: name, code or id."),
+    about: str = typer.Option(None, "--about", help="An actor the quote names."),
+    since: str = typer.Option(None, "--since", help=SINCE_HELP, callback=_check_date),
+    until: str = typer.Option(None, "--until", help=UNTIL_HELP, callback=_check_date),
+    search: str = typer.Option(None, "--search", "-s", help="Words in the quoted text."),
+    limit: int = typer.Option(100, "--limit", min=1),
+    offset: int = typer.Option(0, "--offset", min=0),
+    fmt: OutputFormat = typer.Option(None, "--format", "-f", help="table, json, jsonl or csv."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Quotes and reported speech with speakers."""
+    from newsgraph import query
+
+    with _open(db) as store:
+        page = query.list_quotes(store, speaker=speaker, about=about, since=since, until=until, search=search,
+                                 limit=limit, offset=offset)
+    emit(page.items, _fmt(fmt), columns=["date", "speaker", "kind", "text", "about", "article_id"],
+         title=f"Quotes ({page.total})")
+
+
+def actors_command(
+    name: str = typer.Option(None, "--name", help="Name, code or id."),
+    kind: str = typer.Option(None, "--kind", help="person, state, organization or group."),
+    country: str = typer.Option(None, "--country", help="ISO 3166-1 alpha-3 code."),
+    limit: int = typer.Option(100, "--limit", min=1),
+    offset: int = typer.Option(0, "--offset", min=0),
+    fmt: OutputFormat = typer.Option(None, "--format", "-f", help="table, json, jsonl or csv."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Canonical actors with mention, event and quote counts."""
+    from newsgraph import query
+
+    with _open(db) as store:
+        page = query.list_actors(store, name=name, kind=kind, country=country, limit=limit, offset=offset)
+    emit(page.items, _fmt(fmt), columns=["id", "name", "kind", "code", "country", "role", "mention_count",
+                                         "event_count", "quote_count"], title=f"Actors ({page.total})")
+
+
+def network_command(
+    since: str = typer.Option(None, "--since", help=SINCE_HELP, callback=_check_date),
+    until: str = typer.Option(None, "--until", help=UNTIL_HELP, callback=_check_date),
+    type: list[str] = typer.Option(None, "--type", "-t", help="PLOVER type(s)."),
+    min_count: int = typer.Option(1, "--min-count", min=1, help="Leave out dyads with fewer stories/reports."),
+    count: CountBy = typer.Option(CountBy.stories, "--count", help="Count stories (default) or reports."),
+    fmt: NetworkFormat = typer.Option(None, "--format", "-f", help="table, json, jsonl, csv (edges), gexf, "
+                                      "graphml."),
+    output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """The actor network: dyads with counts per QuadClass and a net cooperation-conflict score."""
+    from newsgraph import query
+    from newsgraph.export.graph import write_graph
+
+    fmt = fmt or (NetworkFormat.table if sys.stdout.isatty() and output is None else NetworkFormat.json)
+    with _open(db) as store:
+        net = query.network(store, since=since, until=until, types=type, min_count=min_count, count=count.value)
+    if fmt in (NetworkFormat.gexf, NetworkFormat.graphml):
+        if output is None:
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / f"network.{fmt.value}"
+                write_graph(net, path, fmt.value)
+                sys.stdout.write(path.read_text("utf-8"))
+        else:
+            write_graph(net, output, fmt.value)
+        return
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        if fmt is NetworkFormat.json:
+            out.write(net.model_dump_json(indent=2) + "\n")
+        else:
+            names = {n.id: n.name for n in net.nodes}
+            rows = [{"source": names.get(e.source, e.source), "target": names.get(e.target, e.target),
+                     **e.model_dump(exclude={"source", "target"}), "source_id": e.source, "target_id": e.target}
+                    for e in net.edges]
+            emit(rows, fmt.value, title=f"Dyads ({len(rows)})", out=out,
+                 columns=["source", "target", "verbal_cooperation", "material_cooperation", "verbal_conflict",
+                          "material_conflict", "total", "net_score"])
+    finally:
+        if output:
+            out.close()
+
+
+def timeline_command(
+    actor: str = typer.Option(None, "--actor", help="One actor (either side)."),
+    dyad: str = typer.Option(None, "--dyad", help="Two actors as A:B (both directions), e.g. PRK:RUS."),
+    by: Period = typer.Option(Period.month, "--by", help="day, week or month."),
+    since: str = typer.Option(None, "--since", help=SINCE_HELP, callback=_check_date),
+    until: str = typer.Option(None, "--until", help=UNTIL_HELP, callback=_check_date),
+    count: CountBy = typer.Option(CountBy.stories, "--count", help="Count stories (default) or reports."),
+    fmt: OutputFormat = typer.Option(None, "--format", "-f", help="table, json, jsonl or csv."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Counts per QuadClass and mean Goldstein score per period."""
+    from newsgraph import query
+
+    if (actor is None) == (dyad is None):
+        raise _bad("give exactly one of --actor or --dyad")
+    if dyad is not None and (dyad.count(":") != 1 or not all(p.strip() for p in dyad.split(":"))):
+        raise _bad(f"--dyad must be two actors as A:B, not {dyad!r}")
+    with _open(db) as store:
+        periods = query.timeline(store, actor=actor, dyad=dyad, by=by.value, since=since, until=until,
+                                 count=count.value)
+    emit(periods, _fmt(fmt), title="Timeline")
+
+
+def stories_command(
+    since: str = typer.Option(None, "--since", help=SINCE_HELP, callback=_check_date),
+    until: str = typer.Option(None, "--until", help=UNTIL_HELP, callback=_check_date),
+    actor: str = typer.Option(None, "--actor", help="Actor on either side."),
+    type: list[str] = typer.Option(None, "--type", "-t", help="PLOVER type(s)."),
+    min_reports: int = typer.Option(1, "--min-reports", min=1, help="Only stories with this many reports."),
+    limit: int = typer.Option(100, "--limit", min=1),
+    offset: int = typer.Option(0, "--offset", min=0),
+    fmt: OutputFormat = typer.Option(None, "--format", "-f", help="table, json, jsonl or csv."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Events reported by several articles, grouped into stories, most reported first."""
+    from newsgraph import query
+
+    with _open(db) as store:
+        page = query.list_stories(store, since=since, until=until, actor=actor, type=type,
+                                  min_reports=min_reports, limit=limit, offset=offset)
+    emit(page.items, _fmt(fmt), columns=["first_date", "type", "source", "target", "reports", "articles",
+                                         "first_report"], title=f"Stories ({page.total})")
+
+
+def changes_command(
+    since: str = typer.Option(..., "--since", help=SINCE_HELP, callback=_check_date),
+    until: str = typer.Option(None, "--until", help=UNTIL_HELP + " Default: today.", callback=_check_date),
+    count: CountBy = typer.Option(CountBy.stories, "--count", help="Count stories (default) or reports."),
+    fmt: OutputFormat = typer.Option(None, "--format", "-f", help="table, json, jsonl or csv."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Dyads that appeared, disappeared or flipped between cooperation and conflict."""
+    from newsgraph import query
+
+    with _open(db) as store:
+        try:
+            result = query.changes(store, since=since, until=until, count=count.value)
+        except ValueError as err:
+            raise _bad(str(err)) from err
+    emit(result, _fmt(fmt), columns=["change", "source", "target", "before", "after"], title="Changes")
+
+
+def export_command(
+    fmt: ExportFormat = typer.Option(..., "--format", "-f", help="plover, cameo, ftm, gexf, graphml, parquet, csv."),
+    output: Path = typer.Option(..., "--output", "-o", help="File (a directory for parquet; csv: a .csv file "
+                                "for events only, else a directory of tables)."),
+    actor: str = typer.Option(None, "--actor"),
+    source: str = typer.Option(None, "--source"),
+    target: str = typer.Option(None, "--target"),
+    type: list[str] = typer.Option(None, "--type", "-t"),
+    since: str = typer.Option(None, "--since", help=SINCE_HELP, callback=_check_date),
+    until: str = typer.Option(None, "--until", help=UNTIL_HELP, callback=_check_date),
+    claimed_by: str = typer.Option(None, "--claimed-by"),
+    article: str = typer.Option(None, "--article"),
+    include_all: bool = typer.Option(False, "--all", help="Include negated and non-actual events."),
+    count: CountBy = typer.Option(CountBy.stories, "--count", help="Network formats: count stories or reports."),
+    min_count: int = typer.Option(1, "--min-count", min=1, help="Network formats: smallest dyad kept."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Export events (or the network) for other tools."""
+    from newsgraph.export import export
+
+    with _open(db) as store:
+        result = export(store, fmt.value, output, count=count.value, min_count=min_count, actor=actor,
+                        source=source, target=target, type=type, since=since, until=until, claimed_by=claimed_by,
+                        article=article, include_all=include_all)
+    detail = f" ({json.dumps(result.tables)})" if result.tables else ""
+    typer.echo(f"newsgraph: wrote {result.records} records to {result.output}{detail}", err=True)
 
 
 def register(app: typer.Typer) -> None:
-    """Nothing yet."""
+    app.command("ingest")(ingest_command)
+    app.command("events")(events_command)
+    app.command("quotes")(quotes_command)
+    app.command("actors")(actors_command)
+    app.command("network")(network_command)
+    app.command("timeline")(timeline_command)
+    app.command("stories")(stories_command)
+    app.command("changes")(changes_command)
+    app.command("export")(export_command)

@@ -1,0 +1,90 @@
+"""Printing query results: ``emit(rows, fmt)`` as a rich table, a JSON array, JSON lines or CSV.
+
+Rows are pydantic models or dicts.  JSON keeps the nesting; table and CSV flatten it: an actor
+becomes its name, a list of actors their names joined with "; ", other objects their JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from enum import Enum
+from typing import IO, Any
+
+from pydantic import BaseModel
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def as_dict(row: Any) -> dict:
+    if isinstance(row, BaseModel):
+        return row.model_dump(mode="json")
+    return dict(row)
+
+
+def flat_value(value: Any) -> str:
+    """One cell: scalars as text, actors by name, spans by text, lists joined with '; '."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        for key in ("name", "text"):
+            if key in value and isinstance(value[key], str):
+                return value[key]
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "; ".join(flat_value(v) for v in value)
+    return str(value)
+
+
+def flatten(row: Any) -> dict[str, str]:
+    return {k: flat_value(v) for k, v in as_dict(row).items()}
+
+
+def emit(rows: Iterable[Any], fmt: OutputFormat | str = "table", *, columns: Sequence[str] | None = None,
+         title: str | None = None, out: IO[str] | None = None) -> int:
+    """Write rows to ``out`` (stdout); ``columns`` picks and orders the table's columns.  Returns the count."""
+    fmt = OutputFormat(fmt)
+    out = out or sys.stdout
+    items = [as_dict(r) for r in rows]
+    if fmt is OutputFormat.json:
+        out.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+    elif fmt is OutputFormat.jsonl:
+        for item in items:
+            out.write(json.dumps(item, ensure_ascii=False) + "\n")
+    elif fmt is OutputFormat.csv:
+        keys = list(items[0]) if items else list(columns or [])
+        writer = csv.DictWriter(out, fieldnames=keys, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for item in items:
+            writer.writerow({k: flat_value(item.get(k)) for k in keys})
+    else:
+        _table(items, columns, title, out)
+    return len(items)
+
+
+def _table(items: list[dict], columns: Sequence[str] | None, title: str | None, out: IO[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    keys = list(columns) if columns else (list(items[0]) if items else [])
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for key in keys:
+        table.add_column(key.replace("_", " "), overflow="fold")
+    for item in items:
+        table.add_row(*(flat_value(item.get(k)) for k in keys))
+    console = Console(file=out, width=None if out.isatty() else 200)
+    if not items:
+        console.print(f"[dim]no {title.lower() if title else 'rows'}[/dim]")
+        return
+    console.print(table)
