@@ -146,11 +146,21 @@ export async function renderNetwork(root, params) {
         width: "data(width)", "line-color": "data(color)", "target-arrow-color": "data(color)",
         "target-arrow-shape": "triangle", "curve-style": "bezier", opacity: 0.85, label: "data(label)",
         "font-size": 10, color: "#5f6368", "text-background-color": "#ffffff", "text-background-opacity": 0.8 } },
-      { selector: ":selected", style: { "border-width": 3, "border-color": "#ffbf47", "line-style": "dashed" } },
+      { selector: "node:selected", style: { "border-width": 4, "border-color": "#ffbf47" } },
+      { selector: "edge:selected", style: { "underlay-color": "#ffbf47", "underlay-opacity": 0.6, "underlay-padding": 4 } },
     ],
-    layout: { name: elements.length > 2 ? "cose" : "grid", animate: false, randomize: false,
-      nodeRepulsion: () => 9000, idealEdgeLength: () => 110, padding: 30 },
+    // A circle first gives the force-directed layout distinct, repeatable starting positions.
+    layout: { name: "circle", padding: 40 },
   });
+  if (cy.nodes().length > 6) {
+    cy.layout({ name: "cose", animate: false, randomize: false, nodeRepulsion: () => 12000,
+      idealEdgeLength: () => 120, nodeOverlap: 20, padding: 40, fit: true }).run();
+  }
+  // Few nodes would be fitted at a huge zoom; keep them at a readable size.
+  if (cy.zoom() > 1.3) {
+    cy.zoom(1.3);
+    cy.center();
+  }
   // Exposed for scripted checks and debugging from the browser console.
   window.newsgraphUI = Object.assign(window.newsgraphUI || {}, { cy });
 
@@ -179,7 +189,8 @@ async function showActor(panel, actorId, filters) {
     clear(panel).append(
       h("h2", {}, actor.name),
       h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
-      h("p", {}, h("a", { href: `#/timeline?actor=${encodeURIComponent(actorId)}` }, "Timeline for this actor")),
+      h("p", {}, h("a", { href: `#/timeline?${new URLSearchParams({ actor: actorId, label: actor.name })}` },
+        "Timeline for this actor")),
       h("h3", {}, `Events (${actor.event_count ?? events.length}; latest ${events.length})`),
       eventList(events, "No events involve this actor."),
       h("h3", {}, `Quotes (${quotes.length})`), quoteList(quotes, "No quotes by this actor."));

@@ -66,7 +66,8 @@ export async function renderTimeline(root, params) {
   }
   try {
     const page = await api("/api/timeline", { params: dyad ? { dyad, by } : { actor, by } });
-    root.append(timelineChart(page.items, { title: `${dyad || actor}: events per ${by} by QuadClass` }));
+    const label = params.get("label") || dyad || actor;
+    root.append(timelineChart(page.items, { title: `${label}: events per ${by} by QuadClass` }));
     setStatus("");
   } catch (err) {
     setStatus(explain(err), true);
@@ -98,7 +99,7 @@ export async function renderSearch(root, params) {
           h("strong", {}, a.name), ` ${a.kind}${a.country ? " · " + a.country : ""}${a.role ? " · " + a.role : ""}`,
           h("div", { class: "meta" }, `${a.mention_count ?? 0} mentions · ${a.event_count ?? 0} events · ` +
             `${a.quote_count ?? 0} quotes · `,
-          h("a", { href: `#/timeline?actor=${encodeURIComponent(a.id)}` }, "timeline")))))),
+          h("a", { href: `#/timeline?${new URLSearchParams({ actor: a.id, label: a.name })}` }, "timeline")))))),
       h("section", { class: "card", "aria-label": "Quotes" }, h("h2", {}, `Quotes (${shownQuotes.total})`),
         quoteList(shownQuotes.items, "No quote matches."))));
     setStatus("");
