@@ -76,15 +76,20 @@ class _WorkerSlot:
     """
 
     extractor: ExtractorLike | None = None
+    error: str | None = None
 
 
 def _init_local_worker(settings: Settings, factory: ExtractorFactory) -> None:
-    _WorkerSlot.extractor = factory(settings)
+    # An exception here would only show up as an anonymous "broken pool"; keep it to report per shard.
+    try:
+        _WorkerSlot.extractor = factory(settings)
+    except Exception as err:
+        _WorkerSlot.error = f"worker could not build the extractor: {_describe(err)}"
 
 
 def _run_local_shard(articles: Sequence[ArticleInput]) -> tuple[list[dict] | None, str | None]:
     if _WorkerSlot.extractor is None:
-        return None, "worker has no extractor (initializer did not run)"
+        return None, _WorkerSlot.error or "worker has no extractor (initializer did not run)"
     return _extract_payload(_WorkerSlot.extractor, articles)
 
 
