@@ -163,3 +163,92 @@ def random_extractions(n_articles: int, *, events_per_article: int = 5, seed: in
             b.event(etype, [sid], [tid], f"{sname} acted towards {tname} ({etype.lower()}) in case {rng.randrange(10**6)}.",
                     "acted", date=day.isoformat())
         yield b.build()[0]
+
+
+def demo_corpus() -> list[tuple[Extraction, str]]:
+    """A small hand-written world for tests: a wire story and its syndicated copy, a second outlet
+    reporting the same delivery, negated and planned events, a claimant, quotes, and dyads that
+    appear, disappear and turn from cooperation to conflict between two periods."""
+    out = []
+
+    def states(b: ExtractionBuilder) -> dict[str, str]:
+        return {
+            "PRK": b.actor("North Korea", code="PRK", country="PRK", wikidata="Q423", aliases=["Pyongyang"]),
+            "RUS": b.actor("Russia", code="RUS", country="RUS", wikidata="Q159", aliases=["Moscow"]),
+        }
+
+    # 1. The wire story.
+    b = ExtractionBuilder("wire-1", published="2024-03-04", title="North Korea delivers shells to Russia",
+                          url="https://wire.example/world/nk-shells?utm_source=rss", source="Wire Service")
+    s = states(b)
+    state_dept = b.actor("State Department", "organization", code="USA", country="USA", sector="GOV")
+    miller = b.actor("Matthew Miller", "person", country="USA", sector="GOV", role="spokesman",
+                     organization=state_dept)
+    ukr = b.actor("Ukraine", code="UKR", country="UKR", wikidata="Q212")
+    chn = b.actor("China", code="CHN", country="CHN", wikidata="Q148")
+    b.add_text("WASHINGTON (Wire) - North Korea delivers shells to Russia.")
+    b.event("AID", [s["PRK"]], [s["RUS"]],
+            "North Korea has delivered 5,000 artillery shells to Russia in recent weeks, spokesman Matthew Miller "
+            "told reporters on Monday.", "delivered", attributed_to=miller,
+            quantities=[("5,000 artillery shells", 5000, "shells", "artillery shells", "size")])
+    b.quote(miller, "We will hold both governments to account for this trade", about=[s["PRK"], s["RUS"]])
+    b.event("ASSAULT", [s["RUS"]], [ukr], "Officials said Russia did not strike the port of Odesa overnight.",
+            "strike", polarity="negative")
+    b.event("AID", [chn], [ukr], "China plans to send humanitarian supplies to Ukraine next month.", "send",
+            modality="planned")
+    b.add_text("The shipments have continued for months despite sanctions, analysts at several research groups "
+               "in Seoul and Washington said in a joint assessment published this week.")
+    wire = b.build()
+    out.append(wire)
+
+    # 2. A syndicated copy of the wire story: another headline and URL, one more sentence.
+    ex, text = wire
+    copy_text = text + " Editing by a regional desk."
+    copy = ex.model_copy(deep=True)
+    copy.article.id = "paper-copy"
+    copy.article.title = "Shells from North Korea reach Russia"
+    copy.article.url = "https://regional.example/2024/03/04/shells"
+    copy.article.source = "Regional Daily"
+    copy.article.text_sha256 = hashlib.sha256(copy_text.encode()).hexdigest()
+    out.append((copy, copy_text))
+
+    # 3. Another outlet reports the same delivery in its own words; NATO's chief speaks about China.
+    b = ExtractionBuilder("paper-2", published="2024-03-05", title="Pyongyang arms Moscow, officials say",
+                          url="https://paper.example/pyongyang-arms", source="The Paper")
+    s = states(b)
+    chn = b.actor("China", code="CHN", country="CHN", wikidata="Q148")
+    nato = b.actor("NATO", "organization", code="IGO", wikidata="Q7184", sector="IGO")
+    stoltenberg = b.actor("Jens Stoltenberg", "person", country="NOR", sector="IGO", role="Secretary General",
+                          organization=nato)
+    b.event("AID", [s["PRK"]], [s["RUS"]],
+            "Pyongyang delivered more artillery shells to Moscow last week, according to officials.", "delivered")
+    b.quote(stoltenberg, "China cannot have it both ways", about=[chn])
+    b.quote(stoltenberg, "Beijing is fuelling the largest war in Europe in decades", about=[chn])
+    b.event("ACCUSE", [stoltenberg], [chn], "Jens Stoltenberg accused China of prolonging the war.", "accused")
+    out.append(b.build())
+
+    # 4. A month later: fighting, sanctions and a threat.
+    b = ExtractionBuilder("paper-3", published="2024-04-10", title="Strikes and sanctions",
+                          url="https://paper.example/strikes", source="The Paper")
+    s = states(b)
+    ukr = b.actor("Ukraine", code="UKR", country="UKR", wikidata="Q212")
+    usa = b.actor("United States", code="USA", country="USA", wikidata="Q30", aliases=["Washington"])
+    b.event("ASSAULT", [s["RUS"]], [ukr], "Russia shelled the city of Kharkiv overnight, Ukrainian officials said.",
+            "shelled")
+    b.event("SANCTION", [usa], [s["PRK"]], "The United States imposed sanctions on North Korean shipping firms.",
+            "imposed sanctions", date="2024-04-12")
+    b.event("THREATEN", [usa], [s["RUS"]], "The United States warned Russia of severe consequences.", "warned")
+    out.append(b.build())
+
+    # 5. The earlier period: talks between Washington and Moscow, and a Franco-German agreement.
+    b = ExtractionBuilder("paper-4", published="2024-02-10", title="Talks in Geneva",
+                          url="https://paper.example/talks", source="The Paper")
+    usa = b.actor("United States", code="USA", country="USA", wikidata="Q30")
+    rus = b.actor("Russia", code="RUS", country="RUS", wikidata="Q159")
+    fra = b.actor("France", code="FRA", country="FRA", wikidata="Q142")
+    deu = b.actor("Germany", code="DEU", country="DEU", wikidata="Q183")
+    b.event("CONSULT", [usa], [rus], "The United States and Russia held talks in Geneva on arms control.", "held talks")
+    b.event("AGREE", [fra], [deu], "France agreed with Germany on a joint defence fund.", "agreed",
+            date="2024-01-20")
+    out.append(b.build())
+    return out

@@ -1,0 +1,209 @@
+"""The store on SQLite and PostgreSQL (NEWSGRAPH_TEST_PG): schema, dedup, actors, atomic batches."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from sqlalchemy import select
+
+from newsgraph.store import SCHEMA_VERSION, Store, database_url
+from newsgraph.store import tables as t
+from newsgraph.store.dedup import MinHasher, canonical_url, similarity
+from newsgraph.store.synthetic import ExtractionBuilder, demo_corpus, random_extractions
+from newsgraph.store.testing import PG_ENV, temporary_store
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    pg = os.environ.get(PG_ENV)
+    if request.param == "postgresql" and not pg:
+        pytest.skip(f"{PG_ENV} is not set: no PostgreSQL server to test against "
+                    "(start one with scripts/start-postgres.sh and export its URL)")
+    with temporary_store(request.param, tmp_path, pg) as s:
+        yield s
+
+
+def test_database_url_forms(tmp_path):
+    assert database_url("postgresql://u@h:5/db") == "postgresql+psycopg://u@h:5/db"
+    assert database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url(str(tmp_path / "x.db")) == f"sqlite:///{tmp_path / 'x.db'}"
+
+
+def test_opening_migrates_once(store):
+    with store.engine.connect() as conn:
+        versions = conn.execute(select(t.schema_version.c.version)).scalars().all()
+    assert versions == list(range(1, SCHEMA_VERSION + 1))
+    # Opening the same store again applies nothing new.
+    again = Store.open(store.engine.url.render_as_string(hide_password=False))
+    with again.engine.connect() as conn:
+        assert conn.execute(select(t.schema_version.c.version)).scalars().all() == versions
+    again.close()
+
+
+def test_add_is_idempotent_and_lossless(store):
+    corpus = demo_corpus()
+    first = store.add(corpus)
+    assert first.added == len(corpus) and first.skipped == 0
+    counts = store.counts()
+    second = store.add(corpus)
+    assert second.added == 0 and second.skipped == len(corpus)
+    after = store.counts()
+    assert {k: v for k, v in after.items() if k != "runs"} == {k: v for k, v in counts.items() if k != "runs"}
+    from newsgraph.query import get_article
+
+    for ex, _text in corpus:
+        assert get_article(store, ex.article.id).to_json_dict() == ex.to_json_dict()
+
+
+def test_same_url_or_text_is_one_article(store):
+    b = ExtractionBuilder("a", url="https://www.site.example/story/?utm_campaign=x#top")
+    b.add_text("Some text about nothing in particular, long enough to be an article of sorts for the test.")
+    ex, text = b.build()
+    store.add([(ex, text)])
+    # Same page under a tracking URL with other text (e.g. an updated version): the URL decides.
+    b2 = ExtractionBuilder("b", url="http://site.example/story")
+    b2.add_text("An updated text.")
+    # Same text under another id and no URL: the hash decides.
+    b3 = ExtractionBuilder("c")
+    b3.add_text("Some text about nothing in particular, long enough to be an article of sorts for the test.")
+    report = store.add([b2.build(), b3.build()])
+    assert report.added == 0 and report.skipped == 2
+    assert store.article_ids() == ["a"]
+
+
+def test_canonical_url():
+    assert canonical_url("HTTP://WWW.Example.com/a/b/?utm_source=x&id=3#frag") == "https://example.com/a/b?id=3"
+    assert canonical_url("https://example.com/a?b=2&a=1") == "https://example.com/a?a=1&b=2"
+    assert canonical_url(None) is None
+
+
+def test_minhash_similarity_separates_copies_from_other_stories():
+    hasher = MinHasher()
+    base = ("The foreign ministers of the two countries met in the capital on Tuesday to discuss a ceasefire, "
+            "prisoner exchanges and the reopening of grain corridors, officials from both sides said after "
+            "the talks, which lasted more than six hours and ended without a joint statement.")
+    copy = base + " Reporting by a staff correspondent."
+    other = ("Heavy rain flooded several districts of the coastal city overnight, forcing thousands of residents "
+             "to leave their homes as rescue teams worked through the morning to reach villages cut off by "
+             "landslides, the regional governor told local television.")
+    sig = hasher.signature(base)
+    assert similarity(sig, hasher.signature(copy)) >= 0.8
+    assert similarity(sig, hasher.signature(other)) < 0.2
+    assert hasher.signature("too short to judge") is None
+
+
+def test_near_duplicate_is_linked_not_counted(store):
+    corpus = demo_corpus()
+    report = store.add(corpus)
+    assert report.duplicates == 1
+    with store.engine.connect() as conn:
+        dup = conn.execute(select(t.articles.c.duplicate_of, t.articles.c.similarity)
+                           .where(t.articles.c.id == "paper-copy")).one()
+        copy_events = conn.execute(select(t.events.c.counted).where(t.events.c.article_id == "paper-copy")).scalars()
+        assert set(copy_events) == {0}
+    assert dup.duplicate_of == "wire-1" and dup.similarity >= 0.8
+
+
+def test_near_duplicate_found_across_batches(store):
+    corpus = demo_corpus()
+    for item in corpus:
+        store.add([item])
+    with store.engine.connect() as conn:
+        assert conn.execute(select(t.articles.c.duplicate_of).where(t.articles.c.id == "paper-copy")).scalar() \
+            == "wire-1"
+
+
+def test_actors_are_canonical_across_articles(store):
+    store.add(demo_corpus())
+    with store.engine.connect() as conn:
+        names = conn.execute(select(t.actors.c.name).where(t.actors.c.code == "PRK")).scalars().all()
+        assert names == ["North Korea"]
+        # The organisation a person speaks for is kept as a canonical actor id.
+        org = conn.execute(select(t.actors.c.organization_id).where(t.actors.c.name == "Jens Stoltenberg")).scalar()
+        assert conn.execute(select(t.actors.c.name).where(t.actors.c.id == org)).scalar() == "NATO"
+    # Merged by Wikidata id even under another name and without a code.
+    b = ExtractionBuilder("x", published="2024-05-01")
+    b.actor("DPRK", code=None, wikidata="Q423")
+    b.add_text("DPRK officials were quoted by state media on the anniversary.")
+    store.add([b.build()])
+    with store.engine.connect() as conn:
+        assert conn.execute(select(t.actors.c.id).where(t.actors.c.wikidata == "Q423")).scalars().all().__len__() == 1
+        assert conn.execute(select(t.actors).where(t.actors.c.name == "DPRK")).first() is None
+
+
+def test_reprocess_replaces_rows_of_a_new_coder_version(store):
+    ex, text = demo_corpus()[2]
+    store.add([(ex, text)])
+    newer = ex.model_copy(deep=True)
+    newer.coder.version = "test-2"
+    newer.events = newer.events[:1]
+    assert store.add([(newer, text)]).skipped == 1  # without reprocess nothing changes
+    with store.engine.connect() as conn:
+        assert len(conn.execute(select(t.events.c.id).where(t.events.c.article_id == "paper-2")).all()) == 2
+    report = store.add([(newer, text)], reprocess=True)
+    assert report.reprocessed == 1
+    with store.engine.connect() as conn:
+        assert len(conn.execute(select(t.events.c.id).where(t.events.c.article_id == "paper-2")).all()) == 1
+        stored = conn.execute(select(t.articles.c.extraction, t.articles.c.coder_version)
+                              .where(t.articles.c.id == "paper-2")).one()
+    assert stored.coder_version == "test-2" and json.loads(stored.extraction)["coder"]["version"] == "test-2"
+    assert store.add([(newer, text)], reprocess=True).skipped == 1  # same version: nothing to do
+    assert _orphans(store) == {}
+
+
+def test_failed_batch_leaves_nothing(store):
+    good = list(random_extractions(5, seed=3))
+
+    def stream():
+        yield from good[:4]
+        raise RuntimeError("extractor crashed")
+
+    with pytest.raises(RuntimeError):
+        store.add(stream(), batch_size=2)
+    # The first two batches were committed; the third (one article) never started; no partial rows.
+    assert store.article_ids() == [g.article.id for g in good[:4]]
+    assert _orphans(store) == {}
+    # A rerun completes the rest without duplicating anything.
+    report = store.add(good, batch_size=2)
+    assert report.added == 1 and report.skipped == 4
+    assert store.counts()["articles"] == 5
+
+
+def test_batch_rolls_back_on_error_inside_the_transaction(store):
+    good = list(random_extractions(3, seed=4))
+    bad = good[1].model_copy(deep=True)
+    bad.article.id = "bad"
+    bad.article.text_sha256 = "0" * 64
+    bad.events[0].id = bad.events[1].id  # two events with one id: the insert fails
+    with pytest.raises(Exception):  # noqa: B017  (the driver's IntegrityError differs per backend)
+        store.add([good[0], bad, good[2]], batch_size=3)
+    assert store.article_ids() == []
+    assert store.counts()["events"] == 0 and store.counts()["actors"] == 0
+    store.add(good)
+    assert store.counts()["articles"] == 3
+
+
+def _orphans(store: Store) -> dict[str, int]:
+    """Rows whose article (or event) is gone."""
+    from sqlalchemy import func
+
+    found = {}
+    with store.engine.connect() as conn:
+        for name in ("events", "quotes", "quantities", "mentions", "article_actors"):
+            table = t.metadata.tables[name]
+            n = conn.execute(select(func.count()).select_from(table).where(
+                ~table.c.article_id.in_(select(t.articles.c.id)))).scalar()
+            if n:
+                found[name] = n
+        for name in ("event_actors", "event_evidence", "event_quantities"):
+            table = t.metadata.tables[name]
+            n = conn.execute(select(func.count()).select_from(table).where(
+                ~table.c.event_id.in_(select(t.events.c.id)))).scalar()
+            if n:
+                found[name] = n
+    return found
