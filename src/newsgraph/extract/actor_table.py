@@ -49,7 +49,8 @@ class ActorTable:
     def update(self, actor_id: str, **fields: object) -> None:
         self._actors[actor_id] = self._actors[actor_id].model_copy(update=fields)
 
-    def add_mention(self, doc: Doc, actor_id: str, token_start: int, token_end: int, how: str) -> ResolvedMention:
+    def add_mention(self, doc: Doc, actor_id: str, token_start: int, token_end: int,
+                    how: str) -> ResolvedMention:
         """Record a mention; a token already covered by another mention is reassigned to this one."""
         span = doc[token_start:token_end]
         mention = ResolvedMention(token_start, token_end, span.start_char, span.end_char, actor_id, how)

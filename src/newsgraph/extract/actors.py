@@ -2,47 +2,715 @@
 
 No `from __future__ import annotations` here: spaCy validates factory signatures at run time.
 
-First version: named entities grouped by name, later surnames linked to the full name.
-The knowledge-base-backed resolver replaces the body of ``ActorResolver.__call__``.
+Per article, in this order (each step reads what the earlier ones put in the ActorTable):
+1. Knowledge-base names as token sequences (longest first) and the model's PERSON entities, cleaned of
+   swallowed titles ("National Intelligence Jane Roe" -> "Jane Roe"); an ORG entity that is a known
+   person's surname is that person; a PERSON entity in apposition with "newspaper" is a news outlet.
+2. States, organisations and metonyms. A capital or seat of power ("Moscow", "the Kremlin") stands for
+   the state's GOVERNMENT: one organisation actor per state (code and country = ISO3, sector GOV, cameo
+   e.g. RUSGOV) named after the seat of power when one is mentioned ("Kremlin (government of Russia)").
+   After "in", "at"... ("talks in Moscow") or in the dateline it is a place, not an actor.
+3. Titles before a name and appositions after it give role, country, organisation and sector
+   ("State Department spokesman X", "X, the foreign minister of Y,"). KB people take the office they
+   held on the article's date; the title as written in the text wins for ``role``.
+4. Later surnames, then title-only noun phrases ("a ministry spokesman", "senior officials", "rebels")
+   as actors (how="description"), state adjectives naming a participant ("Chinese support"), and
+   finally pronouns (extract/actor_coref.py).
 """
 
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from newsgraph.contract import Actor
+from newsgraph.extract.actor_coref import resolve_pronouns
+from newsgraph.extract.actor_matcher import KBMatch, KBMatcher, token_key
+from newsgraph.extract.actor_rules import ActorRules
 from newsgraph.extract.actor_table import ActorTable
-from newsgraph.extract.base import context_of, register_extensions
+from newsgraph.extract.base import ArticleContext, context_of, register_extensions
+from newsgraph.kb import KBEntry, KnowledgeBase
 
-_KINDS = {"PERSON": "person", "GPE": "state", "ORG": "organization", "NORP": "group"}
+_POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+_JOINERS = frozenset({"of", "for", "on", "to", "and", "the"})
+_STOP_POS = frozenset({"DET", "VERB", "AUX", "PRON", "CCONJ", "SCONJ", "NUM", "ADV", "PART", "INTJ", "SYM",
+                       "ADP", "X"})
+_NAME_POS = frozenset({"PROPN", "NOUN", "ADJ"})
+
+
+@dataclass
+class _Affiliation:
+    country: str | None = None
+    organization: str | None = None  # actor id
+
+
+@dataclass
+class _Person:
+    actor_id: str
+    entry: KBEntry | None
+    start: int
+    end: int
+    name_tokens: tuple[str, ...]
+
+
+@dataclass
+class _Work:
+    """Per-document state of one resolution."""
+
+    doc: Doc
+    table: ActorTable
+    ctx: ArticleContext
+    skip: tuple[int, int] | None = None  # dateline tokens: a place, never an actor
+    consumed: set[int] = field(default_factory=set)  # tokens of titles and roles
+    adjectives: dict[int, tuple[int, KBEntry]] = field(default_factory=dict)  # start -> (end, state)
+    persons: list[_Person] = field(default_factory=list)
+    person_by_key: dict[tuple[str, ...], str] = field(default_factory=dict)
+    gender: dict[str, str] = field(default_factory=dict)
+    seats: dict[str, str] = field(default_factory=dict)  # government actor id -> seat-of-power name
+    titled: set[str] = field(default_factory=set)  # person actors whose title has been read
+
+    def covered(self, i: int) -> bool:
+        return i in self.consumed or self.table.mention_at(i) is not None
+
+    def in_skip(self, start: int, end: int) -> bool:
+        return self.skip is not None and start < self.skip[1] and self.skip[0] < end
 
 
 class ActorResolver:
-    def __init__(self, nlp: Language, name: str, actor_dictionaries: list[str]) -> None:
+    def __init__(self, nlp: Language, name: str, actor_dictionaries: list[str],
+                 rules_file: str | None = None) -> None:
         register_extensions()
         self.actor_dictionaries = actor_dictionaries
+        self.kb = KnowledgeBase.load([Path(p) for p in actor_dictionaries])
+        self.rules = ActorRules.load(Path(rules_file) if rules_file else None)
+        tokenizer = nlp.tokenizer
+        self.matcher = KBMatcher(self.kb, lambda text: [t.text for t in tokenizer(text)])
+        self._seat_keys = {token_key(m[4:]) for e in self.kb.entries() for m in e.metonyms
+                           if m.lower().startswith("the ")}
 
+    # ---------------------------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         table = ActorTable()
         doc._.ng_actors = table
-        if not context_of(doc).analysable:
+        ctx = context_of(doc)
+        if not ctx.analysable or not len(doc):
             return doc
-        by_name: dict[str, str] = {}
-        for ent in doc.ents:
-            kind = _KINDS.get(ent.label_)
-            if kind is None:
-                continue
-            key = ent.text
-            actor_id = by_name.get(key)
-            if actor_id is None and kind == "person":
-                actor_id = next((a for n, a in by_name.items() if n.split()[-1] == key.split()[-1]), None)
-            if actor_id is None:
-                actor_id = table.add(Actor(id="", name=ent.text, kind=kind))
-                by_name[key] = actor_id
-            table.add_mention(doc, actor_id, ent.start, ent.end, "name")
+        w = _Work(doc, table, ctx, skip=self._dateline_tokens(doc, ctx))
+        matches = [m for m in self.matcher.find(doc) if not w.in_skip(m.start, m.end) and m.candidates
+                   and any(not c.islower() for c in doc[m.start:m.end].text)]
+        later = self._people_and_adjectives(w, matches)
+        self._states_and_orgs(w, later)
+        self._person_entities(w)
+        for person in list(w.persons):
+            self._read_title(w, person)
+        self._surnames(w, matches)
+        self._leftover_entities(w)
+        self._descriptions(w)
+        self._adjective_mentions(w)
+        resolve_pronouns(doc, table, self.rules, w.gender)
+        self._finish(w)
         return doc
 
+    # --- 1. people named in full and adjectives ------------------------------------------------------
+    def _people_and_adjectives(self, w: _Work, matches: list[KBMatch]) -> list[KBMatch]:
+        later: list[KBMatch] = []
+        for m in matches:
+            entry, how = self._choose(w, m)
+            if entry.kind == "person" and how in ("name", "alias"):
+                self._add_person(w, m.start, m.end, entry, how)
+            elif how == "adjective":
+                if entry.kind == "state":
+                    w.adjectives[m.start] = (m.end, entry)
+            elif how != "surname":
+                later.append(m)
+        return later
 
-@Language.factory("newsgraph_actors", default_config={"actor_dictionaries": []})
-def make_actor_resolver(nlp: Language, name: str, actor_dictionaries: list[str]) -> ActorResolver:
-    return ActorResolver(nlp, name, actor_dictionaries)
+    def _choose(self, w: _Work, m: KBMatch) -> tuple[KBEntry, str]:
+        """The candidate that fits the model's entity label best (a PERSON span prefers a person)."""
+        label = w.doc[m.start].ent_type_
+        prefer = {"PERSON": ("person",), "GPE": ("state",), "ORG": ("organization", "group"),
+                  "NORP": ("state", "group")}.get(label, ())
+        non_surname = [c for c in m.candidates if c[1] != "surname"]
+        pool = non_surname or list(m.candidates)
+        for entry, how in pool:
+            if entry.kind in prefer:
+                return entry, how
+        return pool[0]
+
+    def _add_person(self, w: _Work, start: int, end: int, entry: KBEntry | None, how: str) -> str:
+        doc = w.doc
+        tokens = tuple(t.lower_ for t in doc[start:end] if not t.is_punct)
+        actor_id = None
+        if entry is not None:
+            actor_id = w.table.actor_for_kb(entry.id)
+        if actor_id is None:
+            actor_id = w.person_by_key.get(tokens)
+        if actor_id is None:
+            name = entry.name if entry is not None else doc[start:end].text
+            actor_id = w.table.add(Actor(id="", name=name, kind="person",
+                                         wikidata=entry.wikidata if entry else None),
+                                   entry.id if entry else None)
+            w.persons.append(_Person(actor_id, entry, start, end, tokens))
+        w.person_by_key.setdefault(tokens, actor_id)
+        w.table.add_mention(doc, actor_id, start, end, how)
+        return actor_id
+
+    # --- 2. states, organisations, metonyms ------------------------------------------------------------
+    def _states_and_orgs(self, w: _Work, matches: list[KBMatch]) -> None:
+        doc = w.doc
+        for m in matches:
+            if any(w.table.mention_at(i) for i in range(m.start, m.end)):
+                continue
+            entry, how = self._choose(w, m)
+            if self.kb.is_region(doc[m.start:m.end].text):
+                continue
+            start = m.start
+            if start > 0 and doc[start - 1].lower_ == "the" and not w.covered(start - 1):
+                start -= 1  # "the Kremlin", "the United States": the article is part of the name
+            if how == "metonym":
+                if self._is_place(w, m.start, m.end):
+                    continue
+                iso = entry.country or entry.code
+                if not iso:
+                    continue
+                actor_id = self._government(w, iso)
+                if token_key(doc[m.start:m.end].text.replace("the ", "")) in self._seat_keys \
+                        or doc[m.start].ent_type_ in ("ORG", "FAC"):
+                    w.seats.setdefault(actor_id, doc[m.start:m.end].text)
+                w.table.add_mention(doc, actor_id, start, m.end, "metonym")
+                continue
+            if entry.kind == "person":
+                continue
+            if entry.generic:
+                actor_id = self._generic_org(w, entry, m.start, m.end)
+            else:
+                actor_id = self._kb_actor(w, entry)
+                if entry.kind == "organization" and w.table.get(actor_id).name == entry.name:
+                    self._name_from_text(w, actor_id, entry, doc[m.start:m.end].text)
+            w.table.add_mention(doc, actor_id, start, m.end, how)
+
+    def _is_place(self, w: _Work, start: int, end: int) -> bool:
+        tok = w.doc[end - 1]
+        while tok.dep_ in ("compound", "flat") and start <= tok.head.i < end and tok.head.i != tok.i:
+            tok = tok.head
+        if tok.dep_ != "pobj":
+            return False
+        prep = tok.head.lower_
+        if prep in self.rules.locative_prepositions:
+            return True
+        return prep == "to" and tok.head.head.lemma_.lower() in self.rules.travel_words
+
+    def _government(self, w: _Work, iso: str) -> str:
+        state = self.kb.state(iso)
+        name = f"Government of {state.name if state else iso}"
+        return w.table.add(Actor(id="", name=name, kind="organization", code=iso, country=iso, sector="GOV",
+                                 cameo=f"{iso}GOV"), f"gov:{iso}")
+
+    def _kb_actor(self, w: _Work, entry: KBEntry) -> str:
+        existing = w.table.actor_for_kb(entry.id)
+        if existing:
+            return existing
+        country = entry.country or (entry.code if entry.kind == "state" else None)
+        return w.table.add(Actor(id="", name=entry.name, kind=entry.kind, code=entry.code, country=country,
+                                 sector=entry.sector, cameo=entry.cameo, wikidata=entry.wikidata), entry.id)
+
+    @staticmethod
+    def _name_from_text(w: _Work, actor_id: str, entry: KBEntry, surface: str) -> None:
+        """Organisations keep the name the text uses ("State Department"), unless it is an abbreviation."""
+        surface = surface[4:] if surface.lower().startswith("the ") else surface
+        if surface != entry.name and not surface.replace(".", "").isupper() and len(surface.split()) >= 2:
+            w.table.update(actor_id, name=surface, aliases=[entry.name])
+
+    def _generic_org(self, w: _Work, entry: KBEntry, start: int, end: int) -> str:
+        """A body named without its country ("the Foreign Ministry"): the country comes from the context."""
+        iso = self._country_before(w, start) or self._country_after(w, end)
+        if iso is None:
+            return self._kb_actor(w, entry)
+        state = self.kb.state(iso)
+        return w.table.add(Actor(id="", name=f"{entry.name} of {state.name if state else iso}",
+                                 kind=entry.kind, code=iso, country=iso, sector=entry.sector,
+                                 cameo=f"{iso}{entry.sector or ''}"), f"{entry.id}@{iso}")
+
+    def _country_before(self, w: _Work, start: int) -> str | None:
+        """A state adjective, name or possessive right before ``start`` ("Chinese", "China's", "the US")."""
+        doc = w.doc
+        i = start - 1
+        if i >= 0 and doc[i].lower_ == "the":
+            i -= 1
+        if i >= 0 and doc[i].text in _POSSESSIVES:
+            i -= 1
+        if i < 0:
+            return None
+        for s, (e, entry) in w.adjectives.items():
+            if s <= i < e:
+                return entry.country or entry.code
+        m = w.table.mention_at(i)
+        if m is not None:
+            actor = w.table.get(m.actor_id)
+            if actor is not None and actor.kind in ("state", "organization") and actor.country:
+                return actor.country
+        return None
+
+    def _country_after(self, w: _Work, end: int) -> str | None:
+        doc = w.doc
+        if end + 1 < len(doc) and doc[end].lower_ in ("of", "in"):
+            j = end + 1 + (doc[end + 1].lower_ == "the")
+            m = w.table.mention_at(j) if j < len(doc) else None
+            actor = w.table.get(m.actor_id) if m else None
+            if actor is not None and actor.kind == "state":
+                return actor.country
+        return None
+
+    # --- persons from the model's entities ----------------------------------------------------------------
+    def _person_entities(self, w: _Work) -> None:
+        doc = w.doc
+        for ent in doc.ents:
+            if ent.label_ not in ("PERSON", "ORG") or w.in_skip(ent.start, ent.end):
+                continue
+            if any(w.table.mention_at(i) for i in range(ent.start, ent.end)):
+                continue
+            if ent.label_ == "PERSON" and self._media_apposition(ent):
+                self._media_outlet(w, ent)
+                continue
+            start, end = self._strip_title(w, ent)
+            if end - start < 2 or start == end:
+                continue  # single words: surnames, resolved once all full names are known
+            if ent.label_ == "ORG" and start == ent.start:
+                continue  # an ORG entity is a person only when a title was swallowed into it
+            if not all(t.text[:1].isupper() for t in doc[start:end] if t.is_alpha):
+                continue
+            name = doc[start:end].text
+            hits = [e for e, how in self.kb.lookup_kind(name)
+                    if e.kind == "person" and how in ("name", "alias")]
+            self._add_person(w, start, end, hits[0] if hits else None, "name")
+
+    def _strip_title(self, w: _Work, ent: Span) -> tuple[int, int]:
+        doc = w.doc
+        start, end = ent.start, ent.end
+        while start < end and (doc[start].lower_ in self.rules.title_words
+                               or doc[start].lower_ in self.rules.honorifics
+                               or doc[start].lower_ in _JOINERS or doc[start].is_punct):
+            low = doc[start].lower_
+            if low in self.rules.female_words or low in self.rules.male_words:
+                pass
+            start += 1
+        while end > start and (doc[end - 1].text in _POSSESSIVES or doc[end - 1].is_punct):
+            end -= 1
+        return start, end
+
+    def _media_apposition(self, ent: Span) -> bool:
+        root = ent.root
+        if root.dep_ in ("appos", "compound", "attr") and root.head.lemma_.lower() in self.rules.media_nouns:
+            return True
+        return any(c.lemma_.lower() in self.rules.media_nouns and c.dep_ in ("appos", "compound")
+                   for c in root.children)
+
+    def _media_outlet(self, w: _Work, ent: Span) -> None:
+        noun = ent.root.head if ent.root.head.lemma_.lower() in self.rules.media_nouns else ent.root
+        iso = None
+        for child in noun.children:
+            for s, (e, entry) in w.adjectives.items():
+                if s <= child.i < e:
+                    iso = entry.country or entry.code
+        actor_id = w.table.add(Actor(id="", name=ent.text, kind="organization", code=iso, country=iso,
+                                     sector="MED", cameo=f"{iso}MED" if iso else None),
+                               f"media:{ent.text.lower()}")
+        w.table.add_mention(w.doc, actor_id, ent.start, ent.end, "name")
+
+    # --- 3. titles and appositions -----------------------------------------------------------------------
+    def _read_title(self, w: _Work, person: _Person) -> None:
+        doc = w.doc
+        role_span: tuple[int, int] | None = None
+        aff = _Affiliation()
+        left = self._title_left(w, person.start)
+        if left is not None:
+            role_span = self._analyse_title(w, left[0], left[1], aff)
+            if role_span is not None:
+                w.consumed.update(i for i in range(left[0], left[1]) if w.table.mention_at(i) is None)
+        if role_span is None:
+            for tok in doc[person.start:person.end]:
+                for child in tok.children:
+                    if child.dep_ == "appos" and child.i >= person.end and child.pos_ in ("NOUN", "PROPN"):
+                        t0, t1 = child.left_edge.i, child.right_edge.i + 1
+                        while t0 < t1 and doc[t0].pos_ == "DET":
+                            t0 += 1
+                        aff = _Affiliation()
+                        role_span = self._analyse_title(w, t0, t1, aff)
+                        if role_span is not None:
+                            w.consumed.update(i for i in range(t0, t1) if w.table.mention_at(i) is None)
+                            break
+                if role_span is not None:
+                    break
+        role = doc[role_span[0]:role_span[1]].text if role_span else None
+        if role_span:
+            for tok in doc[role_span[0]:role_span[1]]:
+                if tok.lower_ in self.rules.female_words:
+                    w.gender.setdefault(person.actor_id, "f")
+                elif tok.lower_ in self.rules.male_words:
+                    w.gender.setdefault(person.actor_id, "m")
+        if person.start > 0 and doc[person.start - 1].lower_ in self.rules.honorifics:
+            low = doc[person.start - 1].lower_
+            w.gender.setdefault(person.actor_id, "f" if low in self.rules.female_words else "m")
+        if person.actor_id in w.titled and role is None:
+            return
+        w.titled.add(person.actor_id)
+        self._fill_person(w, person, role, aff)
+
+    def _title_left(self, w: _Work, start: int) -> tuple[int, int] | None:
+        doc = w.doc
+        i = start - 1
+        while i >= 0:
+            tok = doc[i]
+            if tok.is_space or "\n" in tok.text_with_ws and i < start - 1 and tok.whitespace_ != " ":
+                if tok.is_space:
+                    break
+            m = w.table.mention_at(i)
+            if m is not None:
+                actor = w.table.get(m.actor_id)
+                if actor is None or actor.kind == "person":
+                    break
+                i = m.token_start - 1
+                continue
+            if any(s <= i < e for s, (e, _) in w.adjectives.items()):
+                i -= 1
+                continue
+            low = tok.lower_
+            if low in _JOINERS and low != "the" or (low == "the" and i > 0 and doc[i - 1].lower_ == "of"):
+                i -= 1
+                continue
+            if tok.text == "-" or (low in self.rules.title_words and tok.pos_ not in ("VERB", "AUX", "DET")):
+                i -= 1
+                continue
+            # Other words belong to a title only when capitalised ("National Intelligence", "Homeland").
+            if tok.pos_ in _STOP_POS or tok.is_punct or tok.pos_ not in _NAME_POS \
+                    or not tok.text[:1].isupper():
+                break
+            i -= 1
+        t0 = i + 1
+        while t0 < start and (doc[t0].lower_ in _JOINERS or doc[t0].text == "-"):
+            t0 += 1
+        if t0 >= start:
+            return None
+        return t0, start
+
+    def _analyse_title(self, w: _Work, t0: int, t1: int, aff: _Affiliation) -> tuple[int, int] | None:
+        """Split a title phrase into affiliation (leading states/bodies, "of X") and the role words."""
+        doc = w.doc
+        # A possessor right before the phrase: "Ukraine's foreign minister X".
+        if t0 >= 2 and doc[t0 - 1].text in _POSSESSIVES:
+            m = w.table.mention_at(t0 - 2)
+            if m is not None:
+                self._apply(w, aff, m.actor_id)
+        i = t0
+        while i < t1:
+            m = w.table.mention_at(i)
+            if m is not None:
+                if not self._apply(w, aff, m.actor_id):
+                    break
+                i = max(m.token_end, i + 1)
+                if i < t1 and doc[i].text in _POSSESSIVES:
+                    i += 1
+                continue
+            adj = w.adjectives.get(i)
+            if adj is not None and adj[0] <= t1:
+                aff.country = aff.country or adj[1].country or adj[1].code
+                i = adj[0]
+                continue
+            if doc[i].lower_ == "the":
+                i += 1
+                continue
+            break
+        j = t1
+        for k in range(i, t1 - 1):
+            if doc[k].lower_ in ("of", "for", "to", "at", "in"):
+                n = k + 1 + (doc[k + 1].lower_ == "the")
+                m = w.table.mention_at(n) if n < t1 else None
+                if m is not None and m.token_end >= t1 and self._apply(w, aff, m.actor_id):
+                    j = k
+                    break
+        if i >= j or not any(t.lower_ in self.rules.title_heads for t in doc[i:j]):
+            return None
+        return i, j
+
+    def _apply(self, w: _Work, aff: _Affiliation, actor_id: str) -> bool:
+        actor = w.table.get(actor_id)
+        if actor is None or actor.kind == "person":
+            return False
+        if actor.kind == "state":
+            aff.country = aff.country or actor.country or actor.code
+        else:
+            aff.organization = aff.organization or actor_id
+            aff.country = aff.country or actor.country
+        return True
+
+    def _fill_person(self, w: _Work, person: _Person, role: str | None, aff: _Affiliation) -> None:
+        entry = person.entry
+        office = self.kb.office_at(entry, w.ctx.published) if entry is not None else None
+        organization = aff.organization
+        if office is not None and office.organization:
+            org_entry = self.kb.get(office.organization)
+            if org_entry is not None:
+                organization = self._kb_actor(w, org_entry)
+        org = w.table.get(organization)
+        country = (office.country if office and office.country else None) \
+            or (entry.country if entry else None) \
+            or aff.country or (org.country if org else None)
+        role = role or (office.role if office else None)
+        agent = self.kb.agent(role) if role else None
+        sector = (office.sector if office and office.sector else None) or (agent.sector if agent else None) \
+            or (org.sector if org else None)
+        if country is None and organization is None and role and entry is None:
+            country = self._dateline_country(w)  # an unqualified official in a datelined story
+        if sector is None and role and (country or organization):
+            sector = "GOV"  # a titled official of a state or state body whose title the KB does not list
+        code = country or (org.code if org else None)
+        if country and sector and sector not in ("IGO",):
+            cameo = f"{country}{sector}"
+        else:
+            cameo = org.cameo if org else country
+        w.table.update(person.actor_id, role=role, country=country, organization=organization, sector=sector,
+                       code=code, cameo=cameo)
+
+    # --- 4. surnames, leftovers, descriptions, adjectives --------------------------------------------------
+    def _surnames(self, w: _Work, matches: list[KBMatch]) -> None:
+        doc = w.doc
+        by_surname: dict[str, str] = {}
+        for person in w.persons:  # a given name alone may stand for a surname-first name ("Kim", "Xi")
+            if len(person.name_tokens) >= 2:
+                by_surname.setdefault(person.name_tokens[0], person.actor_id)
+        for person in w.persons:  # in order of first mention: a later namesake wins
+            keys = {person.name_tokens[-1]} if person.name_tokens else set()
+            if person.entry is not None:
+                keys |= {token_key(s).lower() for s in person.entry.surnames}
+            for key in keys:
+                by_surname[key] = person.actor_id
+        for m in matches:
+            for entry, how in m.candidates:
+                if how == "surname" and w.table.actor_for_kb(entry.id) and not w.covered(m.start):
+                    w.table.add_mention(doc, w.table.actor_for_kb(entry.id), m.start, m.end, "surname")
+                    break
+        for tok in doc:
+            if w.covered(tok.i) or not tok.text[:1].isupper() or w.in_skip(tok.i, tok.i + 1):
+                continue
+            actor_id = by_surname.get(tok.lower_)
+            if actor_id is None or (tok.pos_ not in ("PROPN", "NOUN")
+                                    and tok.ent_type_ not in ("PERSON", "ORG")):
+                continue
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if nxt is not None and nxt.text[:1].isupper() and nxt.pos_ == "PROPN" and not w.covered(nxt.i):
+                continue  # "Miller Street" / another person's first name
+            w.table.add_mention(doc, actor_id, tok.i, tok.i + 1, "surname")
+            person = next(p for p in w.persons if p.actor_id == actor_id)
+            if actor_id not in w.titled:
+                self._read_title(w, person)
+            elif tok.i > 0 and doc[tok.i - 1].lower_ in self.rules.title_words:
+                left = self._title_left(w, tok.i)
+                if left:
+                    w.consumed.update(i for i in range(*left) if w.table.mention_at(i) is None)
+
+    def _leftover_entities(self, w: _Work) -> None:
+        doc = w.doc
+        for ent in doc.ents:
+            if w.in_skip(ent.start, ent.end) or any(w.covered(i) for i in range(ent.start, ent.end)):
+                continue
+            if ent.label_ == "PERSON":
+                start, end = self._strip_title(w, ent)
+                if end > start and all(t.text[:1].isupper() for t in doc[start:end] if t.is_alpha):
+                    person_id = self._add_person(w, start, end, None, "name")
+                    person = next(p for p in w.persons if p.actor_id == person_id)
+                    if person_id not in w.titled:
+                        self._read_title(w, person)
+            elif ent.label_ == "ORG":
+                self._org_entity(w, ent)
+            elif ent.label_ == "NORP":
+                root = ent.root
+                if any(s <= ent.start < e for s, (e, _) in w.adjectives.items()):
+                    continue  # a KB demonym: handled with the adjectives
+                if root.tag_ in ("NNPS", "NNS") and not self.kb.is_region(ent.text):
+                    actor_id = w.table.add(Actor(id="", name=ent.text, kind="group"),
+                                           f"norp:{ent.text.lower()}")
+                    w.table.add_mention(doc, actor_id, ent.start, ent.end, "name")
+
+    def _org_entity(self, w: _Work, ent: Span) -> None:
+        doc = w.doc
+        start = ent.start + (doc[ent.start].lower_ == "the")
+        end = ent.end
+        while end > start and (doc[end - 1].text in _POSSESSIVES or doc[end - 1].is_punct):
+            end -= 1
+        if end <= start or all(t.lower_ in self.rules.title_words or t.lower_ in _JOINERS
+                               for t in doc[start:end]):
+            return
+        if self.kb.is_region(doc[start:end].text):
+            return
+        name = doc[start:end].text
+        iso = None
+        for i in range(start, end):
+            adj = w.adjectives.get(i)
+            if adj is not None:
+                iso = adj[1].country or adj[1].code
+        iso = iso or self._country_before(w, ent.start)
+        agent = self.kb.agent(name)
+        sector = agent.sector if agent else None
+        actor_id = w.table.add(Actor(id="", name=name, kind="organization", code=iso, country=iso,
+                                     sector=sector, cameo=f"{iso}{sector or ''}" if iso else None),
+                               f"org-text:{name.lower()}")
+        w.table.add_mention(doc, actor_id, ent.start, end, "name")
+
+    def _descriptions(self, w: _Work) -> None:
+        doc = w.doc
+        for chunk in doc.noun_chunks:
+            root = chunk.root
+            if root.pos_ != "NOUN" or w.covered(root.i) or w.in_skip(chunk.start, chunk.end):
+                continue
+            if root.dep_ == "compound" or (root.head.i != root.i and w.table.mention_at(root.head.i)
+                                           and root.head.i > root.i and root.dep_ in ("compound", "amod")):
+                continue
+            first = chunk.start
+            while first < root.i and (doc[first].pos_ in ("DET", "PRON") or doc[first].text in _POSSESSIVES):
+                first += 1
+            words = doc[first:root.i + 1].text
+            agent = self.kb.agent(words)
+            if agent is None or agent.pattern.split()[-1] not in (root.lower_, root.lemma_.lower()):
+                continue
+            aff = _Affiliation()
+            mention_start = first
+            i = chunk.start
+            while i <= root.i:
+                m = w.table.mention_at(i)
+                if m is not None:
+                    self._apply(w, aff, m.actor_id)
+                    i = m.token_end
+                    mention_start = max(mention_start, i)
+                    continue
+                adj = w.adjectives.get(i)
+                if adj is not None:
+                    aff.country = aff.country or adj[1].country or adj[1].code
+                    i = adj[0]
+                    continue
+                i += 1
+            while mention_start <= root.i and doc[mention_start].text in _POSSESSIVES:
+                mention_start += 1
+            for child in root.rights:
+                if child.dep_ == "prep" and child.lower_ in ("of", "from", "at", "with"):
+                    for obj in child.children:
+                        m = w.table.mention_at(obj.i)
+                        if m is not None and obj.dep_ == "pobj":
+                            self._apply(w, aff, m.actor_id)
+            plural = root.tag_ in ("NNS", "NNPS")
+            named = self._apposed_actor(w, root)
+            if named is not None:  # "the official newspaper, Rodong Sinmun": the name says who
+                w.table.add_mention(doc, named, mention_start, root.i + 1, "description")
+                continue
+            if root.lemma_.lower() in self.rules.government_nouns and aff.country and not aff.organization:
+                actor_id = self._government(w, aff.country)
+                w.table.add_mention(doc, actor_id, mention_start, root.i + 1, "description")
+                continue
+            if not plural and doc[chunk.start].lower_ in ("the", "this", "that") and aff.country is None:
+                same = self._person_with_role(w, root.lower_, root.i)
+                if same is not None:
+                    w.table.add_mention(doc, same, root.i, root.i + 1, "description")
+                    continue
+            kind = agent.kind
+            if kind == "person" and plural:
+                kind = "group"
+            org = w.table.get(aff.organization)
+            country = aff.country or (org.country if org else None)
+            name = doc[mention_start:root.i + 1].text
+            if org is not None and mention_start > first:
+                name = f"{org.name} {name}"
+            elif country and mention_start > first:
+                name = doc[first:root.i + 1].text
+            actor_id = w.table.add(Actor(id="", name=name, kind=kind, code=country, country=country,
+                                         sector=agent.sector, organization=aff.organization,
+                                         role=name if kind == "person" else None,
+                                         cameo=f"{country}{agent.sector}" if country else None),
+                                   f"desc:{name.lower()}|{country}|{aff.organization}")
+            w.table.add_mention(doc, actor_id, mention_start, root.i + 1, "description")
+
+    @staticmethod
+    def _apposed_actor(w: _Work, root) -> str | None:
+        if root.dep_ == "appos" and w.table.mention_at(root.head.i) is not None:
+            return w.table.actor_at(root.head.i)
+        for child in root.children:
+            if child.dep_ == "appos" and w.table.mention_at(child.i) is not None:
+                return w.table.actor_at(child.i)
+        return None
+
+    def _person_with_role(self, w: _Work, noun: str, before: int) -> str | None:
+        best = None
+        for m in w.table.mentions:
+            if m.token_start >= before:
+                break
+            actor = w.table.get(m.actor_id)
+            if actor is not None and actor.kind == "person" and actor.role \
+                    and actor.role.lower().split()[-1] == noun:
+                best = m.actor_id
+        return best
+
+    def _adjective_mentions(self, w: _Work) -> None:
+        doc = w.doc
+        for start, (end, entry) in sorted(w.adjectives.items()):
+            if any(w.covered(i) for i in range(start, end)):
+                continue
+            last = doc[end - 1]
+            iso = entry.country or entry.code
+            if last.tag_ in ("NNS", "NNPS") and last.dep_ not in ("amod", "compound"):
+                # "Ukrainians", "Americans": the people of the state
+                actor_id = w.table.add(Actor(id="", name=doc[start:end].text, kind="group", code=iso,
+                                             country=iso), f"people:{iso}")
+                w.table.add_mention(doc, actor_id, start, end, "name")
+            elif last.dep_ in ("amod", "compound") and last.head.lower_ in self.rules.event_nouns:
+                w.table.add_mention(doc, self._kb_actor(w, entry), start, end, "adjective")
+
+    # --- helpers -------------------------------------------------------------------------------------------
+    def _dateline_tokens(self, doc: Doc, ctx: ArticleContext) -> tuple[int, int] | None:
+        if not ctx.dateline_place:
+            return None
+        pos = doc.text.find(ctx.dateline_place, ctx.body_start)
+        if pos < 0 or pos > ctx.body_start + 400:
+            return None
+        span = doc.char_span(pos, pos + len(ctx.dateline_place), alignment_mode="expand")
+        return (span.start, span.end) if span is not None else None
+
+    def _dateline_country(self, w: _Work) -> str | None:
+        place = w.ctx.dateline_place
+        if not place:
+            return None
+        for surface in (place, *[p.strip() for p in place.split(",")]):
+            for entry, _how in self.kb.lookup_kind(surface):
+                if entry.kind == "state" or entry.country:
+                    return entry.country or entry.code
+        return None
+
+    def _finish(self, w: _Work) -> None:
+        text = w.doc.text
+        surfaces: dict[str, list[str]] = {}
+        for m in w.table.mentions:
+            if m.how in ("pronoun", "description"):
+                continue
+            s = text[m.start:m.end]
+            s = s[4:] if s.lower().startswith("the ") else s
+            lst = surfaces.setdefault(m.actor_id, [])
+            if s not in lst:
+                lst.append(s)
+        for actor in list(w.table):
+            seat = w.seats.get(actor.id)
+            updates: dict[str, object] = {}
+            if seat:
+                seat = seat[4:] if seat.lower().startswith("the ") else seat
+                state = self.kb.state(actor.country or "")
+                updates["name"] = f"{seat} (government of {state.name if state else actor.country})"
+            aliases = [*actor.aliases, *(s for s in surfaces.get(actor.id, []) if s not in actor.aliases)]
+            name = updates.get("name", actor.name)
+            aliases = [a for a in aliases if a != name]
+            if aliases != actor.aliases:
+                updates["aliases"] = aliases
+            if updates:
+                w.table.update(actor.id, **updates)
+
+
+@Language.factory("newsgraph_actors", default_config={"actor_dictionaries": [], "rules_file": None})
+def make_actor_resolver(nlp: Language, name: str, actor_dictionaries: list[str],
+                        rules_file: str | None) -> ActorResolver:
+    return ActorResolver(nlp, name, actor_dictionaries, rules_file)
