@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Token
 
 from newsgraph.contract import Actor, Quote, Span
 from newsgraph.extract.actor_table import ActorTable
-from newsgraph.extract.quote_frames import Frame, FrameFinder, Range, subject_of
+from newsgraph.extract.quote_frames import Frame, FrameFinder, Range, subject_of, trim
 from newsgraph.extract.quote_lexicon import ReportingLexicon
 from newsgraph.extract.quote_marks import QuoteSpan, find_quotes
 
@@ -61,8 +61,10 @@ def _paragraph_index(text: str) -> list[int]:
 
 
 class QuoteBuilder:
-    def __init__(self, doc: Doc, table: ActorTable, lexicon: ReportingLexicon) -> None:
+    def __init__(self, doc: Doc, table: ActorTable, lexicon: ReportingLexicon,
+                 title_span: tuple[int, int] | None = None) -> None:
         self.doc = doc
+        self.title_span = title_span
         self.text = doc.text
         self.table = table
         self.lex = lexicon
@@ -89,7 +91,7 @@ class QuoteBuilder:
     # --- main -----------------------------------------------------------------------------------
     def build(self) -> list[Quote]:
         doc = self.doc
-        frames = FrameFinder(self.lex).find(doc)
+        frames = [f for f in (self._clip(f) for f in FrameFinder(self.lex).find(doc)) if f is not None]
         scan = find_quotes(self.text)
         if scan.broken:
             self.warnings.append(f"{len(scan.broken)} unpaired quotation mark(s) at offsets "
@@ -140,8 +142,8 @@ class QuoteBuilder:
                 used.add(st.frame.cue_head)
             statements.append(st)
         for f in frames:
-            if f.cue_head in used or not f.content or f.speaker is None and f.kind != "verb":
-                continue
+            if f.cue_head in used or not f.content or f.speaker is None:
+                continue  # a statement nobody makes ("when asked whether ...") is not an attribution
             content = f.content_tokens()
             if content and len(content & quoted) >= 0.5 * len(content):
                 continue  # the content is a quotation already attributed
@@ -150,6 +152,23 @@ class QuoteBuilder:
         statements.sort(key=lambda s: s.start)
         self._resolve_speakers(statements)
         return self._to_quotes(statements)
+
+    def _clip(self, f: Frame) -> Frame | None:
+        """Keep a frame's content inside the cue's paragraph (the parser joins a headline or the next
+        paragraph to a sentence now and then); frames in the headline are not attributions of the body."""
+        cue_char = self.doc[f.cue_head].idx
+        if self.title_span and self.title_span[0] <= cue_char < self.title_span[1]:
+            return None
+        para = self.para[cue_char]
+        clipped: list[Range] = []
+        for a, b in f.content:
+            keep = [i for i in range(a, b) if self.para[self.doc[i].idx] == para and not self.doc[i].is_space]
+            if keep and (r := trim(self.doc, keep[0], keep[-1] + 1)):
+                clipped.append(r)
+        f.content = clipped
+        if f.speaker is not None and self.para[f.speaker.idx] != para:
+            f.speaker = None
+        return f
 
     # --- direct quotations ----------------------------------------------------------------------
     def _is_partial(self, q: QuoteSpan) -> bool:
@@ -184,7 +203,7 @@ class QuoteBuilder:
         """No reporting cue governs a partial quote: the subject of the nearest verb, if the quote is long
         enough not to be a scare quote ("the so-called “experts”")."""
         words = sum(1 for i in toks if self.doc[i].is_alpha)
-        if words < 3:
+        if words < 4:
             return None
         root = min((i for i in toks if self.doc[i].head.i not in toks), default=None)
         if root is None:
@@ -207,7 +226,7 @@ class QuoteBuilder:
         if close < 0:
             return None
         j = close + 1
-        while j < len(self.text) and self.text[j] in " \t":
+        while j < len(self.text) and self.text[j].isspace():
             j += 1
         if j >= len(self.text) or self.para[j] != self.para[close] or self.text[j] in "“\"‘":
             return None

@@ -86,6 +86,8 @@ def subject_of(verb: Token) -> Token | None:
             return None
         if v.dep_ == "relcl" and v.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return v.head
+        if v.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in v.children):
+            return None  # "when asked whether ...": a bare passive participle, the asker is someone else
         if v.dep_ in _INHERITS_SUBJECT and v.head is not v:
             v = v.head
             continue
@@ -152,7 +154,7 @@ class FrameFinder:
             addressee = _prep_object(tok, "to")
         content: list[Range] = []
         conf = 0.7 if cue.cognitive else 0.9
-        ccomp = _child(tok, "ccomp")
+        ccomp = self._complement(tok)
         dobj = _child(tok, "dobj")
         if "that-clause" in frames and ccomp is not None:
             content = self._clause(doc, ccomp, tok)
@@ -186,6 +188,16 @@ class FrameFinder:
             speaker = self._noun_speaker(speaker) or speaker
         return Frame(cue=(tok.i, cue_end), cue_head=tok.i, kind="verb", speaker=speaker, content=content,
                      addressee=addressee, attitude=cue.attitude, confidence=conf)
+
+    @staticmethod
+    def _complement(tok: Token) -> Token | None:
+        """The clausal complement: one introduced by "that" after the cue first, then the nearest; the
+        parser sometimes hangs a headline or a neighbouring paragraph's clause on the cue as well."""
+        comps = [c for c in tok.children if c.dep_ == "ccomp"]
+        if len(comps) <= 1:
+            return comps[0] if comps else None
+        marked = [c for c in comps if c.i > tok.i and any(m.dep_ == "mark" for m in c.children)]
+        return marked[0] if marked else min(comps, key=lambda c: abs(c.i - tok.i))
 
     @staticmethod
     def _substantial(doc: Doc, obj: Token) -> bool:

@@ -107,6 +107,15 @@ def _starts_with_open(text: str, para: tuple[int, int]) -> int | None:
     return None
 
 
+def _opens_statement(text: str, lo: int, mark: int) -> bool:
+    """A quotation that runs on into the next paragraph opens a statement: at the paragraph start or
+    after a colon, comma or sentence end, never after a word ("were “stretched to ..." is just unclosed)."""
+    i = mark - 1
+    while i >= lo and text[i].isspace():
+        i -= 1
+    return i < lo or text[i] in ":,.!?;—–-"
+
+
 def find_quotes(text: str) -> MarkScan:
     """Direct quotations of ``text`` in text order."""
     scan = MarkScan()
@@ -149,7 +158,8 @@ def find_quotes(text: str) -> MarkScan:
                     open_single = None
         if open_double is not None:
             nxt = paras[pi + 1] if pi + 1 < len(paras) else None
-            if nxt is not None and _starts_with_open(text, nxt) is not None:
+            if nxt is not None and _starts_with_open(text, nxt) is not None \
+                    and _opens_statement(text, lo, open_double):
                 a, b = _trim(text, open_double + 1, hi)
                 if b > a:
                     carried.append((a, b))

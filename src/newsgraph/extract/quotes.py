@@ -28,7 +28,7 @@ class QuoteExtractor:
         table = doc._.ng_actors
         if table is None:
             table = doc._.ng_actors = ActorTable()
-        builder = QuoteBuilder(doc, table, self.lexicon)
+        builder = QuoteBuilder(doc, table, self.lexicon, context_of(doc).title_span)
         doc._.ng_quotes = builder.build()
         if builder.warnings:
             warnings = doc._.ng_warnings if doc._.ng_warnings is not None else []
