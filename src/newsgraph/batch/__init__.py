@@ -8,11 +8,12 @@ Parquet (or JSONL) shards; ``read_extractions`` loads them back (for ``newsgraph
 from __future__ import annotations
 
 from .core import BatchError, ShardSpec, default_extractor_factory, extract_shard, plan_shards
+from .load import load_shards
 from .runner import BatchOptions, BatchSummary, ShardRecord, run_batch
 from .shards import read_extractions, read_items, read_table, write_shard
 
 __all__ = [
     "BatchError", "BatchOptions", "BatchSummary", "ShardRecord", "ShardSpec", "default_extractor_factory",
-    "extract_shard", "plan_shards", "read_extractions", "read_items", "read_table", "run_batch",
-    "write_shard",
+    "extract_shard", "load_shards", "plan_shards", "read_extractions", "read_items", "read_table",
+    "run_batch", "write_shard",
 ]
