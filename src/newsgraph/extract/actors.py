@@ -284,6 +284,29 @@ class ActorResolver:
             hits = [e for e, how in self.kb.lookup_kind(name)
                     if e.kind == "person" and how in ("name", "alias")]
             self._add_person(w, start, end, hits[0] if hits else None, "name")
+        self._titled_names(w)
+
+    def _titled_names(self, w: _Work) -> None:
+        """Capitalised words right after a title that the model did not tag ("Director of X Jane Roe")."""
+        doc = w.doc
+        rules = self.rules
+        i, n = 0, len(doc)
+        while i < n:
+            tok = doc[i]
+            if not (tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.is_alpha) or w.covered(i) \
+                    or tok.lower_ in rules.title_words or tok.ent_type_ in ("GPE", "LOC", "NORP", "DATE"):
+                i += 1
+                continue
+            j = i
+            while j < n and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() and doc[j].is_alpha \
+                    and not w.covered(j) and doc[j].lower_ not in rules.title_words:
+                j += 1
+            prev = doc[i - 1] if i > 0 else None
+            if 2 <= j - i <= 4 and prev is not None and (prev.lower_ in rules.title_words
+                                                           or prev.lower_ in rules.honorifics) \
+                    and not w.in_skip(i, j):
+                self._add_person(w, i, j, None, "name")
+            i = max(j, i + 1)
 
     def _strip_title(self, w: _Work, ent: Span) -> tuple[int, int]:
         doc = w.doc
@@ -602,15 +625,23 @@ class ActorResolver:
             if named is not None:  # "the official newspaper, Rodong Sinmun": the name says who
                 w.table.add_mention(doc, named, mention_start, root.i + 1, "description")
                 continue
-            if root.lemma_.lower() in self.rules.government_nouns and aff.country and not aff.organization:
-                actor_id = self._government(w, aff.country)
-                w.table.add_mention(doc, actor_id, mention_start, root.i + 1, "description")
-                continue
+            if root.lemma_.lower() in self.rules.government_nouns and not aff.organization:
+                if aff.country:  # "the Chinese government" is the same actor as "Beijing"
+                    actor_id = self._government(w, aff.country)
+                    w.table.add_mention(doc, actor_id, mention_start, root.i + 1, "description")
+                continue  # "his government": whose, the pronoun step does not know yet
             if not plural and doc[chunk.start].lower_ in ("the", "this", "that") and aff.country is None:
                 same = self._person_with_role(w, root.lower_, root.i)
                 if same is not None:
                     w.table.add_mention(doc, same, root.i, root.i + 1, "description")
                     continue
+            sector = agent.sector
+            if sector == "GOV":  # "rebel leaders", "opposition lawmakers": the modifier tells the side
+                for mod in doc[mention_start:root.i]:
+                    sub = self.kb.agent(mod.lower_)
+                    if sub is not None and sub.pattern in (mod.lower_, mod.lemma_.lower()) \
+                            and sub.sector != "GOV":
+                        sector = sub.sector
             kind = agent.kind
             if kind == "person" and plural:
                 kind = "group"
@@ -621,10 +652,10 @@ class ActorResolver:
                 name = f"{org.name} {name}"
             elif country and mention_start > first:
                 name = doc[first:root.i + 1].text
+            role = doc[mention_start:root.i + 1].text if kind == "person" else None
             actor_id = w.table.add(Actor(id="", name=name, kind=kind, code=country, country=country,
-                                         sector=agent.sector, organization=aff.organization,
-                                         role=name if kind == "person" else None,
-                                         cameo=f"{country}{agent.sector}" if country else None),
+                                         sector=sector, organization=aff.organization, role=role,
+                                         cameo=f"{country}{sector}" if country else None),
                                    f"desc:{name.lower()}|{country}|{aff.organization}")
             w.table.add_mention(doc, actor_id, mention_start, root.i + 1, "description")
 
