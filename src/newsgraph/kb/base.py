@@ -17,7 +17,7 @@ from newsgraph.kb.loader import (
     merge_records,
     read_yaml,
 )
-from newsgraph.kb.model import Agent, KBEntry, MatchKind, Office
+from newsgraph.kb.model import Agent, KBEntry, MatchKind, Office, office_rank
 from newsgraph.kb.normalize import agent_key, alias_key, surface_keys, token_count
 from newsgraph.kb.petrarch import looks_like_petrarch, read_petrarch_file
 
@@ -53,23 +53,6 @@ def _entry_keys(entry: KBEntry) -> list[tuple[str, MatchKind]]:
     out += [(alias_key(a), "adjective") for a in entry.adjectives]
     out += [(alias_key(a), "surname") for a in entry.surnames]
     return [(k, how) for k, how in out if k]
-
-
-def office_rank(role: str) -> int:
-    """Seniority of a title, 0 = highest (head of state) — used to pick one office among several."""
-    r = role.lower().replace("-", " ")
-    if any(w in r for w in ("vice ", "deputy", "acting ", "former ")):
-        return 3
-    top = ("supreme leader", "king", "queen", "emperor", "emir", "sultan", "pope", "general secretary",
-           "chairman of the state affairs")
-    if any(w in r for w in top) or r.startswith("president"):
-        return 0
-    if any(w in r for w in ("prime minister", "premier", "chancellor", "secretary general", "taoiseach")) \
-            and "exchequer" not in r:
-        return 1
-    if "minister" in r or "secretary" in r or r.startswith(("chair", "head", "director")):
-        return 2
-    return 4
 
 
 class KnowledgeBase:

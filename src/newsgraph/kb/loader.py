@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from newsgraph.kb.model import KINDS, Agent, KBEntry, Office
+from newsgraph.kb.model import KINDS, Agent, KBEntry, Office, latest_office
 from newsgraph.kb.normalize import agent_key, slug
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
@@ -107,13 +107,25 @@ def entry_from_record(rec: Mapping[str, Any]) -> KBEntry:
     names = (name, *((official,) if official else ()), *aliases)
     offices = tuple(_office(o, rec) for o in rec.get("offices") or ())
     cameo = rec.get("cameo", code if kind == "state" else None)
+    sector = rec.get("sector")
+    if kind == "person":
+        # A person's code/sector/CAMEO default to those of the latest office (dated ones: office_at()).
+        latest = latest_office(offices)
+        if latest is not None:
+            sector = sector or latest.sector
+            igo = latest.sector == "IGO" or (latest.country is None and latest.organization is not None)
+            home = latest.country or country
+            code = code or ("IGO" if igo else home)
+            if cameo is None and sector:
+                cameo = "IGO" if igo else (f"{home}{sector}" if home else None)
+        code = code or country
     return KBEntry(
         id=str(rec.get("id") or _default_id(rec)),
         name=name,
         kind=kind,
         code=code,
         country=country,
-        sector=rec.get("sector"),
+        sector=sector,
         cameo=cameo,
         wikidata=rec.get("wikidata"),
         aliases=tuple(dict.fromkeys(names)),

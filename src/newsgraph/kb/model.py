@@ -58,3 +58,30 @@ class Agent:
     sector: str  # GOV, MIL, REB, OPP, CVL, LEG, JUD, MED, BUS, ...
     kind: Kind  # person for singular titles, group/organization for plural or collective nouns
     role: str | None = None  # title to report for a person ("Foreign Minister"); None: the pattern itself
+
+
+def office_rank(role: str) -> int:
+    """Seniority of a title, 0 = highest (head of state) — used to pick one office among several."""
+    r = role.lower().replace("-", " ")
+    if any(w in r for w in ("vice ", "deputy", "acting ", "former ")):
+        return 3
+    top = ("supreme leader", "king", "queen", "emperor", "emir", "sultan", "pope", "general secretary",
+           "chairman of the state affairs")
+    if any(w in r for w in top) or r.startswith("president"):
+        return 0
+    if any(w in r for w in ("prime minister", "premier", "chancellor", "secretary general", "taoiseach")) \
+            and "exchequer" not in r:
+        return 1
+    if "minister" in r or "secretary" in r or r.startswith(("chair", "head", "director")):
+        return 2
+    return 4
+
+
+def latest_office(offices: tuple[Office, ...] | list[Office]) -> Office | None:
+    """The most senior office still held, else the one that ended last."""
+    if not offices:
+        return None
+    current = [o for o in offices if o.end is None]
+    if current:
+        return min(current, key=lambda o: (office_rank(o.role), -(o.start or datetime.date.min).toordinal()))
+    return max(offices, key=lambda o: (o.end or datetime.date.max, -office_rank(o.role)))
