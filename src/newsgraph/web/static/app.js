@@ -47,7 +47,8 @@ function initKeyForm() {
     ev.preventDefault();
     setKey(input.value.trim());
     show();
-    route();
+    // Reload the view so a private server's data appears; the ingest form keeps what was typed.
+    if (parseHash().view !== "ingest") route();
   });
 }
 
