@@ -184,7 +184,7 @@ def run_batch(source: str, output: str | Path, settings: Settings, options: Batc
 
         specs = plan_shards(iter_batch_inputs(source, settings), options.shard_size, problem)
         try:
-            wave_size = options.wave or max(64, 16 * (options.workers or os.cpu_count() or 1))
+            wave_size = options.wave or _default_wave(options)
             for wave in _waves(specs, wave_size):
                 todo = []
                 for spec in wave:
@@ -206,6 +206,17 @@ def run_batch(source: str, output: str | Path, settings: Settings, options: Batc
         summary.shards.sort(key=lambda s: s.shard_id)
         _write_manifest(root, summary, started)
     return summary
+
+
+def _default_wave(options: BatchOptions) -> int:
+    """Shards per engine call: enough to keep every worker busy, few enough to bound driver memory.
+
+    Ray starts a fresh actor pool (one model load per actor) for each call, so its waves are larger.
+    """
+    workers = options.workers or os.cpu_count() or 1
+    if options.engine == "ray":
+        return min(4096, max(256, 32 * workers))
+    return max(64, 16 * workers)
 
 
 def _existing(root: Path, spec: ShardSpec) -> ShardRecord | None:
