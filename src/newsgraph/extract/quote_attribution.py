@@ -127,7 +127,9 @@ class QuoteBuilder:
                     frame, how = self._pre_cue(q, by_cue, toks), "pre"
                 if frame is None:
                     frame, how = self._content_frame(toks, frames), "content"
-                if frame is None and last_post is not None and self._continues(last_post, q):
+                same_cue = frame is not None and last_post is not None and last_post.frame is not None \
+                    and last_post.frame.cue_head == frame.cue_head
+                if last_post is not None and (same_cue or frame is None and self._continues(last_post, q)):
                     last_post.parts.extend(q.parts)  # "“…,” he said. “…”": one quote, two parts
                     continue
                 if frame is not None:
