@@ -91,7 +91,7 @@ def list_articles(_: Read, svc: Svc, search: str | None = None, since: Since = N
                                  limit=limit, offset=offset))
 
 
-@router.get("/articles/{article_id}", tags=["articles"], response_model=ArticleOut,
+@router.get("/articles/{article_id:path}", tags=["articles"], response_model=ArticleOut,
             summary="One article with its text and extraction")
 def get_article(article_id: str, _: Read, svc: Svc) -> Any:
     extraction = q.get_article(svc.store, article_id)
