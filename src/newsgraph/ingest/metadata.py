@@ -11,23 +11,27 @@ MONTHS = {m: i for i, m in enumerate(
      "november", "december"], 1)}
 MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
               "oct": 10, "nov": 11, "dec": 12}
-_MONTH = r"(?P<month>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|" \
-         r"Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+_MONTH = r"(?P<month>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|" \
+         r"Aug(?:ust|\.)?|Sep(?:t(?:ember|\.)?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
 _DATE = _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})"
 _DATE_DMY = r"(?P<day2>\d{1,2})\s+" + _MONTH.replace("month", "month2") + r",?\s+(?P<year2>\d{4})"
 _DASH = r"\s*(?:[-–—―]{1,2}|:)\s*"
-# Wire datelines: "WASHINGTON, June 18, 2024 –", "Washington, D.C., June 18, 2024 –", "KYIV, Ukraine (Reuters) -",
-# "LONDON (AP) —", "Geneva, 3 March 2025 -". The place is one to four capitalised words with optional region.
-_PLACE = r"(?P<place>[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,3}(?:,\s+[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,2})?)"
+# Wire datelines: "WASHINGTON, June 18, 2024 –", "Washington, D.C., June 18, 2024 –",
+# "KYIV, Ukraine (Reuters) -", "LONDON (AP) —", "Geneva, 3 March 2025 -". The place is one to four
+# capitalised words with an optional region.
+_PLACE = r"(?P<place>[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,3}" \
+         r"(?:,\s+[A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,2})?)"
 _AGENCY = r"(?:\s*\((?P<agency>[A-Za-z][\w .&-]{0,30})\))?"
+# Wire copy often gives the day without the year ("BEIJING, Jan. 5 (Xinhua) --"): the place is still read.
+_DATE_NO_YEAR = _MONTH.replace("month", "month3") + r"\s+\d{1,2}(?:st|nd|rd|th)?"
 DATELINE_RE = re.compile(
-    r"^\s*" + _PLACE + _AGENCY + r"(?:,\s*(?:" + _DATE + r"|" + _DATE_DMY + r"))?" + _AGENCY.replace("agency", "agency2")
-    + _DASH)
+    r"^\s*" + _PLACE + _AGENCY + r"(?:,\s*(?:" + _DATE + r"|" + _DATE_DMY + r"|" + _DATE_NO_YEAR + r"))?"
+    + _AGENCY.replace("agency", "agency2") + _DASH)
 BOILERPLATE_LINE = re.compile(
     r"^\s*(posted|published|updated|last updated|share|by|print|advertisement|photo|image|read more|"
     r"subscribe|listen|email|follow)\b.{0,60}$", re.IGNORECASE)
 LOOSE_DATE_RE = re.compile(_DATE + r"|" + _DATE_DMY)
-ISO_DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+ISO_DATE_RE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
 
 @dataclass
@@ -81,23 +85,34 @@ def read_text_metadata(text: str) -> TextMetadata:
             paragraphs.append((pos + line.index(stripped[0]), stripped))
         pos += len(line)
     idx = 0
-    while idx < len(paragraphs) and BOILERPLATE_LINE.match(paragraphs[idx][1]) and len(paragraphs[idx][1]) < 60:
+    while idx < len(paragraphs) and BOILERPLATE_LINE.match(paragraphs[idx][1]) \
+            and len(paragraphs[idx][1]) < 60:
         idx += 1
     if idx < len(paragraphs):
         start, line = paragraphs[idx]
         # A headline is short and does not end like a sentence; a dateline paragraph is body, not title.
-        if len(line) <= 200 and not line.endswith((".", "”", '"')) and not DATELINE_RE.match(line + " –"):
+        if len(line) <= 200 and not line.endswith((".", "”", '"')) and not _is_dateline_paragraph(line):
             meta.title, meta.title_span = line, (start, start + len(line))
             meta.body_start = start + len(line)
             idx += 1
-    for start, line in paragraphs[idx:idx + 2]:
+    for _start, line in paragraphs[idx:idx + 2]:
         m = DATELINE_RE.match(line)
-        if m and (m.group("month") or m.groupdict().get("month2") or m.group("agency")
-                  or m.group("place").isupper()):
+        if m and _is_dateline(m):
             meta.dateline_place = m.group("place").strip().rstrip(",")
             meta.published = date_from_match(m)
             break
     return meta
+
+
+def _is_dateline(m: re.Match) -> bool:
+    """A date, an agency or an all-capitals place tells a dateline from a sentence with a dash."""
+    return bool(m.group("month") or m.group("month2") or m.group("month3") or m.group("agency")
+                or m.group("agency2") or m.group("place").isupper())
+
+
+def _is_dateline_paragraph(line: str) -> bool:
+    m = DATELINE_RE.match(line)
+    return m is not None and _is_dateline(m) and len(line) - m.end() > 20
 
 
 # Function words that are frequent in English news and rare in other languages written in Latin script.

@@ -22,7 +22,10 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 
 @dataclass
 class ArticleInput:
-    """One article as read, before any NLP. ``text`` is authoritative for offsets; ``html`` is kept for metadata."""
+    """One article as read, before any NLP.
+
+    ``text`` is authoritative for offsets; ``html`` is kept for metadata.
+    """
 
     text: str
     id: str | None = None
@@ -65,8 +68,8 @@ def iter_inputs(paths: Sequence[str], settings: Settings, stdin: IO[bytes] | Non
 def _from_file(path: Path, settings: Settings) -> Iterator[ArticleInput | InputProblem]:
     size = path.stat().st_size
     if size > settings.max_input_bytes:
-        yield InputProblem(str(path), f"file is {size:,} bytes, over the limit of {settings.max_input_bytes:,} "
-                           "(raise it with --max-bytes)", "oversized")
+        yield InputProblem(str(path), f"file is {size:,} bytes, over the limit of "
+                           f"{settings.max_input_bytes:,} (raise it with --max-bytes)", "oversized")
         return
     yield from _from_bytes(path.read_bytes(), str(path), settings, suffix=path.suffix.lower(), stem=path.stem)
 
@@ -74,8 +77,8 @@ def _from_file(path: Path, settings: Settings) -> Iterator[ArticleInput | InputP
 def _from_bytes(data: bytes, origin: str, settings: Settings, suffix: str | None, stem: str | None = None
                 ) -> Iterator[ArticleInput | InputProblem]:
     if len(data) > settings.max_input_bytes:
-        yield InputProblem(origin, f"input is {len(data):,} bytes, over the limit of {settings.max_input_bytes:,}",
-                           "oversized")
+        yield InputProblem(origin, f"input is {len(data):,} bytes, over the limit of "
+                           f"{settings.max_input_bytes:,} (raise it with --max-bytes)", "oversized")
         return
     if not data.strip():
         yield InputProblem(origin, "input is empty", "empty")
@@ -86,7 +89,8 @@ def _from_bytes(data: bytes, origin: str, settings: Settings, suffix: str | None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        yield InputProblem(origin, f"input is not UTF-8 (byte {err.start}: {data[err.start:err.start + 1]!r}); "
+        bad = data[err.start:err.start + 1]
+        yield InputProblem(origin, f"input is not UTF-8 (byte {err.start}: {bad!r}); "
                            "convert it, e.g. with iconv", "encoding")
         return
     kind = _sniff(text, suffix)
@@ -117,7 +121,8 @@ def _sniff(text: str, suffix: str | None) -> str:
     return "text"
 
 
-def _from_jsonl(lines: Iterable[str], origin: str, settings: Settings) -> Iterator[ArticleInput | InputProblem]:
+def _from_jsonl(lines: Iterable[str], origin: str, settings: Settings
+                ) -> Iterator[ArticleInput | InputProblem]:
     lines = list(lines)
     # A single JSON document (object or array) is accepted too: users often have ``articles.json``.
     joined = "\n".join(lines).strip()
@@ -152,8 +157,8 @@ def _record(record: object, where: str, settings: Settings) -> ArticleInput | In
         return InputProblem(where, "record has neither `text` nor `html`", "json")
     size = len((text or html or "").encode("utf-8"))
     if size > settings.max_input_bytes:
-        return InputProblem(where, f"record is {size:,} bytes, over the limit of {settings.max_input_bytes:,}",
-                            "oversized")
+        return InputProblem(where, f"record is {size:,} bytes, over the limit of "
+                            f"{settings.max_input_bytes:,}", "oversized")
     fields = {k: (str(record[k]) if record.get(k) is not None else None)
               for k in ("id", "title", "published", "url", "source")}
     if isinstance(text, str):
