@@ -1,10 +1,55 @@
-"""Event coding: who did what to whom (spaCy components ``newsgraph_quantities``, ``newsgraph_events``)."""
+"""Event coding: who did what to whom (spaCy components ``newsgraph_quantities``, ``newsgraph_events``).
 
+No `from __future__ import annotations` here: spaCy validates factory signatures at run time.
+
+Triggers come from the trigger lexicon (data), arguments from the dependency parse (event_args), actors
+from the actor table, claims from the quotes: an event stated inside a quotation or reported-speech content
+is attributed to its speaker. Every event carries its trigger and evidence spans; repeated statements of
+the same event are merged into one with further evidence.
+"""
+
+from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
-from newsgraph.extract.base import register_extensions
+from newsgraph.contract import Event, Quantity, Quote, TextSpan
+from newsgraph.extract.actor_table import ActorTable
+from newsgraph.extract.base import context_of, register_extensions
+from newsgraph.extract.event_args import ArgumentFinder, Arguments
+from newsgraph.extract.event_lexicon import TriggerEntry, TriggerLexicon, load_trigger_lexicon
+from newsgraph.extract.event_modality import modality, polarity
+from newsgraph.extract.event_ontology import Ontology, load_ontology
+from newsgraph.extract.quantities import find_quantities
+from newsgraph.extract.temporal import resolve_date
+
+_PREPS = {"of", "for", "to", "in", "on", "from", "with", "against", "by", "between", "into", "over"}
+_LOCATION_PREPS = ("in", "at", "near", "outside", "inside", "across", "along")
+_CONTEXT_WORDS = {
+    "military": {"missile", "munition", "weapon", "arm", "artillery", "ammunition", "troop", "drone", "tank",
+                 "rocket", "shell", "soldier", "warship", "jet", "aircraft", "military", "defense", "defence",
+                 "bomb", "gun", "rifle", "force", "army"},
+    "economic": {"money", "loan", "fund", "dollar", "euro", "credit", "investment", "trade", "economic",
+                 "financial", "currency", "cash", "tariff", "export", "import", "oil", "gas", "energy"},
+    "humanitarian": {"food", "medicine", "medical", "humanitarian", "relief", "refugee", "shelter", "water",
+                     "tent", "blanket", "vaccine"},
+}
+_CAMEO_BY_CONTEXT = {("070", "military"): "072", ("070", "economic"): "071", ("070", "humanitarian"): "073"}
+
+
+@dataclass
+class _Found:
+    trigger: Token
+    tokens: list[Token]
+    entry: TriggerEntry
+    args: Arguments
+    polarity: str = "positive"
+    modality: str = "actual"
+    in_title: bool = False
+    quote: Quote | None = None
+    quantities: list[str] = field(default_factory=list)
+    evidence: tuple[int, int] = (0, 0)
+    also: list[tuple[int, int, int, int]] = field(default_factory=list)  # trigger and evidence char spans
 
 
 class QuantityExtractor:
@@ -13,6 +58,12 @@ class QuantityExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.ng_quantities = []
+        if not context_of(doc).analysable:
+            return doc
+        out: list[Quantity] = []
+        for k, match in enumerate(find_quantities(doc), start=1):
+            out.append(match.quantity.model_copy(update={"id": f"n{k}"}))
+        doc._.ng_quantities = out
         return doc
 
 
@@ -20,10 +71,278 @@ class EventCoder:
     def __init__(self, nlp: Language, name: str, trigger_lexicons: list[str]) -> None:
         register_extensions()
         self.trigger_lexicons = trigger_lexicons
+        self.lexicon: TriggerLexicon = load_trigger_lexicon(trigger_lexicons)
+        self.ontology: Ontology = load_ontology()
 
+    # ---- trigger matching ----------------------------------------------------------------------------
+    def _related(self, tok: Token, depth: int = 3) -> list[Token]:
+        """Dependents that can complete a phrasal trigger, not crossing into other clauses."""
+        out: list[Token] = []
+        frontier = [tok]
+        for _ in range(depth):
+            nxt = []
+            for t in frontier:
+                for c in t.children:
+                    if c.dep_ in ("ccomp", "relcl", "advcl", "parataxis", "conj", "cc", "punct", "nsubj",
+                                  "nsubjpass"):
+                        continue
+                    out.append(c)
+                    nxt.append(c)
+            frontier = nxt
+        return out
+
+    def _match(self, tok: Token, pos: str, consumed: set[int]) -> tuple[TriggerEntry, list[Token]] | None:
+        keys = {tok.lemma_.lower(), tok.lower_}
+        if tok.i > 1 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 2].whitespace_:
+            keys.add(f"{tok.doc[tok.i - 2].lower_}-{tok.lower_}")  # "sit-in", "cease-fire"
+        related: list[Token] | None = None
+        for key in keys:
+            for entry in self.lexicon.candidates(key, pos):
+                if not entry.needs:
+                    return entry, [tok]
+                if related is None:
+                    related = self._related(tok) if pos == "verb" else \
+                        [c for c in tok.subtree if c.i != tok.i and abs(c.i - tok.i) <= 6]
+                    if pos == "verb":
+                        related += [c for c in tok.children if c.dep_ == "neg"]
+                used: list[Token] = []
+                ok = True
+                for need in entry.needs:
+                    hit = next((r for r in related if (r.lemma_.lower() == need or r.lower_ == need)
+                                and r not in used and r.i not in consumed), None)
+                    if hit is None:
+                        ok = False
+                        break
+                    used.append(hit)
+                if ok:
+                    return entry, [tok, *used]
+        return None
+
+    def _triggers(self, sent: Span, consumed: set[int]) -> list[tuple[Token, TriggerEntry, list[Token]]]:
+        found = []
+        for tok in sent:  # verbs first: phrasal verbs consume the nouns they contain
+            if tok.pos_ in ("VERB",) or (tok.pos_ == "AUX" and tok.dep_ not in ("aux", "auxpass")):
+                m = self._match(tok, "verb", consumed)
+                if m:
+                    found.append((tok, m[0], m[1]))
+                    consumed.update(t.i for t in m[1])
+        for tok in sent:
+            if tok.i in consumed:
+                continue
+            if tok.pos_ in ("NOUN", "PROPN") or (tok.pos_ == "VERB" and tok.dep_ in ("pobj", "dobj", "nsubj")
+                                                 and tok.tag_ == "VBG"):
+                if tok.pos_ == "PROPN" and tok.ent_type_:
+                    continue
+                m = self._match(tok, "noun", consumed)
+                if m:
+                    found.append((tok, m[0], m[1]))
+                    consumed.update(t.i for t in m[1])
+        return found
+
+    # ---- per-event details ---------------------------------------------------------------------------
+    @staticmethod
+    def _evidence(trigger: Token, clause: Token | None) -> tuple[int, int]:
+        sent = trigger.sent
+        head = clause if clause is not None else trigger
+        toks = [t for t in head.subtree if sent.start <= t.i < sent.end] or [trigger]
+        start = min(toks[0].i, trigger.i)
+        end = max(toks[-1].i, trigger.i) + 1
+        while end - 1 > start and trigger.doc[end - 1].is_punct:
+            end -= 1
+        span = trigger.doc[start:end]
+        return span.start_char, span.end_char
+
+    def _context(self, f: _Found) -> list[str]:
+        if f.entry.context:
+            return list(f.entry.context)
+        words = {t.lemma_.lower() for t in f.trigger.subtree} | {t.lemma_.lower() for t in f.trigger.children}
+        if f.entry.pos == "verb":
+            words |= {t.lemma_.lower() for c in f.trigger.children if c.dep_ in ("dobj", "prep") for t in c.subtree}
+        return [ctx for ctx, vocab in _CONTEXT_WORDS.items() if words & vocab][:1]
+
+    def _date(self, f: _Found, published) -> str | None:
+        anchor = f.args.clause_head if f.args.clause_head is not None else f.trigger
+        doc = f.trigger.doc
+        for ent in f.trigger.sent.ents:
+            if ent.label_ not in ("DATE", "TIME"):
+                continue
+            t = ent.root
+            steps = 0
+            while t.i not in (anchor.i, f.trigger.i) and t.head.i != t.i and steps < 6:
+                if t.dep_ in ("ccomp", "relcl", "advcl") or (t.pos_ == "VERB" and steps > 0):
+                    break
+                t = t.head
+                steps += 1
+            if t.i in (anchor.i, f.trigger.i):
+                return resolve_date(doc[ent.start:ent.end].text, published, future=f.modality == "planned")
+        return None
+
+    def _location(self, f: _Found, table: ActorTable) -> tuple[str | None, str | None]:
+        heads = [f.trigger] + ([f.args.clause_head] if f.args.clause_head is not None else [])
+        used = set(f.args.source_tokens) | set(f.args.target_tokens)
+        for h in heads:
+            for c in h.children:
+                if c.dep_ == "prep" and c.lower_ in _LOCATION_PREPS:
+                    for o in c.children:
+                        if o.dep_ == "pobj" and o.ent_type_ in ("GPE", "LOC", "FAC") and o.i not in used:
+                            ent = next((e for e in o.doc.ents if e.start <= o.i < e.end), None)
+                            text = ent.text if ent is not None else o.text
+                            actor = table.get(table.actor_of(o))
+                            return text, (actor.country if actor is not None else None)
+        return None, None
+
+    @staticmethod
+    def _quote_of(start: int, quotes: list[Quote]) -> Quote | None:
+        best = None
+        for q in quotes:
+            spans = [(p.start, p.end) for p in q.parts] or [(q.start, q.end)]
+            if any(s <= start < e for s, e in spans):
+                if best is None or (q.end - q.start) < (best.end - best.start):
+                    best = q
+        return best
+
+    # ---- the component -------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         doc._.ng_events = []
+        ctx = context_of(doc)
+        if not ctx.analysable:
+            return doc
+        table: ActorTable = doc._.ng_actors if doc._.ng_actors is not None else ActorTable()
+        quotes: list[Quote] = list(doc._.ng_quotes or [])
+        finder = ArgumentFinder(table, self.lexicon)
+        found: list[_Found] = []
+        consumed: set[int] = set()
+        for sent in doc.sents:
+            for tok, entry, toks in self._triggers(sent, consumed):
+                args = finder.find(tok, entry, toks)
+                if not args.source:
+                    continue
+                if not args.target and not (entry.intransitive or args.reciprocal):
+                    continue
+                clause = args.clause_head if entry.pos == "noun" and finder.light_verb(tok) is not None else None
+                f = _Found(trigger=tok, tokens=toks, entry=entry, args=args)
+                used = {t.i for t in toks}
+                f.polarity = polarity(tok, clause, self.lexicon, used)
+                f.modality = modality(tok, clause, self.lexicon)
+                f.evidence = self._evidence(tok, args.clause_head if entry.pos == "noun" else tok)
+                f.quote = self._quote_of(tok.idx, quotes)
+                if ctx.title_span is not None:
+                    f.in_title = ctx.title_span[0] <= tok.idx < ctx.title_span[1]
+                found.append(f)
+            found.extend(self._demands(sent, finder, found, quotes))
+        self._link_quantities(doc, found)
+        found = self._dedup(found)
+        doc._.ng_events = [self._event(f, k, table, ctx.published) for k, f in enumerate(found, start=1)]
         return doc
+
+    def _demands(self, sent: Span, finder: ArgumentFinder, found: list[_Found], quotes: list[Quote]) -> list[_Found]:
+        """A statement that someone must do something is a demand on them: "X declared that Y must drop
+        barriers" → X REQUEST Y, even when the demanded act has no trigger of its own."""
+        out = []
+        taken = {f.trigger.i for f in found}
+        for tok in sent:
+            if tok.lemma_.lower() not in self.lexicon.cue("reporting") or tok.i in taken:
+                continue
+            for c in tok.children:
+                if c.dep_ != "ccomp":
+                    continue
+                if not any(a.dep_ == "aux" and a.lower_ in self.lexicon.cue("demand_modals") for a in c.children):
+                    continue
+                source, stoks, inherited = finder.agent_of(tok)
+                subj = next((s for s in c.children if s.dep_ in ("nsubj", "nsubjpass")), None)
+                target = finder.owners(subj) if subj is not None else []
+                target = [a for a in target if a not in source]
+                if not source or not target:
+                    continue
+                entry = TriggerEntry(phrase=tok.lemma_.lower(), pos="verb", head=tok.lemma_.lower(), needs=(),
+                                     type="REQUEST", cameo="100", confidence=0.6)
+                args = Arguments(source=source, target=target, source_tokens=stoks,
+                                 target_tokens=[subj.i], inherited_source=inherited, clause_head=tok)
+                f = _Found(trigger=tok, tokens=[tok], entry=entry, args=args,
+                           polarity=polarity(tok, None, self.lexicon, set()),
+                           modality="actual", evidence=self._evidence(tok, tok),
+                           quote=self._quote_of(tok.idx, quotes))
+                out.append(f)
+        return out
+
+    def _link_quantities(self, doc: Doc, found: list[_Found]) -> None:
+        """A quantity belongs to the nearest event trigger above it in the parse ("transferred ... over
+        11,000 containers", "killing 12 people")."""
+        by_token = {}
+        for f in found:
+            for t in f.tokens:
+                by_token.setdefault(t.i, f)
+        for q in doc._.ng_quantities or []:
+            span = doc.char_span(q.start, q.end, alignment_mode="expand")
+            if span is None:
+                continue
+            t = span.root
+            for _ in range(8):
+                if t.i in by_token:
+                    by_token[t.i].quantities.append(q.id)
+                    break
+                if t.head.i == t.i:
+                    break
+                t = t.head
+
+    @staticmethod
+    def _key(f: _Found) -> tuple:
+        return (f.entry.type, tuple(sorted(f.args.source)), tuple(sorted(f.args.target)), f.polarity, f.modality,
+                f.quote.speaker if f.quote else None)
+
+    def _dedup(self, found: list[_Found]) -> list[_Found]:
+        """The same event stated twice is one event: same type, actors, polarity, modality and claimant, and
+        either the same trigger word or the same sentence. A headline restating a body event in looser words
+        (same actors, same QuadClass) becomes further evidence of it."""
+        kept: list[_Found] = []
+        for f in found:
+            twin = next((k for k in kept if self._key(k) == self._key(f) and not k.in_title and not f.in_title and (
+                k.entry.head == f.entry.head or k.trigger.sent.start == f.trigger.sent.start)), None)
+            if twin is not None:
+                twin.also.append((f.trigger.idx, f.trigger.idx + len(f.trigger.text), *f.evidence))
+                twin.quantities += [q for q in f.quantities if q not in twin.quantities]
+                continue
+            kept.append(f)
+        body = [f for f in kept if not f.in_title]
+        out = list(body)
+        for f in (f for f in kept if f.in_title):
+            quad = self.ontology.types[f.entry.type].quad_class
+            twin = next((b for b in body if set(b.args.source) & set(f.args.source)
+                         and set(b.args.target) & set(f.args.target) and b.polarity == f.polarity
+                         and self.ontology.types[b.entry.type].quad_class == quad), None)
+            if twin is not None:
+                twin.also.append((f.trigger.idx, f.trigger.idx + len(f.trigger.text), *f.evidence))
+            else:
+                out.append(f)
+        out.sort(key=lambda f: f.trigger.i)
+        return out
+
+    def _event(self, f: _Found, k: int, table: ActorTable, published) -> Event:
+        doc = f.trigger.doc
+        context = self._context(f)
+        cameo = f.entry.cameo or self.ontology.types[f.entry.type].default_cameo
+        cameo = _CAMEO_BY_CONTEXT.get((cameo, context[0] if context else ""), cameo)
+        code = self.ontology.code(cameo)
+        t_start = min(t.idx for t in f.tokens)
+        t_end = max(t.idx + len(t.text) for t in f.tokens)
+        if t_end - t_start > 60:  # a phrase spread over a clause: the trigger word alone
+            t_start, t_end = f.trigger.idx, f.trigger.idx + len(f.trigger.text)
+        e_start, e_end = f.evidence
+        e_start, e_end = min(e_start, t_start), max(e_end, t_end)
+        location, location_country = self._location(f, table)
+        confidence = f.entry.confidence - (0.1 if f.args.inherited_source else 0.0)
+        return Event(
+            id=f"e{k}", type=f.entry.type, mode=f.entry.mode, context=context, cameo=cameo,
+            quad_class=code.quad_class if code else self.ontology.types[f.entry.type].quad_class,
+            goldstein=code.goldstein if code else None,
+            source=list(f.args.source), target=list(f.args.target), polarity=f.polarity, modality=f.modality,
+            attributed_to=f.quote.speaker if f.quote else None, quote=f.quote.id if f.quote else None,
+            trigger=TextSpan(start=t_start, end=t_end, text=doc.text[t_start:t_end]),
+            evidence=TextSpan(start=e_start, end=e_end, text=doc.text[e_start:e_end]),
+            also_evidence=[TextSpan(start=a, end=b, text=doc.text[a:b]) for _, _, a, b in f.also],
+            date=self._date(f, published), location=location, location_country=location_country,
+            quantities=list(f.quantities), confidence=round(max(0.05, min(1.0, confidence)), 2),
+        )
 
 
 @Language.factory("newsgraph_quantities")

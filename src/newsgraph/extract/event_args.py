@@ -1,0 +1,307 @@
+"""Arguments of an event trigger from the dependency parse: who acts (source) and on whom (target).
+
+Covers active and passive voice, coordination, datives and prepositional recipients, possessive and
+prepositional nominals ("X's support for Y", "a visit from X to Y", "cooperation between X and Y"),
+light verbs ("made concessions to Y"), control and raising ("compelled to make concessions"), relative
+clauses, participles and gerunds ("actions including supplying Y"). Tokens become actors only through the
+actor table, so pronouns, surnames and metonyms resolve there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from newsgraph.extract.actor_table import ActorTable
+from newsgraph.extract.event_lexicon import TriggerEntry, TriggerLexicon
+
+_SUBJ = ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
+_OBJ = ("dobj", "dative", "attr", "oprd")
+_MODIFIERS = ("poss", "compound", "amod", "nmod", "npadvmod")
+_REL_PRONOUNS = {"who", "which", "that", "whom", "whose"}
+_CLAUSE_STOP = ("ccomp", "relcl", "advcl", "parataxis", "acl", "csubj")
+
+
+@dataclass
+class Arguments:
+    source: list[str] = field(default_factory=list)
+    target: list[str] = field(default_factory=list)
+    source_tokens: list[int] = field(default_factory=list)
+    target_tokens: list[int] = field(default_factory=list)
+    reciprocal: bool = False
+    inherited_source: bool = False
+    clause_head: Token | None = None  # the verb whose clause states the event
+
+
+def _add(out: list[str], ids: list[str]) -> None:
+    for a in ids:
+        if a not in out:
+            out.append(a)
+
+
+class ArgumentFinder:
+    def __init__(self, table: ActorTable, lexicon: TriggerLexicon) -> None:
+        self.table = table
+        self.lex = lexicon
+
+    # ---- actors of a phrase ----------------------------------------------------------------------
+    def direct(self, tok: Token) -> list[str]:
+        """Actors the phrase headed by ``tok`` (and its conjuncts) names itself."""
+        out: list[str] = []
+        for t in [tok, *tok.conjuncts]:
+            a = self.table.actor_of(t)
+            if a:
+                _add(out, [a])
+        return out
+
+    def owners(self, tok: Token, depth: int = 0) -> list[str]:
+        """Actors a phrase names or belongs to: itself, its possessor or nationality modifier
+        ("Israel's positions", "Palestinian homes"), or the agent of a nested event ("support from X")."""
+        out = self.direct(tok)
+        if out or depth > 2:
+            return out
+        for t in [tok, *tok.conjuncts]:
+            for c in t.children:
+                if c.dep_ in _MODIFIERS and c.i < t.i:
+                    _add(out, self.direct(c) or (self.owners(c, depth + 1) if c.dep_ == "poss" else []))
+            if not out:
+                for c in t.children:
+                    if c.dep_ == "prep" and c.lower_ in ("from", "by", "of"):
+                        for o in c.children:
+                            if o.dep_ in ("pobj", "pcomp"):
+                                _add(out, self.owners(o, depth + 1))
+            if not out and t.pos_ == "VERB":  # a nested clause: its actor, else whom it acts on
+                subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if subj is not None:
+                    _add(out, self.owners(subj, depth + 1))
+                else:
+                    for c in t.children:
+                        if c.dep_ in _OBJ:
+                            _add(out, self.owners(c, depth + 1))
+        return out
+
+    # ---- subjects ----------------------------------------------------------------------------------
+    @staticmethod
+    def is_passive(v: Token) -> bool:
+        return any(c.dep_ in ("nsubjpass", "auxpass", "csubjpass") for c in v.children)
+
+    def _subject_token(self, v: Token) -> Token | None:
+        return next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")), None)
+
+    def agent_of(self, v: Token, depth: int = 0) -> tuple[list[str], list[int], bool]:
+        """Source actors of verb ``v``: (actor ids, token indices, inherited?)."""
+        if depth > 4:
+            return [], [], False
+        if self.is_passive(v):
+            agent = next((c for c in v.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return self.owners(pobj), [pobj.i], False
+            if v.dep_ != "xcomp":
+                return [], [], False
+        subj = self._subject_token(v)
+        if subj is not None and not self.is_passive(v):
+            if subj.lower_ in _REL_PRONOUNS and v.dep_ == "relcl":
+                return self.owners(v.head), [v.head.i], True
+            ids = self.owners(subj)
+            if ids:
+                return ids, [subj.i], False
+        gov = v.head
+        if gov.i == v.i:
+            return [], [], False
+        if v.dep_ == "xcomp" or (v.dep_ in ("advcl", "conj", "ccomp") and subj is None):
+            if v.dep_ == "xcomp" and gov.lemma_ in self.lex.cue("object_control") and not self.is_passive(gov):
+                obj = next((c for c in gov.children if c.dep_ in ("dobj", "dative")), None)
+                if obj is not None and self.owners(obj):
+                    return self.owners(obj), [obj.i], True
+            if gov.pos_ in ("VERB", "AUX", "ADJ"):
+                gsubj = self._subject_token(gov)
+                if gsubj is not None and gsubj.lower_ not in _REL_PRONOUNS:
+                    ids = self.owners(gsubj)
+                    if ids:
+                        return ids, [gsubj.i], True
+                ids, toks, _ = self.agent_of(gov, depth + 1)
+                return ids, toks, True
+        if v.dep_ == "relcl" or (v.dep_ == "acl" and v.tag_ == "VBG"):
+            return self.owners(gov), [gov.i], True
+        if v.dep_ == "acl" and v.tag_ == "VBN":
+            return [], [], False
+        if v.dep_ in ("pcomp", "pobj") and gov.dep_ == "prep":  # "actions including supplying Y", "by providing"
+            owner = gov.head
+            if owner.pos_ in ("NOUN", "PROPN"):
+                src = self.noun_source(owner)
+                if src[0]:
+                    return src[0], src[1], True
+                if owner.dep_ in ("dobj", "pobj", "nsubj") and owner.head.pos_ == "VERB":
+                    ids, toks, _ = self.agent_of(owner.head, depth + 1)
+                    return ids, toks, True
+            elif owner.pos_ in ("VERB", "AUX"):
+                ids, toks, _ = self.agent_of(owner, depth + 1)
+                return ids, toks, True
+        return [], [], False
+
+    # ---- nominal triggers ----------------------------------------------------------------------------
+    def noun_source(self, n: Token, entry: TriggerEntry | None = None) -> tuple[list[str], list[int]]:
+        preps = (entry.source_preps if entry and entry.source_preps else None) or self.lex.defaults.get(
+            "noun_source_preps", ("from", "by"))
+        for c in n.children:
+            if c.dep_ == "poss":
+                ids = self.owners(c)
+                if ids:
+                    return ids, [c.i]
+        for c in n.children:
+            if c.dep_ in ("compound", "amod", "nmod") and c.i < n.i:
+                ids = self.direct(c)
+                if ids:
+                    return ids, [c.i]
+        for c in n.children:
+            if c.dep_ == "prep" and c.lower_ in preps:
+                pobj = next((o for o in c.children if o.dep_ == "pobj"), None)
+                if pobj is not None:
+                    ids = self.owners(pobj)
+                    if ids:
+                        return ids, [pobj.i]
+        return [], []
+
+    def light_verb(self, n: Token) -> Token | None:
+        """The verb a nominal trigger is the object of, when that verb only carries it ("issued warnings",
+        "made concessions", "expressed gratitude")."""
+        if n.dep_ in ("dobj", "attr", "nsubjpass") and n.head.pos_ in ("VERB", "AUX") \
+                and n.head.lemma_ in self.lex.cue("light_verbs"):
+            return n.head
+        if n.dep_ == "conj" and n.head.dep_ in ("dobj", "attr"):
+            return self.light_verb(n.head)
+        return None
+
+    # ---- targets ------------------------------------------------------------------------------------
+    def _prep_objects(self, tok: Token, preps: tuple[str, ...]) -> list[tuple[int, Token, str]]:
+        found = []
+        for c in tok.children:
+            if c.dep_ in ("prep", "dative", "agent") and c.lower_ in preps:
+                for o in c.children:
+                    if o.dep_ in ("pobj", "pcomp"):
+                        found.append((preps.index(c.lower_), o, c.lower_))
+        found.sort(key=lambda x: x[0])
+        return found
+
+    def _between(self, tok: Token) -> list[str]:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "between":
+                pobj = next((o for o in c.children if o.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return self.direct(pobj) or self.owners(pobj)
+        return []
+
+    def targets_of(self, head: Token, preps: tuple[str, ...], skip: set[int], objects: bool,
+                   from_object: bool = False) -> tuple[list[str], list[int]]:
+        """Targets among the dependents of ``head``: objects first, then prepositional objects in the
+        order of ``preps``; phrases naming an actor beat phrases merely owned by one."""
+        cands: list[Token] = []
+        if objects:
+            cands += [c for c in head.children if c.dep_ in ("dobj", "dative") and c.i not in skip]
+            cands += [o for c in head.children if c.dep_ == "dative" for o in c.children if o.dep_ == "pobj"]
+        if from_object:
+            for c in cands:
+                ids = self.owners(c)
+                if ids:
+                    return ids, [c.i]
+            return [], []
+        pobjs = [o for _, o, _ in self._prep_objects(head, preps) if o.i not in skip]
+        for c in cands + pobjs:  # naming an actor
+            ids = self.direct(c)
+            if ids:
+                return ids, [c.i]
+        for c in cands + pobjs:  # belonging to one / nested event
+            ids = self.owners(c)
+            if ids:
+                return ids, [c.i]
+        return [], []
+
+    # ---- the entry point ----------------------------------------------------------------------------
+    def _attached_low(self, v: Token, skip: set[int]) -> tuple[list[str], list[int]]:
+        """A recipient the parser hung on the object instead of the verb ("transferred missiles and
+        containers of munitions to Russia", "provide in exchange to North Korea")."""
+        frontier = [c for c in v.children if c.dep_ in ("dobj", "prep") and c.i not in skip]
+        for _ in range(4):
+            nxt = []
+            for t in frontier:
+                if t.dep_ == "prep" and t.lower_ in ("to", "into", "toward", "towards") and t.head.i != v.i:
+                    for o in t.children:
+                        if o.dep_ == "pobj" and self.direct(o):
+                            return self.direct(o), [o.i]
+                nxt += [c for c in t.children if c.dep_ in ("conj", "prep", "pobj", "dobj", "appos")]
+            frontier = nxt
+        return [], []
+
+    def find(self, trigger: Token, entry: TriggerEntry, parts: list[Token] | None = None) -> Arguments:
+        args = Arguments()
+        d = self.lex.defaults
+        if entry.pos == "verb":
+            v = trigger
+            args.clause_head = v
+            ids, toks, inherited = self.agent_of(v)
+            args.source, args.source_tokens, args.inherited_source = ids, toks, inherited
+            skip = set(toks)
+            if self.is_passive(v):
+                subj = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
+                if subj is not None and v.dep_ != "xcomp":
+                    args.target, args.target_tokens = self.owners(subj), [subj.i]
+            if not args.target:
+                preps = entry.target_preps or d.get("verb_target_preps", ())
+                args.target, args.target_tokens = self.targets_of(v, tuple(preps), skip, True,
+                                                                  entry.target_from_object)
+            if not args.target:  # the noun of a phrasal trigger: "issued warnings about X"
+                npreps = entry.target_preps or d.get("noun_target_preps", ())
+                for part in parts or []:
+                    if part.i != v.i and part.pos_ in ("NOUN", "PROPN"):
+                        args.target, args.target_tokens = self.targets_of(part, tuple(npreps), skip, False)
+                        if args.target:
+                            break
+            if not args.target and not entry.target_from_object:
+                args.target, args.target_tokens = self._attached_low(v, skip)
+            if not args.target and not entry.target_from_object:
+                for c in v.children:  # "offered to hand over to Britain", "warned that allies ... on China"
+                    if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
+                        preps = entry.target_preps or d.get("verb_target_preps", ())
+                        args.target, args.target_tokens = self.targets_of(c, tuple(preps), skip, True)
+                        if args.target:
+                            break
+            if not args.target and not entry.target_from_object:
+                last = d.get("last_resort_target_preps", ())
+                ids, toks = self.targets_of(v, tuple(last), skip, False)
+                if ids and all((self.table.get(a) and self.table.get(a).kind == "state") for a in ids):
+                    args.target, args.target_tokens = ids, toks
+            between = self._between(v)
+        else:
+            n = trigger
+            light = self.light_verb(n)
+            args.clause_head = light if light is not None else next(
+                (a for a in n.ancestors if a.pos_ in ("VERB", "AUX")), None)
+            args.source, args.source_tokens = self.noun_source(n, entry)
+            if not args.source and light is not None:
+                ids, toks, _ = self.agent_of(light)
+                args.source, args.source_tokens, args.inherited_source = ids, toks, True
+            skip = set(args.source_tokens)
+            preps = tuple(p for p in (entry.target_preps or d.get("noun_target_preps", ()))
+                          if not entry.source_preps or p not in entry.source_preps)
+            args.target, args.target_tokens = self.targets_of(n, preps, skip, False)
+            if not args.target and light is not None:
+                vpreps = entry.target_preps or d.get("verb_target_preps", ())
+                args.target, args.target_tokens = self.targets_of(light, tuple(vpreps), skip | {n.i}, True)
+            between = self._between(n)
+            if not between:  # "the Russia-North Korea relationship"
+                mods = []
+                for c in n.children:
+                    if c.dep_ in ("compound", "amod", "nmod") and c.i < n.i:
+                        _add(mods, self.direct(c))
+                if len(mods) >= 2 and entry.head in self.lex.cue("reciprocal") | {entry.phrase}:
+                    between = mods
+        if len(between) >= 2:
+            args.source, args.target, args.reciprocal = list(between), list(between), True
+        elif len(args.source) >= 2 and not args.target and (entry.head in self.lex.cue("reciprocal")):
+            args.target, args.reciprocal = list(args.source), True
+        if not args.reciprocal:
+            args.target = [a for a in args.target if a not in args.source]
+        return args

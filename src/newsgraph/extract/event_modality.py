@@ -1,0 +1,126 @@
+"""Polarity and modality of an event trigger: negated, hypothetical, planned, asked, or stated as fact."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from newsgraph.extract.event_lexicon import TriggerLexicon
+
+_CLAUSE_DEPS = ("ccomp", "advcl", "relcl", "ROOT", "parataxis", "csubj")
+
+
+def _governors(tok: Token) -> list[Token]:
+    """The trigger's verb and the verbs and adjectives it is an infinitive or complement of
+    ("did not agree to provide", "is expected to visit", "ready to contribute")."""
+    chain = [tok]
+    t = tok
+    while t.dep_ in ("xcomp", "acomp", "conj", "pcomp") and t.head.i != t.i and len(chain) < 5:
+        if t.dep_ == "conj" and t.head.pos_ not in ("VERB", "AUX"):
+            break
+        if t.dep_ == "pcomp":  # "ready for/about to"
+            t = t.head.head if t.head.head.i != t.head.i else t.head
+        else:
+            t = t.head
+        chain.append(t)
+    return chain
+
+
+def _clause_heads(tok: Token) -> list[Token]:
+    """Heads of the clauses enclosing the trigger, innermost first."""
+    out = []
+    t = tok
+    while True:
+        if t.pos_ in ("VERB", "AUX") or t.dep_ in _CLAUSE_DEPS:
+            out.append(t)
+        if t.head.i == t.i:
+            break
+        t = t.head
+    return out
+
+
+def polarity(trigger: Token, clause: Token | None, lex: TriggerLexicon, consumed: set[int]) -> str:
+    neg = lex.cue("negation")
+    heads = _governors(clause if clause is not None else trigger)
+    if trigger.pos_ in ("NOUN", "PROPN"):
+        if any(c.lower_ in ("no", "without") and c.dep_ in ("det", "neg") for c in trigger.children):
+            return "negative"
+        if trigger.dep_ == "pobj" and trigger.head.lower_ == "without":
+            return "negative"
+    for h in heads:
+        for c in h.children:
+            if c.i in consumed:
+                continue
+            if c.dep_ == "neg" or (c.dep_ in ("advmod", "preconj") and c.lower_ in neg and c.lower_ != "no"):
+                return "negative"
+    # "denied that it had supplied weapons"
+    top = heads[-1]
+    if top.dep_ == "ccomp" and top.head.lemma_ in lex.cue("negating_governors"):
+        return "negative"
+    return "positive"
+
+
+def _is_question(trigger: Token) -> bool:
+    sent = trigger.sent
+    text = sent.text.rstrip().rstrip("\"'”’ ")
+    if text.endswith("?"):
+        return True
+    # a question inside a longer sentence: "…, hard currency?" stays with its clause up to the mark
+    doc = trigger.doc
+    for t in doc[trigger.i: min(sent.end + 3, len(doc))]:
+        if t.text == "?":
+            return True
+        if t.text in (".", "!"):
+            return False
+    return False
+
+
+def modality(trigger: Token, clause: Token | None, lex: TriggerLexicon) -> str:
+    if _is_question(trigger):
+        return "question"
+    anchor = clause if clause is not None else trigger
+    chain = _governors(anchor)
+    hyp_aux, plan_aux = lex.cue("hypothetical_aux"), lex.cue("planned_aux")
+    reporting = lex.cue("reporting")
+    planned = False
+    # nominal cues: "potential exchanges", "an impending visit"
+    for c in trigger.children:
+        if c.dep_ in ("amod", "compound") and c.lemma_.lower() in lex.cue("hypothetical_modifiers"):
+            return "hypothetical"
+        if c.dep_ in ("amod", "compound", "nmod") and c.lemma_.lower() in lex.cue("planned_modifiers"):
+            planned = True
+    if trigger.dep_ == "pobj" and trigger.head.head.lemma_ in ("speculation", "talk", "rumour", "rumor"):
+        return "hypothetical"
+    for i, h in enumerate(chain):
+        for c in h.children:
+            if c.dep_ in ("aux", "auxpass"):
+                low = c.lower_
+                if low in plan_aux:
+                    planned = True
+                elif low == "would" and _in_reported_speech(h, reporting):
+                    planned = True  # "said it would allow": the future of reported speech
+                elif low in hyp_aux:
+                    return "hypothetical"
+            if c.dep_ == "mark" and c.lower_ in lex.cue("hypothetical_marks"):
+                return "hypothetical"
+        if i > 0:
+            lemma = h.lemma_.lower()
+            if lemma in lex.cue("hypothetical_governors"):
+                return "hypothetical"
+            if lemma in lex.cue("planned_governors") or (lemma == "go" and h.tag_ == "VBG"):
+                planned = True
+    # the trigger's clause inside a condition: "if Russia attacks, ..."
+    for h in _clause_heads(anchor)[:3]:
+        if any(c.dep_ == "mark" and c.lower_ in lex.cue("hypothetical_marks") for c in h.children):
+            return "hypothetical"
+    return "planned" if planned else "actual"
+
+
+def _in_reported_speech(h: Token, reporting: frozenset[str]) -> bool:
+    t = h
+    for _ in range(4):
+        if t.dep_ == "ccomp" and t.head.lemma_.lower() in reporting:
+            return True
+        if t.head.i == t.i:
+            return False
+        t = t.head
+    return False
