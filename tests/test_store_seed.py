@@ -1,0 +1,95 @@
+"""The seed article and the project's examples, through the real extractor, into SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsgraph import query as q
+from newsgraph.store.testing import PG_ENV, temporary_store
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _pg(backend: str) -> str | None:
+    if backend != "postgresql":
+        return None
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(f"{PG_ENV} is not set: no PostgreSQL server to test against "
+                    "(start one with scripts/start-postgres.sh and export its URL)")
+    return url
+
+
+@pytest.fixture(params=BACKENDS)
+def seeded(request, tmp_path, seed_extraction, seed_text):
+    with temporary_store(request.param, tmp_path, _pg(request.param)) as store:
+        store.add([(seed_extraction, seed_text)])
+        yield store
+
+
+def test_seed_ingest_is_lossless_and_idempotent(seeded, seed_extraction, seed_text):
+    before = seeded.counts()
+    assert before["articles"] == 1
+    assert seeded.add([(seed_extraction, seed_text)]).skipped == 1
+    assert {k: v for k, v in seeded.counts().items() if k != "runs"} == \
+        {k: v for k, v in before.items() if k != "runs"}
+    assert q.get_article(seeded, "seed-article").to_json_dict() == seed_extraction.to_json_dict()
+
+
+def test_seed_north_korean_munitions_transfer_to_russia(seeded):
+    events = q.list_events(seeded, actor="PRK").items
+    transfers = [e for e in events if e.type in ("AID", "COOPERATE")
+                 and any(a.code == "RUS" or a.name == "Russia" for a in e.target)]
+    assert transfers, f"no PRK->RUS transfer among {[(e.type, e.evidence.text) for e in events]}"
+    complete = [e for e in transfers if e.evidence.text and e.quantities
+                and e.attributed_to is not None and "Miller" in e.attributed_to.name]
+    assert complete, ("no transfer with evidence, quantity and Miller as claimant among "
+                      f"{[(e.evidence.text, e.quantities, e.attributed_to) for e in transfers]}")
+
+
+def test_seed_stoltenberg_statements(seeded):
+    quotes = q.list_quotes(seeded, speaker="Stoltenberg").items
+    assert len(quotes) == 2, [x.text for x in quotes]
+    assert all("Stoltenberg" in x.speaker.name for x in quotes)
+
+
+def test_seed_cli_events_and_quotes(tmp_path, seed_extraction, seed_text):
+    from newsgraph.cli import app
+    from newsgraph.store import Store
+
+    db = tmp_path / "seed.db"
+    with Store.open(str(db)) as store:
+        store.add([(seed_extraction, seed_text)])
+    runner = CliRunner()
+    result = runner.invoke(app, ["events", "--actor", "PRK", "--format", "json", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    events = json.loads(result.stdout)
+    assert any(e["attributed_to"] and "Miller" in e["attributed_to"]["name"] and e["quantities"] for e in events)
+    result = runner.invoke(app, ["quotes", "--speaker", "Stoltenberg", "--format", "json", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)) == 2
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_examples_ingest(backend, tmp_path, extractor):
+    from newsgraph.config import Settings
+    from newsgraph.ingest.readers import ArticleInput, iter_inputs
+
+    files = [p for p in EXAMPLES.rglob("*") if p.is_file()] if EXAMPLES.is_dir() else []
+    if not files:
+        pytest.skip(f"no example articles in {EXAMPLES} yet")
+    inputs = [i for i in iter_inputs([str(EXAMPLES)], Settings()) if isinstance(i, ArticleInput)]
+    items = [(ex, i.text) for ex, i in zip(extractor.extract_many(inputs), inputs, strict=True)]
+    with temporary_store(backend, tmp_path, _pg(backend)) as store:
+        report = store.add(items)
+        assert report.added + report.skipped == len(items) and report.added >= 1
+        counts = store.counts()
+        assert store.add(items).added == 0
+        assert store.counts()["events"] == counts["events"]
+        assert q.list_actors(store).total >= 1
