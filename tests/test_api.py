@@ -415,6 +415,20 @@ def test_private_mode_requires_a_key_for_reads(store):
     assert c.get("/openapi.json").status_code == 200  # the schema is not data
 
 
+def test_keys_from_a_config_file_as_digests_or_in_clear(store, tmp_path):
+    from newsgraph.api_keys import hash_key
+
+    config = tmp_path / "newsgraph.toml"
+    config.write_text(f'[newsgraph]\napi_keys = ["sha256:{hash_key("from-digest")}", "in-clear"]\n')
+    settings = Settings.load(environ={}, config_file=config)
+    c = TestClient(create_app(settings, store=store, private=True), raise_server_exceptions=False)
+    for key in ("from-digest", "in-clear"):
+        assert c.get("/api/articles", headers={"Authorization": f"Bearer {key}"}).status_code == 200, key
+    assert_problem(c.get("/api/articles", headers={"Authorization": "Bearer sha256:x"}), 401, "not valid")
+    digest = hash_key("from-digest")
+    assert_problem(c.get("/api/articles", headers={"Authorization": f"Bearer {digest}"}), 401, "not valid")
+
+
 def test_invalid_key_on_a_public_read_is_refused(client):
     assert_problem(client.get("/api/events", headers={"Authorization": "Bearer wrong"}), 401, "not valid")
 

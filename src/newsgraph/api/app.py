@@ -14,7 +14,12 @@ from fastapi.staticfiles import StaticFiles
 
 from newsgraph import __version__
 from newsgraph.api.problems import install_problem_handlers
-from newsgraph.api.security import BodyLimitMiddleware, RateLimiter, SecurityHeadersMiddleware
+from newsgraph.api.security import (
+    BodyLimitMiddleware,
+    RateLimiter,
+    SecurityHeadersMiddleware,
+    accepted_digests,
+)
 from newsgraph.api.services import (
     ExtractorFactory,
     PageFetcher,
@@ -75,6 +80,7 @@ def create_app(settings: Settings, *, store: Any = None, db: str | None = None, 
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.private = private
+    app.state.api_key_digests = accepted_digests(settings.api_keys)
     app.state.rate_limiter = RateLimiter(settings.api_rate_limit)
     app.state.services = Services(settings, store, extractor_factory, fetcher)
     install_problem_handlers(app)

@@ -31,7 +31,7 @@ def services(request: Request) -> Services:
 def _caller(request: Request, *, write: bool) -> Caller:
     st = request.app.state
     caller = identify(request.headers.get("authorization"), request.client.host if request.client else None,
-                      st.settings.api_keys, key_required=write or st.private,
+                      st.api_key_digests, key_required=write or st.private,
                       purpose="Writing" if write else "Reading on this private server")
     limiter: RateLimiter = st.rate_limiter
     limiter.check(caller.identity)

@@ -14,7 +14,7 @@ from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsgraph.api.problems import Problem, problem_response
-from newsgraph.api_keys import key_matches
+from newsgraph.api_keys import hash_key, key_matches
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,24 @@ class Caller:
 
     identity: str
     authenticated: bool
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def accepted_digests(configured: tuple[str, ...]) -> tuple[str, ...]:
+    """SHA-256 digests from ``Settings.api_keys``: digests ("sha256:<hex>" or bare hex) pass through; anything
+    else is a key written in clear in a config file, and is hashed here so only digests are kept in memory."""
+    out = []
+    for entry in configured:
+        value = entry.strip()
+        if value.startswith("sha256:"):
+            out.append(value.removeprefix("sha256:").lower())
+        elif len(value) == 64 and set(value.lower()) <= _HEX:
+            out.append(value.lower())
+        elif value:
+            out.append(hash_key(value))
+    return tuple(out)
 
 
 def bearer_token(authorization: str | None) -> str | None:
