@@ -168,11 +168,18 @@ def _painted(page) -> dict:
     }""")
 
 
+def _node_codes(page) -> list[str]:
+    return page.evaluate("() => window.newsgraphUI.cy.nodes().map((n) => n.data('code'))")
+
+
 def _pixel_at_node(page, name: str) -> tuple[float, float, bool]:
-    """Page coordinates of a node, and whether the canvas is painted there."""
+    """Page coordinates of a node (by name or code), and whether the canvas is painted there."""
+    assert name in _node_names(page) + _node_codes(page), f"no node {name}: {_node_names(page)}"
     return tuple(page.evaluate("""(name) => {
       const cy = window.newsgraphUI.cy;
-      const node = cy.nodes().filter((n) => n.data('name') === name)[0];
+      // A code names the state itself, not one of its bodies (which share the code).
+      const node = cy.nodes().filter((n) => n.data('name') === name)[0]
+        || cy.nodes().filter((n) => n.data('code') === name && n.data('kind') === 'state')[0];
       const box = cy.container().getBoundingClientRect();
       const p = node.renderedPosition();
       let painted = false;
@@ -291,18 +298,21 @@ def test_ingest_needs_a_key_and_reports_errors(page, synthetic_server):
 
 def test_seed_network_shows_the_four_states_and_draws(page, seed_server):
     _open(page, seed_server.url + "/#/network")
-    names = set(_node_names(page))
-    assert {"Russia", "North Korea", "China", "United States"} <= names, names
+    # By code too, whatever display name the knowledge base gives ("United States", "United States of America").
+    names, codes = _node_names(page), set(_node_codes(page))
+    assert {"RUS", "PRK", "CHN", "USA"} <= codes, names
+    assert {"Russia", "North Korea", "China"} <= set(names), names
+    assert any("United States" in n for n in names), names
     pixels = _painted(page)
     assert pixels["state"] > 1000 and pixels["painted"] > 3000, pixels
-    for name in ("Russia", "North Korea", "China", "United States"):
-        assert _pixel_at_node(page, name)[2], f"{name} was not drawn"
+    for code in ("RUS", "PRK", "CHN", "USA"):
+        assert _pixel_at_node(page, code)[2], f"{code} was not drawn"
     _shot(page, "seed-network")
 
 
 def test_seed_north_korea_lists_the_munitions_transfer(page, seed_server):
     _open(page, seed_server.url + "/#/network")
-    _click_node(page, "North Korea")
+    _click_node(page, "PRK")
     page.wait_for_selector("#side-panel .event-item")
     items = page.locator("#side-panel .event-item")
     transfers = [items.nth(i).inner_text() for i in range(items.count())]

@@ -38,7 +38,7 @@ function elementsFrom(net) {
   const nodes = (net.nodes || []).map((n) => {
     const kind = KIND_STYLE[n.kind] ? n.kind : "organization";
     const mentions = Number(n.mentions ?? n.mention_count ?? 1);
-    return { group: "nodes", data: { id: String(n.id), name: n.name || n.id, kind, mentions,
+    return { group: "nodes", data: { id: String(n.id), name: n.name || n.id, kind, mentions, code: n.code || "",
       size: Math.round(22 + 10 * Math.sqrt(mentions)), color: KIND_STYLE[kind].color,
       shape: KIND_STYLE[kind].shape } };
   });
