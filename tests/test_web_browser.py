@@ -298,7 +298,7 @@ def test_ingest_needs_a_key_and_reports_errors(page, synthetic_server):
 
 def test_seed_network_shows_the_four_states_and_draws(page, seed_server):
     _open(page, seed_server.url + "/#/network")
-    # By code too, whatever display name the knowledge base gives ("United States", "United States of America").
+    # By code too, whatever display name the knowledge base gives ("United States of America"...).
     names, codes = _node_names(page), set(_node_codes(page))
     assert {"RUS", "PRK", "CHN", "USA"} <= codes, names
     assert {"Russia", "North Korea", "China"} <= set(names), names
