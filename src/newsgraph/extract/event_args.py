@@ -20,7 +20,7 @@ _SUBJ = ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
 _OBJ = ("dobj", "dative", "attr", "oprd")
 _MODIFIERS = ("poss", "compound", "amod", "nmod", "npadvmod")
 _REL_PRONOUNS = {"who", "which", "that", "whom", "whose"}
-_CLAUSE_STOP = ("ccomp", "relcl", "advcl", "parataxis", "acl", "csubj")
+_MEANS_PREPS = ("including", "by", "through", "via", "while", "after", "before", "in", "like", "such")
 
 
 @dataclass
@@ -128,7 +128,9 @@ class ArgumentFinder:
             return self.owners(gov), [gov.i], True
         if v.dep_ == "acl" and v.tag_ == "VBN":
             return [], [], False
-        if v.dep_ in ("pcomp", "pobj") and gov.dep_ == "prep":  # "actions including supplying Y", "by providing"
+        # "actions including supplying Y", "support by providing Y": the gerund shares the owner's agent;
+        # not so after "against"/"about" ("warnings against aiding Y" are not Y's aid by the warner)
+        if v.dep_ in ("pcomp", "pobj") and gov.dep_ == "prep" and gov.lower_ in _MEANS_PREPS:
             owner = gov.head
             if owner.pos_ in ("NOUN", "PROPN"):
                 src = self.noun_source(owner)

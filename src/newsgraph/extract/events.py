@@ -287,8 +287,11 @@ class EventCoder:
 
     @staticmethod
     def _key(f: _Found) -> tuple:
+        claimant = f.quote.speaker if f.quote else None
+        if claimant in f.args.source:  # the actor's own statement: not a claim by someone else
+            claimant = None
         return (f.entry.type, tuple(sorted(f.args.source)), tuple(sorted(f.args.target)), f.polarity, f.modality,
-                f.quote.speaker if f.quote else None)
+                claimant)
 
     def _dedup(self, found: list[_Found]) -> list[_Found]:
         """The same event stated twice is one event: same type, actors, polarity, modality and claimant, and
@@ -297,12 +300,19 @@ class EventCoder:
         kept: list[_Found] = []
         for f in found:
             twin = next((k for k in kept if self._key(k) == self._key(f) and not k.in_title and not f.in_title and (
-                k.entry.head == f.entry.head or k.trigger.sent.start == f.trigger.sent.start)), None)
-            if twin is not None:
-                twin.also.append((f.trigger.idx, f.trigger.idx + len(f.trigger.text), *f.evidence))
-                twin.quantities += [q for q in f.quantities if q not in twin.quantities]
+                k.entry.head == f.entry.head or k.trigger.sent.start == f.trigger.sent.start
+                or (k.trigger.sent.end == f.trigger.sent.start and k.entry.cameo == f.entry.cameo))), None)
+            if twin is None:
+                kept.append(f)
                 continue
-            kept.append(f)
+            if f.entry.pos == "verb" and twin.entry.pos == "noun":  # the verb states it more directly
+                i = kept.index(twin)
+                f.also = [*twin.also, (twin.trigger.idx, twin.trigger.idx + len(twin.trigger.text), *twin.evidence)]
+                f.quantities = twin.quantities + [q for q in f.quantities if q not in twin.quantities]
+                kept[i] = f
+                continue
+            twin.also.append((f.trigger.idx, f.trigger.idx + len(f.trigger.text), *f.evidence))
+            twin.quantities += [q for q in f.quantities if q not in twin.quantities]
         body = [f for f in kept if not f.in_title]
         out = list(body)
         for f in (f for f in kept if f.in_title):
