@@ -81,6 +81,8 @@ def resolve_pronouns(doc: Doc, table: ActorTable, rules: ActorRules, gender: dic
         kind = kinds.get(m.actor_id)
         if kind is None:
             continue
+        if kind == "organization" and doc[m.token_end - 1].tag_ in ("NNS", "NNPS"):
+            kind = "group"  # "European governments" agree with "they", not with "it"
         candidates.append(_Candidate(m.token_start, m.actor_id, kind, sentence_of(m.token_start),
                                      _region_of(m.start, regions, region_starts),
                                      _is_subject(doc, m.token_start, m.token_end)))

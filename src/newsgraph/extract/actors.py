@@ -37,6 +37,9 @@ _JOINERS = frozenset({"of", "for", "on", "to", "and", "the"})
 _STOP_POS = frozenset({"DET", "VERB", "AUX", "PRON", "CCONJ", "SCONJ", "NUM", "ADV", "PART", "INTJ", "SYM",
                        "ADP", "X"})
 _NAME_POS = frozenset({"PROPN", "NOUN", "ADJ"})
+# Lower-case particles inside personal names ("Mohammed bin Salman", "Ursula von der Leyen").
+_NAME_PARTICLES = frozenset({"bin", "bint", "ibn", "al", "el", "abu", "de", "da", "di", "do", "dos", "du",
+                             "del", "della", "der", "den", "van", "von", "la", "le", "ter", "y"})
 
 
 @dataclass
@@ -191,6 +194,9 @@ class ActorResolver:
             w.table.add_mention(doc, actor_id, start, m.end, how)
 
     def _is_place(self, w: _Work, start: int, end: int) -> bool:
+        prev = start - 1 - (start > 0 and w.doc[start - 1].lower_ == "the")
+        if prev >= 0 and w.doc[prev].lower_ in self.rules.locative_prepositions:
+            return True  # also when a headline's parse is off: "Leaders Meet in Vilnius"
         tok = w.doc[end - 1]
         while tok.dep_ in ("compound", "flat") and start <= tok.head.i < end and tok.head.i != tok.i:
             tok = tok.head
@@ -274,11 +280,13 @@ class ActorResolver:
                 self._media_outlet(w, ent)
                 continue
             start, end = self._strip_title(w, ent)
+            if ent.label_ == "PERSON":
+                end = self._extend_name(w, end)
             if end - start < 2 or start == end:
                 continue  # single words: surnames, resolved once all full names are known
             if ent.label_ == "ORG" and start == ent.start:
                 continue  # an ORG entity is a person only when a title was swallowed into it
-            if not all(t.text[:1].isupper() for t in doc[start:end] if t.is_alpha):
+            if not _looks_like_name(doc[start:end]):
                 continue
             name = doc[start:end].text
             hits = [e for e, how in self.kb.lookup_kind(name)
@@ -307,6 +315,16 @@ class ActorResolver:
                     and not w.in_skip(i, j):
                 self._add_person(w, i, j, None, "name")
             i = max(j, i + 1)
+
+    def _extend_name(self, w: _Work, end: int) -> int:
+        """The model sometimes stops a long name early ("Mohammed bin Abdulrahman | Al Thani")."""
+        doc = w.doc
+        while end < len(doc) and end > 0 and doc[end].pos_ == "PROPN" and doc[end].is_alpha \
+                and (doc[end].text[:1].isupper() or doc[end].lower_ in _NAME_PARTICLES) \
+                and doc[end].ent_type_ in ("", "PERSON") and not w.covered(end) \
+                and doc[end].lower_ not in self.rules.title_words and doc[end - 1].whitespace_:
+            end += 1
+        return end
 
     def _strip_title(self, w: _Work, ent: Span) -> tuple[int, int]:
         doc = w.doc
@@ -539,7 +557,7 @@ class ActorResolver:
                 continue
             if ent.label_ == "PERSON":
                 start, end = self._strip_title(w, ent)
-                if end > start and all(t.text[:1].isupper() for t in doc[start:end] if t.is_alpha):
+                if end > start and _looks_like_name(doc[start:end]):
                     person_id = self._add_person(w, start, end, None, "name")
                     person = next(p for p in w.persons if p.actor_id == person_id)
                     if person_id not in w.titled:
@@ -558,7 +576,7 @@ class ActorResolver:
     def _org_entity(self, w: _Work, ent: Span) -> None:
         doc = w.doc
         start = ent.start + (doc[ent.start].lower_ == "the")
-        end = ent.end
+        end = next((t.i for t in doc[start:ent.end] if t.is_space), ent.end)  # never across paragraphs
         while end > start and (doc[end - 1].text in _POSSESSIVES or doc[end - 1].is_punct):
             end -= 1
         if end <= start or all(t.lower_ in self.rules.title_words or t.lower_ in _JOINERS
@@ -739,6 +757,12 @@ class ActorResolver:
                 updates["aliases"] = aliases
             if updates:
                 w.table.update(actor.id, **updates)
+
+
+def _looks_like_name(span: Span) -> bool:
+    words = [t for t in span if t.is_alpha]
+    return bool(words) and words[0].text[:1].isupper() and words[-1].text[:1].isupper() and all(
+        t.text[:1].isupper() or t.lower_ in _NAME_PARTICLES for t in words)
 
 
 @Language.factory("newsgraph_actors", default_config={"actor_dictionaries": [], "rules_file": None})
