@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from newsgraph.ingest.readers import ArticleInput
 
+MIN_BODY_WORDS = 15
+
 
 def article_from_html(html: str, url: str | None = None, origin: str = "<html>",
                       article_id: str | None = None) -> ArticleInput:
@@ -18,6 +20,10 @@ def article_from_html(html: str, url: str | None = None, origin: str = "<html>",
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         raise ValueError("HTML page has no article body that could be extracted")
+    words = len(text.split())
+    if words < MIN_BODY_WORDS:
+        # Menus, cookie banners and error pages leave a few words behind: that is not an article.
+        raise ValueError(f"HTML page has no article body (only {words} words of text outside navigation)")
     title = (doc.title or "").strip() or None
     # Offsets refer to the text newsgraph analyses; keep the headline in it so it can be highlighted and
     # searched, as for plain-text input where the headline is the first line.
