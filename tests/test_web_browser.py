@@ -316,8 +316,10 @@ def test_seed_north_korea_lists_the_munitions_transfer(page, seed_server):
     page.wait_for_selector("#side-panel .event-item")
     items = page.locator("#side-panel .event-item")
     transfers = [items.nth(i).inner_text() for i in range(items.count())]
-    hits = [t for t in transfers if "munitions" in t and "Russia" in t]
+    hits = [i for i, t in enumerate(transfers) if "munitions" in t and "Russia" in t]
     assert hits, transfers
+    items.nth(hits[0]).scroll_into_view_if_needed()
+    hits = [transfers[i] for i in hits]
     # The evidence sentence is the article's own text, and the item names who claims it.
     seed_sentences = page.evaluate("() => document.querySelector('#side-panel').innerText")
     assert "claimed by" in hits[0] and "North Korea" in hits[0]
@@ -330,11 +332,38 @@ def test_seed_article_highlights_stoltenbergs_quote(page, seed_server):
     badge = page.locator(".speaker-badge", has_text="Stoltenberg")
     quotes = page.locator("#article-text .hl-quote", has=badge)
     assert quotes.count() >= 1
-    quotes.first.focus()
+    labels = [quotes.nth(i).get_attribute("aria-label") for i in range(quotes.count())]
+    assert any(label.startswith("direct quote by") and "Stoltenberg" in label for label in labels), labels
+    direct = next(i for i, label in enumerate(labels) if label.startswith("direct"))
+    quotes.nth(direct).focus()
     coding = page.inner_text("#coding")
-    assert "Stoltenberg" in coding and "speaker" in coding
+    assert "Stoltenberg" in coding and "speaker" in coding and "direct" in coding
     assert page.locator("#article-text :is(.hl-actor, .hl-speaker)", has_text="Stoltenberg").count() >= 1
     _shot(page, "seed-article")
+
+
+def test_seed_dyad_timeline_and_search(page, seed_server):
+    _open(page, seed_server.url + "/#/network")
+    x, y = page.evaluate("""() => {
+      const cy = window.newsgraphUI.cy;
+      const isState = (n, code) => n.data('code') === code && n.data('kind') === 'state';
+      const e = cy.edges().filter((e) => [e.source(), e.target()].some((n) => isState(n, 'PRK'))
+        && [e.source(), e.target()].some((n) => isState(n, 'RUS')))[0];
+      const box = cy.container().getBoundingClientRect(); const p = e.renderedMidpoint();
+      return [box.left + p.x, box.top + p.y]; }""")
+    page.mouse.click(x, y)
+    page.wait_for_selector("#side-panel canvas.chart")
+    panel = page.inner_text("#side-panel")
+    assert "North Korea" in panel and "Russia" in panel and "2024-06" in panel
+    assert page.locator("#side-panel .event-item").count() >= 1
+    _shot(page, "seed-dyad")
+    _open(page, seed_server.url + "/#/timeline?actor=PRK&by=month")
+    assert "2024-06" in page.inner_text("table.data")
+    _shot(page, "seed-timeline")
+    _open(page, seed_server.url + "/#/search?q=Stoltenberg")
+    assert "Jens Stoltenberg" in page.inner_text("#view")
+    assert page.locator(".quote-item").count() >= 1
+    _shot(page, "seed-search")
 
 
 def test_pasted_article_appears_in_the_network(page, seed_server):
