@@ -241,6 +241,18 @@ def test_edge_click_shows_dyad_events_and_timeline(page, synthetic_server):
     _shot(page, "synthetic-network-edge")
 
 
+def test_keyboard_route_through_the_actor_and_relation_lists(page, synthetic_server):
+    _open(page, synthetic_server.url + "/#/network")
+    page.locator("#edge-list button", has_text="France → Russia").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#side-panel canvas.chart")
+    assert "France criticised Russia over the strikes on Tuesday." in page.inner_text("#side-panel")
+    page.locator("#node-list button", has_text="Germany").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('#side-panel h2')?.textContent === 'Germany'")
+    assert "Germany pledged air defence systems to Ukraine on Monday." in page.inner_text("#side-panel")
+
+
 def test_filters_narrow_the_network(page, synthetic_server):
     _open(page, synthetic_server.url + "/#/network")
     page.check("input[name=type][value=ACCUSE]")

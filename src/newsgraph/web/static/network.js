@@ -89,7 +89,9 @@ function filterForm(initial, onApply) {
     h("div", { class: "legend" }, Object.entries(KIND_STYLE).map(([k, s]) =>
       h("span", {}, h("span", { class: "swatch", style: `background:${s.color};height:.7rem;width:.7rem` }), k))),
     h("h2", {}, "Actors"),
-    h("ul", { class: "actor-list", id: "node-list", "aria-label": "Actors in the network" }));
+    h("ul", { class: "actor-list", id: "node-list", "aria-label": "Actors in the network" }),
+    h("h2", {}, "Relations"),
+    h("ul", { class: "actor-list", id: "edge-list", "aria-label": "Relations in the network" }));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     onApply(readFilters(form));
@@ -165,10 +167,17 @@ export async function renderNetwork(root, params) {
   window.newsgraphUI = Object.assign(window.newsgraphUI || {}, { cy });
 
   const list = form.querySelector("#node-list");
-  const nodes = cy.nodes().sort((a, b) => b.data("mentions") - a.data("mentions"));
+  const nodes = cy.nodes().sort((a, b) => b.data("mentions") - a.data("mentions")).slice(0, 300);
   nodes.forEach((n) => list.append(h("li", {},
     h("button", { type: "button", dataset: { nodeId: n.id() }, onclick: () => { cy.$(":selected").unselect();
       n.select(); showActor(panel, n.id(), initial); } }, `${n.data("name")} (${n.data("mentions")})`))));
+
+  // The lists are the keyboard (and screen reader) route to what the canvas shows; long ones are cut.
+  const edgeList = form.querySelector("#edge-list");
+  cy.edges().sort((a, b) => b.data("total") - a.data("total")).slice(0, 300).forEach((e) => edgeList.append(
+    h("li", {}, h("button", { type: "button", onclick: () => { cy.$(":selected").unselect(); e.select();
+      showDyad(panel, e, initial); } },
+    `${e.source().data("name")} → ${e.target().data("name")} (${e.data("total")})`))));
 
   cy.on("tap", "node", (evt) => showActor(panel, evt.target.id(), initial));
   cy.on("tap", "edge", (evt) => showDyad(panel, evt.target, initial));
