@@ -207,3 +207,22 @@ def _orphans(store: Store) -> dict[str, int]:
             if n:
                 found[name] = n
     return found
+
+
+def test_without_text_same_title_date_and_statements_is_a_copy(store):
+    ex, _text = demo_corpus()[0]
+    other = ex.model_copy(deep=True)
+    other.article.id = "elsewhere"
+    other.article.url = "https://elsewhere.example/a"
+    other.article.text_sha256 = "f" * 64
+    unrelated = ex.model_copy(deep=True)
+    unrelated.article.id = "unrelated"
+    unrelated.article.url = "https://elsewhere.example/b"
+    unrelated.article.text_sha256 = "e" * 64
+    unrelated.events, unrelated.quotes = unrelated.events[1:2], []
+    report = store.add([ex, other])
+    store.add([unrelated])
+    assert report.duplicates == 1
+    with store.engine.connect() as conn:
+        rows = dict(conn.execute(select(t.articles.c.id, t.articles.c.duplicate_of)).all())
+    assert rows == {"wire-1": None, "elsewhere": "wire-1", "unrelated": None}

@@ -140,11 +140,26 @@ class _Batch:
     by_url: dict[str, str] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
     signatures: list[tuple[str, tuple[int, ...], str | None]] = field(default_factory=list)
-    titles: dict[tuple[str, str], list[tuple[str, set[str], str | None]]] = field(
+    titles: dict[tuple[str, str], list[tuple[str, Extraction, str | None]]] = field(
         default_factory=lambda: defaultdict(list))
     new_actors: dict[str, dict] = field(default_factory=dict)
     new_keys: dict[str, str] = field(default_factory=dict)
     pending_events: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class _Known:
+    """What the store already holds about a batch's articles, read with a few queries per batch."""
+
+    by_sha: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)
+    by_url: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
+    titles: dict[tuple[str, str], list[tuple[str, str, str | None]]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _chunked(values: list, size: int = 500) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 class Store:
@@ -276,8 +291,9 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 batch = _Batch()
+                known = self._known(conn, [ex for ex, _ in items])
                 for ex, text in items:
-                    self._prepare(conn, batch, ex, text, run_id, reprocess, report)
+                    self._prepare(conn, batch, known, ex, text, run_id, reprocess, report)
                 self._assign_stories(conn, batch)
                 self._flush(conn, batch)
                 if run_id is not None:
@@ -295,8 +311,31 @@ class Store:
             raise
         return report
 
-    def _prepare(self, conn: Connection, batch: _Batch, ex: Extraction, text: str | None, run_id: int | None,
-                 reprocess: bool, report: IngestReport) -> None:
+    def _known(self, conn: Connection, extractions: list[Extraction]) -> _Known:
+        known = _Known()
+        a = t.articles
+        cols = (a.c.id, a.c.coder_version, a.c.duplicate_of, a.c.text_sha256, a.c.canonical_url)
+        shas = sorted({ex.article.text_sha256 for ex in extractions})
+        urls = sorted({u for u in (dedup.canonical_url(ex.article.url) for ex in extractions) if u})
+        ids = sorted({ex.article.id[:180] for ex in extractions})
+        for chunk in _chunked(shas):
+            for r in conn.execute(select(*cols).where(a.c.text_sha256.in_(chunk)).order_by(a.c.id)):
+                known.by_sha.setdefault(r.text_sha256, (r.id, r.coder_version, r.duplicate_of))
+        for chunk in _chunked(urls):
+            for r in conn.execute(select(*cols).where(a.c.canonical_url.in_(chunk)).order_by(a.c.id)):
+                known.by_url.setdefault(r.canonical_url, (r.id, r.coder_version, r.duplicate_of))
+        for chunk in _chunked(ids):
+            known.ids.update(conn.execute(select(a.c.id).where(a.c.id.in_(chunk))).scalars())
+        pairs = sorted({(ex.article.title, _iso_date(ex.article.published)) for ex in extractions
+                        if ex.article.title and _iso_date(ex.article.published)})
+        for chunk in _chunked(pairs, 200):
+            for r in conn.execute(select(a.c.id, a.c.title, a.c.published, a.c.extraction, a.c.duplicate_of)
+                                  .where(tuple_(a.c.title, a.c.published).in_(chunk)).order_by(a.c.id)):
+                known.titles[(r.title, r.published)].append((r.id, r.extraction, r.duplicate_of))
+        return known
+
+    def _prepare(self, conn: Connection, batch: _Batch, known: _Known, ex: Extraction, text: str | None,
+                 run_id: int | None, reprocess: bool, report: IngestReport) -> None:
         art = ex.article
         sha = art.text_sha256
         canon = dedup.canonical_url(art.url)
@@ -304,27 +343,26 @@ class Store:
         if existing_id:
             report.skipped += 1
             return
-        conds = [t.articles.c.text_sha256 == sha]
-        if canon:
-            conds.append(t.articles.c.canonical_url == canon)
-        row = conn.execute(select(t.articles.c.id, t.articles.c.coder_version, t.articles.c.duplicate_of)
-                           .where(or_(*conds)).limit(1)).first()
+        row = known.by_sha.get(sha) or (known.by_url.get(canon) if canon else None)
         replacing = False
         if row is not None:
-            if not (reprocess and row.coder_version != ex.coder.version):
+            row_id, row_version, row_duplicate_of = row
+            if not (reprocess and row_version != ex.coder.version):
                 report.skipped += 1
                 return
-            article_id = row.id
-            duplicate_of = row.duplicate_of
+            article_id = row_id
+            duplicate_of = row_duplicate_of
             similarity_value = None
             self._delete_children(conn, article_id)
             replacing = True
         else:
-            article_id = self._unique_article_id(conn, batch, art.id, sha)
+            candidate = art.id[:180]
+            taken = candidate in batch.ids or candidate in known.ids
+            article_id = f"{candidate}~{sha[:12]}" if taken else candidate
             duplicate_of, similarity_value = None, None
         signature = self._minhash.signature(text) if text else None
         if not replacing:
-            duplicate_of, similarity_value = self._find_near_duplicate(conn, batch, ex, signature)
+            duplicate_of, similarity_value = self._find_near_duplicate(conn, batch, known, ex, signature)
 
         published = _iso_date(art.published)
         values = dict(
@@ -354,8 +392,7 @@ class Store:
             for band, bucket in dedup.bands(signature):
                 batch.rows["article_lsh"].append({"article_id": article_id, "band": band, "bucket": bucket})
         if art.title and published:
-            batch.titles[(normalise_name(art.title), published)].append(
-                (article_id, _extraction_tokens(ex), duplicate_of))
+            batch.titles[(art.title, published)].append((article_id, ex, duplicate_of))
 
         self._prepare_content(conn, batch, ex, article_id, published, duplicate_of is not None, report)
 
@@ -436,13 +473,7 @@ class Store:
                 "row": row, "dyad": ",".join(sorted(sources)) + ">" + ",".join(sorted(targets)),
                 "tokens": evidence_tokens(" ".join(s.text for s in [ev.evidence, *ev.also_evidence]))})
 
-    def _unique_article_id(self, conn: Connection, batch: _Batch, wanted: str, sha: str) -> str:
-        candidate = wanted[:180]
-        taken = candidate in batch.ids or conn.execute(
-            select(t.articles.c.id).where(t.articles.c.id == candidate)).first() is not None
-        return f"{candidate}~{sha[:12]}" if taken else candidate
-
-    def _find_near_duplicate(self, conn: Connection, batch: _Batch, ex: Extraction,
+    def _find_near_duplicate(self, conn: Connection, batch: _Batch, known: _Known, ex: Extraction,
                              signature: tuple[int, ...] | None) -> tuple[str | None, float | None]:
         """The earliest-stored article this one is a near-identical copy of (its root, never a copy)."""
         best: tuple[float, str] | None = None
@@ -472,15 +503,14 @@ class Store:
         published = _iso_date(art.published)
         if not (art.title and published):
             return None, None
-        mine = _extraction_tokens(ex)
-        key = (normalise_name(art.title), published)
-        others = list(batch.titles.get(key, []))
-        rows = conn.execute(
-            select(t.articles.c.id, t.articles.c.extraction, t.articles.c.duplicate_of)
-            .where(t.articles.c.title == art.title, t.articles.c.published == published).limit(50)).all()
-        for other_id, extraction_json, other_root in rows:
+        key = (art.title, published)
+        others = [(i, _extraction_tokens(e), root) for i, e, root in batch.titles.get(key, [])]
+        for other_id, extraction_json, other_root in known.titles.get(key, [])[:50]:
             others.append((other_id, _extraction_tokens(Extraction.model_validate_json(extraction_json)),
                            other_root))
+        if not others:
+            return None, None
+        mine = _extraction_tokens(ex)
         for other_id, tokens, other_root in others:
             sim = _jaccard(mine, tokens)
             if sim >= dedup.DUPLICATE_THRESHOLD and (best is None or sim > best[0]):
