@@ -392,6 +392,47 @@ def test_extract_does_not_store(client):
     assert client.get("/api/articles").json()["total"] == 2
 
 
+def test_post_url_with_the_real_fetcher(store):
+    """A page served on 127.0.0.1 is fetched by newsgraph.ingest.web and reduced to the article."""
+    import http.server
+    import threading
+
+    from newsgraph.api_keys import hash_key
+
+    page = ("<html><head><title>Border talks</title></head><body><article><h1>Border talks</h1>"
+            + "<p>Chile and Peru agreed on Thursday to reopen two border crossings shut since March.</p>" * 4
+            + "</article></body></html>").encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        app = create_app(Settings().updated({"api_keys": (hash_key(KEY),)}), store=store,
+                         extractor_factory=lambda _s: FakeExtractor())
+        c = TestClient(app, raise_server_exceptions=False)
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/border-talks"
+        resp = c.post("/api/articles", headers=AUTH, json={"url": url, "id": "border"})
+        assert resp.status_code == 201, resp.text
+        assert "Chile and Peru agreed" in c.get("/api/articles/border").json()["text"]
+        closed_port = "http://127.0.0.1:9/border-talks"  # the discard port: nothing listens there
+        missing = c.post("/api/articles", headers=AUTH, json={"url": closed_port})
+        assert_problem(missing, 502, "Could not fetch")
+    finally:
+        httpd.shutdown()
+        thread.join()
+
+
 def test_fetch_failure_is_a_502_problem(store):
     from newsgraph.api_keys import hash_key
 
