@@ -101,7 +101,7 @@ class ActorResolver:
             return doc
         w = _Work(doc, table, ctx, skip=self._dateline_tokens(doc, ctx))
         matches = [m for m in self.matcher.find(doc) if not w.in_skip(m.start, m.end) and m.candidates
-                   and any(not c.islower() for c in doc[m.start:m.end].text)]
+                   and any(not c.islower() for c in doc[m.start:m.end].text) and not self._title_only(doc, m)]
         later = self._people_and_adjectives(w, matches)
         self._states_and_orgs(w, later)
         self._person_entities(w)
@@ -114,6 +114,10 @@ class ActorResolver:
         resolve_pronouns(doc, table, self.rules, w.gender)
         self._finish(w)
         return doc
+
+    def _title_only(self, doc: Doc, m: KBMatch) -> bool:
+        """Title words alone ("Foreign", "Defense") are part of a title, whatever a dictionary says."""
+        return all(t.lower_ in self.rules.title_words and not t.is_upper for t in doc[m.start:m.end])
 
     # --- 1. people named in full and adjectives ------------------------------------------------------
     def _people_and_adjectives(self, w: _Work, matches: list[KBMatch]) -> list[KBMatch]:
