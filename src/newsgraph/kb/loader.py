@@ -113,7 +113,7 @@ def entry_from_record(rec: Mapping[str, Any]) -> KBEntry:
         latest = latest_office(offices)
         if latest is not None:
             sector = sector or latest.sector
-            igo = latest.sector == "IGO" or (latest.country is None and latest.organization is not None)
+            igo = latest.sector == "IGO"
             home = latest.country or country
             code = code or ("IGO" if igo else home)
             if cameo is None and sector:
