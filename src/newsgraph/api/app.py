@@ -93,7 +93,8 @@ def create_app(settings: Settings, *, store: Any = None, db: str | None = None, 
                        "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"})
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
-                           allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"])
+                           allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"],
+                           expose_headers=["Location", "Retry-After", "X-Newsgraph-Article-Id"])
     # Outermost, so an oversized body is refused before anything reads it.
     app.add_middleware(BodyLimitMiddleware, limit=settings.api_body_limit)
 
