@@ -191,14 +191,21 @@ class QuoteBuilder:
 
     def _governing(self, toks: set[int], by_cue: dict[int, Frame]) -> Frame | None:
         """The reporting frame whose cue governs the quoted words in the parse."""
-        for root in sorted(i for i in toks if self.doc[i].head.i not in toks):
+        for root in sorted(i for i in toks if self.doc[i].head.i not in toks and not self.doc[i].is_punct):
             t = self.doc[root]
             for _ in range(8):
                 if t.i in by_cue and t.i not in toks:
                     return by_cue[t.i]
-                if t.head is t:
-                    break
+                if t.head is t or t.dep_ in ("nsubj", "nsubjpass"):
+                    break  # inside a subject: the verb above does not govern the quoted words
                 t = t.head
+        # a parse that went astray: the reporting verb just before the quote in the same sentence
+        first = min(toks)
+        sent_start = self.doc[first].sent.start
+        for i in range(first - 1, max(sent_start, first - 7) - 1, -1):
+            f = by_cue.get(i)
+            if f is not None and f.kind == "verb":
+                return f
         return None
 
     def _governing_verb(self, q: QuoteSpan, toks: set[int]) -> Statement | None:

@@ -73,11 +73,17 @@ def subject_of(verb: Token) -> Token | None:
     """The subject of a verb, inherited through coordination, adverbial and open clauses."""
     v = verb
     for _ in range(5):
+        subjects = [c for c in v.children if c.dep_ in _SUBJECTS]
+        if subjects:
+            # a headline hung on the verb brings a second subject: take the nearest one on the verb's line
+            text = v.doc.text
+            same_line = [c for c in subjects
+                         if "\n" not in text[min(c.idx, v.idx):max(c.idx, v.idx)]] or subjects
+            c = min(same_line, key=lambda s: abs(s.i - v.i))
+            if c.lower_ in _RELATIVE and v.dep_ == "relcl":
+                return v.head
+            return c
         for c in v.children:
-            if c.dep_ in _SUBJECTS:
-                if c.lower_ in _RELATIVE and v.dep_ == "relcl":
-                    return v.head
-                return c
             if c.dep_ == "agent":
                 pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
                 if pobj is not None:
@@ -88,6 +94,9 @@ def subject_of(verb: Token) -> Token | None:
             return v.head
         if v.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in v.children):
             return None  # "when asked whether ...": a bare passive participle, the asker is someone else
+        if v.dep_ == "advcl" and v.tag_ == "VBG" and v.head.dep_ == "ccomp" and v.head.head is not v.head:
+            v = v.head.head  # "said the campaign would file a complaint, adding that …": the sayer adds
+            continue
         if v.dep_ in _INHERITS_SUBJECT and v.head is not v:
             v = v.head
             continue
@@ -144,6 +153,9 @@ class FrameFinder:
         cue, cue_end = self._verb_cue(tok)
         if cue is None:
             return None
+        if any(c.dep_ == "neg" for c in tok.children) or (
+                tok.dep_ == "xcomp" and tok.head.lemma_.lower() in ("decline", "refuse", "fail")):
+            return None  # "did not say", "declined to comment": nothing was stated
         frames = cue.frames
         addressee: Token | None = None
         if cue.addressee == "dobj":
@@ -175,6 +187,8 @@ class FrameFinder:
             elif "direct-object" in frames and self._substantial(doc, dobj):
                 content = self._span(doc, *subtree_range(dobj))
                 conf = min(conf, 0.8)
+        if not content and "that-clause" in frames:
+            content = self._that_in_adjunct(doc, tok)
         if not content:
             for prep in ("about", "of", "on", "against", "for"):
                 if prep in frames:
@@ -183,7 +197,18 @@ class FrameFinder:
                         content = self._span(doc, *subtree_range(obj))
                         conf = min(conf, 0.75)
                         break
+                    if dobj is not None and (obj := _prep_object(dobj, prep)) is not None:
+                        # "accused the president of ignoring ...": object and its charge together
+                        content = self._span(doc, dobj.left_edge.i, obj.right_edge.i + 1)
+                        conf = min(conf, 0.75)
+                        break
         speaker = subject_of(tok)
+        if tok.dep_ == "conj" and _child(tok, "nsubj") is None and tok.head.dep_ == "ccomp":
+            # "said his city had received no help and complained about ...": the parser coordinates the
+            # second cue inside the first one's content; both belong to the first cue's subject
+            outer = tok.head.head
+            if self.lex.verbs.get(outer.lemma_.lower()) is not None:
+                speaker = subject_of(outer)
         if speaker is not None and tok.dep_ == "acl" and speaker is tok.head:
             speaker = self._noun_speaker(speaker) or speaker
         return Frame(cue=(tok.i, cue_end), cue_head=tok.i, kind="verb", speaker=speaker, content=content,
@@ -210,8 +235,25 @@ class FrameFinder:
         outer = subtree_range(head)
         if outer[0] <= cue.i < outer[1]:  # a mis-attached clause containing the cue itself
             return _minus(doc, outer, subtree_range(cue) if cue.head is cue else (cue.i, cue.i + 1))
+        # a second reporting cue coordinated inside the clause ("… had received no help and complained
+        # about …") starts a statement of its own: the content stops before it
+        for t in head.subtree:
+            if t.dep_ == "conj" and t.i > head.i and _child(t, "nsubj") is None \
+                    and self.lex.verbs.get(t.lemma_.lower()) is not None:
+                cc = next((c for c in t.lefts if c.dep_ in ("cc", "punct")), None)
+                outer = (outer[0], (cc or t).i)
+                break
         r = trim(doc, *outer)
         return [r] if r else []
+
+    def _that_in_adjunct(self, doc: Doc, tok: Token) -> list[Range]:
+        """'said in a statement that …': the parser hangs the that-clause on the adjunct's noun."""
+        for prep in (c for c in tok.children if c.dep_ == "prep" and c.i > tok.i):
+            for t in prep.subtree:
+                if t.dep_ in ("acl", "ccomp", "relcl") and any(m.dep_ == "mark" and m.lower_ == "that"
+                                                                  for m in t.children):
+                    return self._clause(doc, t, tok)
+        return []
 
     def _span(self, doc: Doc, a: int, b: int) -> list[Range]:
         r = trim(doc, a, b, lead_words=False)
