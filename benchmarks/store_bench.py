@@ -32,13 +32,16 @@ def _time(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--articles", type=int, default=20_000)
     parser.add_argument("--events-per-article", type=int, default=5)
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--db", help="a postgresql:// URL (a throwaway schema is used); default: a temporary "
-                        "SQLite file")
+    parser.add_argument(
+        "--db", help="a postgresql:// URL (a throwaway schema is used); default: a temporary SQLite file"
+    )
     args = parser.parse_args()
 
     backend = "postgresql" if args.db else "sqlite"
@@ -49,22 +52,32 @@ def main() -> None:
         elapsed = time.perf_counter() - start
         counts = store.counts()
         print(f"backend: {backend}")
-        print(f"stored: {counts['articles']:,} articles, {counts['events']:,} events, "
-              f"{counts['actors']:,} actors, {counts['stories']:,} stories")
-        print(f"ingest: {elapsed:.1f} s = {report.added / elapsed:,.0f} articles/s, "
-              f"{report.events / elapsed:,.0f} events/s")
+        print(
+            f"stored: {counts['articles']:,} articles, {counts['events']:,} events, "
+            f"{counts['actors']:,} actors, {counts['stories']:,} stories"
+        )
+        print(
+            f"ingest: {elapsed:.1f} s = {report.added / elapsed:,.0f} articles/s, "
+            f"{report.events / elapsed:,.0f} events/s"
+        )
         queries: list[tuple[str, Callable[[], object]]] = [
             ("events --actor PRK (page of 50 + total)", lambda: q.list_events(store, actor="PRK")),
-            ("events --actor PRK --type ASSAULT --since 2024-01-01",
-             lambda: q.list_events(store, actor="PRK", type="ASSAULT", since="2024-01-01")),
+            (
+                "events --actor PRK --type ASSAULT --since 2024-01-01",
+                lambda: q.list_events(store, actor="PRK", type="ASSAULT", since="2024-01-01"),
+            ),
             ("timeline --dyad PRK:RUS --by month", lambda: q.timeline(store, dyad="PRK:RUS", by="month")),
             ("timeline --actor PRK --by week", lambda: q.timeline(store, actor="PRK", by="week")),
             ("network (all time)", lambda: q.network(store)),
-            ("network --since 2024-01-01 --until 2024-03-31",
-             lambda: q.network(store, since="2024-01-01", until="2024-03-31")),
+            (
+                "network --since 2024-01-01 --until 2024-03-31",
+                lambda: q.network(store, since="2024-01-01", until="2024-03-31"),
+            ),
             ("stories (first page)", lambda: q.list_stories(store)),
-            ("changes --since 2024-07-01 --until 2024-09-30",
-             lambda: q.changes(store, since="2024-07-01", until="2024-09-30")),
+            (
+                "changes --since 2024-07-01 --until 2024-09-30",
+                lambda: q.changes(store, since="2024-07-01", until="2024-09-30"),
+            ),
         ]
         print(f"query latency (median of {args.repeat}):")
         for label, fn in queries:

@@ -68,7 +68,9 @@ def test_ftm_entities(store, tmp_path):
     assert len(ids) == len(set(ids))
     for e in entities:
         assert set(e) == {"id", "schema", "properties"}
-        assert all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in e["properties"].values())
+        assert all(
+            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in e["properties"].values()
+        )
     by_name = {e["properties"].get("name", [""])[0]: e for e in entities}
     assert by_name["North Korea"]["schema"] == "PublicBody"
     assert by_name["North Korea"]["properties"]["wikidataId"] == ["Q423"]
@@ -91,8 +93,11 @@ def test_network_files_load_in_networkx(store, tmp_path, fmt):
     graph = nx.read_gexf(out) if fmt == "gexf" else nx.read_graphml(out)
     labels = {graph.nodes[n]["label"] for n in graph.nodes}
     assert {"North Korea", "Russia", "United States"} <= labels
-    edge = next((u, v, d) for u, v, d in graph.edges(data=True)
-                if graph.nodes[u]["label"] == "North Korea" and graph.nodes[v]["label"] == "Russia")
+    edge = next(
+        (u, v, d)
+        for u, v, d in graph.edges(data=True)
+        if graph.nodes[u]["label"] == "North Korea" and graph.nodes[v]["label"] == "Russia"
+    )
     assert int(edge[2]["material_cooperation"]) == 1 and float(edge[2]["net_score"]) == 1.0
 
 

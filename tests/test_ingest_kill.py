@@ -31,16 +31,29 @@ def _generate(path: Path, n: int) -> list[str]:
     with open(path, "w", encoding="utf-8") as fh:
         for i in range(n):
             a, b = rng.sample(STATES, 2)
-            sentences = [f"{a} {rng.choice(ACTS)} {b} on {rng.choice(['Monday', 'Tuesday', 'Friday'])}, "
-                         f"officials said in dispatch {i}."]
+            sentences = [
+                f"{a} {rng.choice(ACTS)} {b} on {rng.choice(['Monday', 'Tuesday', 'Friday'])}, "
+                f"officials said in dispatch {i}."
+            ]
             for _ in range(3):
                 c, d = rng.sample(STATES, 2)
-                sentences.append(f"The government of {c} {rng.choice(ACTS)} {d} after {rng.randrange(2, 400)} days "
-                                 f"of {rng.choice(REASONS)}.")
+                sentences.append(
+                    f"The government of {c} {rng.choice(ACTS)} {d} after {rng.randrange(2, 400)} days "
+                    f"of {rng.choice(REASONS)}."
+                )
             text = " ".join(sentences)
             texts.append(text)
-            fh.write(json.dumps({"id": f"gen-{i:04d}", "title": f"Dispatch {i}",
-                                 "published": f"2024-0{1 + i % 9}-1{i % 9}", "text": text}) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "id": f"gen-{i:04d}",
+                        "title": f"Dispatch {i}",
+                        "published": f"2024-0{1 + i % 9}-1{i % 9}",
+                        "text": text,
+                    }
+                )
+                + "\n"
+            )
     return texts
 
 
@@ -54,9 +67,23 @@ def _stored(db: Path) -> int:
 
 def _ingest(src: Path, db: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSGRAPH_")}
-    return subprocess.Popen([sys.executable, "-m", "newsgraph", "ingest", str(src), "--db", str(db),
-                             "--batch-size", str(BATCH), "--no-progress"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "newsgraph",
+            "ingest",
+            str(src),
+            "--db",
+            str(db),
+            "--batch-size",
+            str(BATCH),
+            "--no-progress",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
 
 
 @pytest.mark.slow
@@ -113,18 +140,24 @@ def _assert_consistent(db: Path, expect: int) -> None:
         assert len(ids) == len(set(ids)) == expect
         assert conn.execute("SELECT count(DISTINCT text_sha256) FROM articles").fetchone()[0] == expect
         for table in ("events", "quotes", "quantities", "mentions", "article_actors"):
-            orphans = conn.execute(f"SELECT count(*) FROM {table} WHERE article_id NOT IN "
-                                   "(SELECT id FROM articles)").fetchone()[0]
+            orphans = conn.execute(
+                f"SELECT count(*) FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)"
+            ).fetchone()[0]
             assert orphans == 0, table
         for table in ("event_actors", "event_evidence", "event_quantities"):
-            orphans = conn.execute(f"SELECT count(*) FROM {table} WHERE event_id NOT IN "
-                                   "(SELECT id FROM events)").fetchone()[0]
+            orphans = conn.execute(
+                f"SELECT count(*) FROM {table} WHERE event_id NOT IN (SELECT id FROM events)"
+            ).fetchone()[0]
             assert orphans == 0, table
         # Every stored article has all of its extraction's rows.
-        for (extraction, article_id) in conn.execute("SELECT extraction, id FROM articles"):
+        for extraction, article_id in conn.execute("SELECT extraction, id FROM articles"):
             doc = json.loads(extraction)
-            quotes = conn.execute("SELECT count(*) FROM quotes WHERE article_id = ?", (article_id,)).fetchone()[0]
-            events = conn.execute("SELECT count(*) FROM events WHERE article_id = ?", (article_id,)).fetchone()[0]
+            quotes = conn.execute(
+                "SELECT count(*) FROM quotes WHERE article_id = ?", (article_id,)
+            ).fetchone()[0]
+            events = conn.execute(
+                "SELECT count(*) FROM events WHERE article_id = ?", (article_id,)
+            ).fetchone()[0]
             assert (quotes, events) == (len(doc["quotes"]), len(doc["events"])), article_id
 
 
@@ -136,5 +169,5 @@ def test_builder_text_is_the_offsets_text():
     b.event("AGREE", [a], [c], "Chile agreed with Peru on a border survey.", "agreed")
     ex, text = b.build()
     ev = ex.events[0]
-    assert text[ev.trigger.start:ev.trigger.end] == "agreed"
-    assert all(text[m.start:m.end] == m.text for actor in ex.actors for m in actor.mentions)
+    assert text[ev.trigger.start : ev.trigger.end] == "agreed"
+    assert all(text[m.start : m.end] == m.text for actor in ex.actors for m in actor.mentions)

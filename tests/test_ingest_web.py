@@ -96,8 +96,11 @@ def test_page_reduced_to_article_with_metadata(server):
 def test_rss_feed_entries_fetched_with_feed_metadata_and_problems(server):
     with web.WebFetcher() as fetcher:
         entries = fetcher.fetch_feed(f"{server.base}/rss.xml")
-        assert [e.title for e in entries] == ["Ministers meet on grain corridor", "Port reopens after storm",
-                                              "A page that went away"]
+        assert [e.title for e in entries] == [
+            "Ministers meet on grain corridor",
+            "Port reopens after storm",
+            "A page that went away",
+        ]
         assert entries[0].published == "2024-03-05" and entries[0].source == "Example World News"
         results = list(fetcher.feed_articles([f"{server.base}/rss.xml"]))
     articles = [r for r in results if isinstance(r, ArticleInput)]

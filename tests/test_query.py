@@ -16,8 +16,10 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 def _pg_or_skip() -> str:
     url = os.environ.get(PG_ENV)
     if not url:
-        pytest.skip(f"{PG_ENV} is not set: no PostgreSQL server to test against "
-                    "(start one with scripts/start-postgres.sh and export its URL)")
+        pytest.skip(
+            f"{PG_ENV} is not set: no PostgreSQL server to test against "
+            "(start one with scripts/start-postgres.sh and export its URL)"
+        )
     return url
 
 
@@ -41,7 +43,9 @@ def test_events_by_actor_code_with_evidence_quantity_and_claimant(store):
     assert _names(wire.source) == ["North Korea"] and _names(wire.target) == ["Russia"]
     assert wire.attributed_to is not None and wire.attributed_to.name == "Matthew Miller"
     assert "5,000 artillery shells" in wire.evidence.text and wire.trigger.text == "delivered"
-    assert [(x.value, x.unit, x.text) for x in wire.quantities] == [(5000.0, "shells", "5,000 artillery shells")]
+    assert [(x.value, x.unit, x.text) for x in wire.quantities] == [
+        (5000.0, "shells", "5,000 artillery shells")
+    ]
     assert wire.article_title == "North Korea delivers shells to Russia"
 
 
@@ -77,8 +81,10 @@ def test_negated_planned_and_duplicate_events_only_with_all(store):
 def test_quotes(store):
     stoltenberg = q.list_quotes(store, speaker="Stoltenberg")
     assert stoltenberg.total == 2
-    assert {x.text for x in stoltenberg.items} == {"China cannot have it both ways",
-                                                  "Beijing is fuelling the largest war in Europe in decades"}
+    assert {x.text for x in stoltenberg.items} == {
+        "China cannot have it both ways",
+        "Beijing is fuelling the largest war in Europe in decades",
+    }
     assert all(x.speaker.name == "Jens Stoltenberg" for x in stoltenberg.items)
     about = q.list_quotes(store, about="CHN")
     assert about.total == 2 and all("China" in _names(x.about) for x in about.items)
@@ -96,7 +102,10 @@ def test_actors_with_counts(store):
     assert by_name["Jens Stoltenberg"].quote_count == 2
     assert by_name["Jens Stoltenberg"].organization == "NATO"
     assert by_name["Matthew Miller"].quote_count == 1  # not 2: the syndicated copy is linked
-    assert {a.name for a in q.list_actors(store, kind="person").items} == {"Matthew Miller", "Jens Stoltenberg"}
+    assert {a.name for a in q.list_actors(store, kind="person").items} == {
+        "Matthew Miller",
+        "Jens Stoltenberg",
+    }
     assert [a.name for a in q.list_actors(store, country="FRA").items] == ["France"]
     assert [a.name for a in q.list_actors(store, name="germ").items] == ["Germany"]
     detail = q.get_actor(store, prk.id)
@@ -140,10 +149,14 @@ def test_network_counts_stories_unless_reports(store):
     assert ("China", "Ukraine") not in edges  # planned aid does not count
     windowed = q.network(store, since="2024-04-01", until="2024-04-30")
     assert {(names[e.source], names[e.target]) for e in windowed.edges} == {
-        ("Russia", "Ukraine"), ("United States", "North Korea"), ("United States", "Russia")}
+        ("Russia", "Ukraine"),
+        ("United States", "North Korea"),
+        ("United States", "Russia"),
+    }
     assert len(q.network(store, types=["AID"]).edges) == 1
     assert [(names[e.source], names[e.target]) for e in q.network(store, min_count=2).edges] == [
-        ("United States", "Russia")]  # talks in February, a threat in April
+        ("United States", "Russia")
+    ]  # talks in February, a threat in April
     node = next(n for n in net.nodes if n.name == "North Korea")
     assert node.mentions >= 3 and node.country == "PRK"
 
@@ -186,17 +199,19 @@ def _without_times(value):
 
 def _answers(store) -> dict:
     """Every query's answer as plain data."""
-    return _without_times({
-        "events": q.list_events(store, limit=500, include_all=True).model_dump(),
-        "events_prk": q.list_events(store, actor="PRK").model_dump(),
-        "quotes": q.list_quotes(store, limit=500).model_dump(),
-        "actors": q.list_actors(store, limit=500).model_dump(),
-        "network": q.network(store).model_dump(),
-        "timeline": [p.model_dump() for p in q.timeline(store, dyad="USA:RUS", by="week")],
-        "stories": q.list_stories(store, limit=500).model_dump(),
-        "changes": [c.model_dump() for c in q.changes(store, since="2024-03-01", until="2024-04-30")],
-        "articles": q.list_articles(store, limit=500).model_dump(),
-    })
+    return _without_times(
+        {
+            "events": q.list_events(store, limit=500, include_all=True).model_dump(),
+            "events_prk": q.list_events(store, actor="PRK").model_dump(),
+            "quotes": q.list_quotes(store, limit=500).model_dump(),
+            "actors": q.list_actors(store, limit=500).model_dump(),
+            "network": q.network(store).model_dump(),
+            "timeline": [p.model_dump() for p in q.timeline(store, dyad="USA:RUS", by="week")],
+            "stories": q.list_stories(store, limit=500).model_dump(),
+            "changes": [c.model_dump() for c in q.changes(store, since="2024-03-01", until="2024-04-30")],
+            "articles": q.list_articles(store, limit=500).model_dump(),
+        }
+    )
 
 
 @pytest.mark.postgres

@@ -21,8 +21,10 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 def store(request, tmp_path):
     pg = os.environ.get(PG_ENV)
     if request.param == "postgresql" and not pg:
-        pytest.skip(f"{PG_ENV} is not set: no PostgreSQL server to test against "
-                    "(start one with scripts/start-postgres.sh and export its URL)")
+        pytest.skip(
+            f"{PG_ENV} is not set: no PostgreSQL server to test against "
+            "(start one with scripts/start-postgres.sh and export its URL)"
+        )
     with temporary_store(request.param, tmp_path, pg) as s:
         yield s
 
@@ -77,20 +79,26 @@ def test_same_url_or_text_is_one_article(store):
 
 
 def test_canonical_url():
-    assert canonical_url("HTTP://WWW.Example.com/a/b/?utm_source=x&id=3#frag") == "https://example.com/a/b?id=3"
+    assert (
+        canonical_url("HTTP://WWW.Example.com/a/b/?utm_source=x&id=3#frag") == "https://example.com/a/b?id=3"
+    )
     assert canonical_url("https://example.com/a?b=2&a=1") == "https://example.com/a?a=1&b=2"
     assert canonical_url(None) is None
 
 
 def test_minhash_similarity_separates_copies_from_other_stories():
     hasher = MinHasher()
-    base = ("The foreign ministers of the two countries met in the capital on Tuesday to discuss a ceasefire, "
-            "prisoner exchanges and the reopening of grain corridors, officials from both sides said after "
-            "the talks, which lasted more than six hours and ended without a joint statement.")
+    base = (
+        "The foreign ministers of the two countries met in the capital on Tuesday to discuss a ceasefire, "
+        "prisoner exchanges and the reopening of grain corridors, officials from both sides said after "
+        "the talks, which lasted more than six hours and ended without a joint statement."
+    )
     copy = base + " Reporting by a staff correspondent."
-    other = ("Heavy rain flooded several districts of the coastal city overnight, forcing thousands of residents "
-             "to leave their homes as rescue teams worked through the morning to reach villages cut off by "
-             "landslides, the regional governor told local television.")
+    other = (
+        "Heavy rain flooded several districts of the coastal city overnight, forcing thousands of residents "
+        "to leave their homes as rescue teams worked through the morning to reach villages cut off by "
+        "landslides, the regional governor told local television."
+    )
     sig = hasher.signature(base)
     assert similarity(sig, hasher.signature(copy)) >= 0.8
     assert similarity(sig, hasher.signature(other)) < 0.2
@@ -102,9 +110,12 @@ def test_near_duplicate_is_linked_not_counted(store):
     report = store.add(corpus)
     assert report.duplicates == 1
     with store.engine.connect() as conn:
-        dup = conn.execute(select(t.articles.c.duplicate_of, t.articles.c.similarity)
-                           .where(t.articles.c.id == "paper-copy")).one()
-        copy_events = conn.execute(select(t.events.c.counted).where(t.events.c.article_id == "paper-copy")).scalars()
+        dup = conn.execute(
+            select(t.articles.c.duplicate_of, t.articles.c.similarity).where(t.articles.c.id == "paper-copy")
+        ).one()
+        copy_events = conn.execute(
+            select(t.events.c.counted).where(t.events.c.article_id == "paper-copy")
+        ).scalars()
         assert set(copy_events) == {0}
     assert dup.duplicate_of == "wire-1" and dup.similarity >= 0.8
 
@@ -114,8 +125,10 @@ def test_near_duplicate_found_across_batches(store):
     for item in corpus:
         store.add([item])
     with store.engine.connect() as conn:
-        assert conn.execute(select(t.articles.c.duplicate_of).where(t.articles.c.id == "paper-copy")).scalar() \
+        assert (
+            conn.execute(select(t.articles.c.duplicate_of).where(t.articles.c.id == "paper-copy")).scalar()
             == "wire-1"
+        )
 
 
 def test_actors_are_canonical_across_articles(store):
@@ -124,7 +137,9 @@ def test_actors_are_canonical_across_articles(store):
         names = conn.execute(select(t.actors.c.name).where(t.actors.c.code == "PRK")).scalars().all()
         assert names == ["North Korea"]
         # The organisation a person speaks for is kept as a canonical actor id.
-        org = conn.execute(select(t.actors.c.organization_id).where(t.actors.c.name == "Jens Stoltenberg")).scalar()
+        org = conn.execute(
+            select(t.actors.c.organization_id).where(t.actors.c.name == "Jens Stoltenberg")
+        ).scalar()
         assert conn.execute(select(t.actors.c.name).where(t.actors.c.id == org)).scalar() == "NATO"
     # Merged by Wikidata id even under another name and without a code.
     b = ExtractionBuilder("x", published="2024-05-01")
@@ -132,7 +147,10 @@ def test_actors_are_canonical_across_articles(store):
     b.add_text("DPRK officials were quoted by state media on the anniversary.")
     store.add([b.build()])
     with store.engine.connect() as conn:
-        assert conn.execute(select(t.actors.c.id).where(t.actors.c.wikidata == "Q423")).scalars().all().__len__() == 1
+        assert (
+            conn.execute(select(t.actors.c.id).where(t.actors.c.wikidata == "Q423")).scalars().all().__len__()
+            == 1
+        )
         assert conn.execute(select(t.actors).where(t.actors.c.name == "DPRK")).first() is None
 
 
@@ -149,8 +167,9 @@ def test_reprocess_replaces_rows_of_a_new_coder_version(store):
     assert report.reprocessed == 1
     with store.engine.connect() as conn:
         assert len(conn.execute(select(t.events.c.id).where(t.events.c.article_id == "paper-2")).all()) == 1
-        stored = conn.execute(select(t.articles.c.extraction, t.articles.c.coder_version)
-                              .where(t.articles.c.id == "paper-2")).one()
+        stored = conn.execute(
+            select(t.articles.c.extraction, t.articles.c.coder_version).where(t.articles.c.id == "paper-2")
+        ).one()
     assert stored.coder_version == "test-2" and json.loads(stored.extraction)["coder"]["version"] == "test-2"
     assert store.add([(newer, text)], reprocess=True).skipped == 1  # same version: nothing to do
     assert _orphans(store) == {}
@@ -196,14 +215,18 @@ def _orphans(store: Store) -> dict[str, int]:
     with store.engine.connect() as conn:
         for name in ("events", "quotes", "quantities", "mentions", "article_actors"):
             table = t.metadata.tables[name]
-            n = conn.execute(select(func.count()).select_from(table).where(
-                ~table.c.article_id.in_(select(t.articles.c.id)))).scalar()
+            n = conn.execute(
+                select(func.count())
+                .select_from(table)
+                .where(~table.c.article_id.in_(select(t.articles.c.id)))
+            ).scalar()
             if n:
                 found[name] = n
         for name in ("event_actors", "event_evidence", "event_quantities"):
             table = t.metadata.tables[name]
-            n = conn.execute(select(func.count()).select_from(table).where(
-                ~table.c.event_id.in_(select(t.events.c.id)))).scalar()
+            n = conn.execute(
+                select(func.count()).select_from(table).where(~table.c.event_id.in_(select(t.events.c.id)))
+            ).scalar()
             if n:
                 found[name] = n
     return found

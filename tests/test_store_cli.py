@@ -36,11 +36,18 @@ def test_events_json_and_filters(db):
     assert len(events) == 3
     wire = next(e for e in events if e["article_id"] == "wire-1")
     assert wire["attributed_to"]["name"] == "Matthew Miller" and wire["quantities"][0]["value"] == 5000
-    assert len(json.loads(run("events", "--type", "AID", "--type", "SANCTION", "--format", "json", "--db", db))) == 3
+    assert (
+        len(json.loads(run("events", "--type", "AID", "--type", "SANCTION", "--format", "json", "--db", db)))
+        == 3
+    )
     lines = run("events", "--all", "--format", "jsonl", "--db", db).splitlines()
     assert len(lines) == 13 and all(json.loads(x)["id"] for x in lines)
-    rows = list(csv.DictReader(io.StringIO(run("events", "--claimed-by", "Miller", "--format", "csv", "--db", db))))
-    assert len(rows) == 1 and rows[0]["source"] == "North Korea" and rows[0]["attributed_to"] == "Matthew Miller"
+    rows = list(
+        csv.DictReader(io.StringIO(run("events", "--claimed-by", "Miller", "--format", "csv", "--db", db)))
+    )
+    assert (
+        len(rows) == 1 and rows[0]["source"] == "North Korea" and rows[0]["attributed_to"] == "Matthew Miller"
+    )
 
 
 def test_table_output(db):
@@ -66,24 +73,30 @@ def test_network_formats(db, tmp_path):
     out = tmp_path / "net.graphml"
     run("network", "--format", "graphml", "--output", str(out), "--since", "2024-04-01", "--db", db)
     assert nx.read_graphml(out).number_of_edges() == 3
-    rows = list(csv.DictReader(io.StringIO(run("network", "--format", "csv", "--count", "reports", "--db", db))))
+    rows = list(
+        csv.DictReader(io.StringIO(run("network", "--format", "csv", "--count", "reports", "--db", db)))
+    )
     assert any(r["source"] == "North Korea" and r["total"] == "2" for r in rows)
 
 
 def test_timeline_stories_changes(db):
-    periods = json.loads(run("timeline", "--dyad", "PRK:RUS", "--by", "month", "--format", "json", "--db", db))
+    periods = json.loads(
+        run("timeline", "--dyad", "PRK:RUS", "--by", "month", "--format", "json", "--db", db)
+    )
     assert [p["period"] for p in periods] == ["2024-03"]
     stories = json.loads(run("stories", "--min-reports", "2", "--format", "json", "--db", db))
     assert len(stories) == 1 and stories[0]["reports"] == 2
-    changes = json.loads(run("changes", "--since", "2024-03-01", "--until", "2024-04-30", "--format", "json",
-                             "--db", db))
+    changes = json.loads(
+        run("changes", "--since", "2024-03-01", "--until", "2024-04-30", "--format", "json", "--db", db)
+    )
     assert changes[0]["change"] == "cooperation_to_conflict"
 
 
 def test_export_command(db, tmp_path):
     out = tmp_path / "plover.jsonl"
-    result = runner.invoke(app, ["export", "--format", "plover", "--output", str(out), "--actor", "PRK",
-                                 "--db", db])
+    result = runner.invoke(
+        app, ["export", "--format", "plover", "--output", str(out), "--actor", "PRK", "--db", db]
+    )
     assert result.exit_code == 0, result.output
     assert len(out.read_text().splitlines()) == 3
 
@@ -114,8 +127,12 @@ def test_ingest_files_once_and_with_workers(tmp_path):
     assert "3 added" in first.stderr
     second = runner.invoke(app, ["ingest", str(src), "--db", db, "--no-progress"])
     assert "0 added" in second.stderr and "3 already stored" in second.stderr
-    (src / "a3.txt").write_text("Egypt hosted talks between Israel and Hamas in Cairo on Sunday.", encoding="utf-8")
-    (src / "a4.txt").write_text("Japan pledged aid to the Philippines after the typhoon, Tokyo said.", encoding="utf-8")
+    (src / "a3.txt").write_text(
+        "Egypt hosted talks between Israel and Hamas in Cairo on Sunday.", encoding="utf-8"
+    )
+    (src / "a4.txt").write_text(
+        "Japan pledged aid to the Philippines after the typhoon, Tokyo said.", encoding="utf-8"
+    )
     third = runner.invoke(app, ["ingest", str(src), "--db", db, "--no-progress", "--workers", "2"])
     assert third.exit_code == 0, third.output
     assert "2 added" in third.stderr

@@ -21,8 +21,10 @@ def _pg(backend: str) -> str | None:
         return None
     url = os.environ.get(PG_ENV)
     if not url:
-        pytest.skip(f"{PG_ENV} is not set: no PostgreSQL server to test against "
-                    "(start one with scripts/start-postgres.sh and export its URL)")
+        pytest.skip(
+            f"{PG_ENV} is not set: no PostgreSQL server to test against "
+            "(start one with scripts/start-postgres.sh and export its URL)"
+        )
     return url
 
 
@@ -37,20 +39,32 @@ def test_seed_ingest_is_lossless_and_idempotent(seeded, seed_extraction, seed_te
     before = seeded.counts()
     assert before["articles"] == 1
     assert seeded.add([(seed_extraction, seed_text)]).skipped == 1
-    assert {k: v for k, v in seeded.counts().items() if k != "runs"} == \
-        {k: v for k, v in before.items() if k != "runs"}
+    assert {k: v for k, v in seeded.counts().items() if k != "runs"} == {
+        k: v for k, v in before.items() if k != "runs"
+    }
     assert q.get_article(seeded, "seed-article").to_json_dict() == seed_extraction.to_json_dict()
 
 
 def test_seed_north_korean_munitions_transfer_to_russia(seeded):
     events = q.list_events(seeded, actor="PRK").items
-    transfers = [e for e in events if e.type in ("AID", "COOPERATE")
-                 and any(a.code == "RUS" or a.name == "Russia" for a in e.target)]
+    transfers = [
+        e
+        for e in events
+        if e.type in ("AID", "COOPERATE") and any(a.code == "RUS" or a.name == "Russia" for a in e.target)
+    ]
     assert transfers, f"no PRK->RUS transfer among {[(e.type, e.evidence.text) for e in events]}"
-    complete = [e for e in transfers if e.evidence.text and e.quantities
-                and e.attributed_to is not None and "Miller" in e.attributed_to.name]
-    assert complete, ("no transfer with evidence, quantity and Miller as claimant among "
-                      f"{[(e.evidence.text, e.quantities, e.attributed_to) for e in transfers]}")
+    complete = [
+        e
+        for e in transfers
+        if e.evidence.text
+        and e.quantities
+        and e.attributed_to is not None
+        and "Miller" in e.attributed_to.name
+    ]
+    assert complete, (
+        "no transfer with evidence, quantity and Miller as claimant among "
+        f"{[(e.evidence.text, e.quantities, e.attributed_to) for e in transfers]}"
+    )
 
 
 def test_seed_stoltenberg_statements(seeded):
@@ -70,7 +84,9 @@ def test_seed_cli_events_and_quotes(tmp_path, seed_extraction, seed_text):
     result = runner.invoke(app, ["events", "--actor", "PRK", "--format", "json", "--db", str(db)])
     assert result.exit_code == 0, result.output
     events = json.loads(result.stdout)
-    assert any(e["attributed_to"] and "Miller" in e["attributed_to"]["name"] and e["quantities"] for e in events)
+    assert any(
+        e["attributed_to"] and "Miller" in e["attributed_to"]["name"] and e["quantities"] for e in events
+    )
     result = runner.invoke(app, ["quotes", "--speaker", "Stoltenberg", "--format", "json", "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.stdout)) == 2

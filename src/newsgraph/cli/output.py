@@ -10,13 +10,13 @@ import csv
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from enum import Enum
+from enum import StrEnum
 from typing import IO, Any
 
 from pydantic import BaseModel
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     jsonl = "jsonl"
@@ -51,9 +51,17 @@ def flatten(row: Any) -> dict[str, str]:
     return {k: flat_value(v) for k, v in as_dict(row).items()}
 
 
-def emit(rows: Iterable[Any], fmt: OutputFormat | str = "table", *, columns: Sequence[str] | None = None,
-         title: str | None = None, out: IO[str] | None = None) -> int:
-    """Write rows to ``out`` (stdout); ``columns`` picks and orders the table's columns.  Returns the count."""
+def emit(
+    rows: Iterable[Any],
+    fmt: OutputFormat | str = "table",
+    *,
+    columns: Sequence[str] | None = None,
+    title: str | None = None,
+    out: IO[str] | None = None,
+) -> int:
+    """Write rows to ``out`` (stdout); ``columns`` picks and orders the table's columns.
+
+    Returns the number of rows written."""
     fmt = OutputFormat(fmt)
     out = out or sys.stdout
     items = [as_dict(r) for r in rows]

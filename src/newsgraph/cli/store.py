@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -18,12 +18,12 @@ SINCE_HELP = "First day (YYYY-MM-DD), inclusive."
 UNTIL_HELP = "Last day (YYYY-MM-DD), inclusive."
 
 
-class CountBy(str, Enum):
+class CountBy(StrEnum):
     stories = "stories"
     reports = "reports"
 
 
-class NetworkFormat(str, Enum):
+class NetworkFormat(StrEnum):
     table = "table"
     json = "json"
     jsonl = "jsonl"
@@ -32,13 +32,13 @@ class NetworkFormat(str, Enum):
     graphml = "graphml"
 
 
-class Period(str, Enum):
+class Period(StrEnum):
     day = "day"
     week = "week"
     month = "month"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     plover = "plover"
     cameo = "cameo"
     ftm = "ftm"
@@ -85,6 +85,7 @@ def _bad(message: str) -> typer.Exit:
 
 # -- ingest -----------------------------------------------------------------------------------------
 
+
 class _Progress:
     """A rich progress bar on a terminal, plain log lines otherwise (both on stderr)."""
 
@@ -98,9 +99,16 @@ class _Progress:
             from rich.console import Console
             from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-            self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                                 TextColumn("{task.completed} articles"), TextColumn("{task.fields[rate]}"),
-                                 TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+            self._bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed} articles"),
+                TextColumn("{task.fields[rate]}"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=False,
+            )
             self._task = self._bar.add_task("ingesting", total=None, rate="")
             self._bar.start()
 
@@ -118,9 +126,12 @@ class _Progress:
         if self._bar is not None:
             self._bar.update(self._task, completed=self.done, rate=f"{self.rate():.1f} articles/s")
         else:
-            typer.echo(f"newsgraph: batch stored: {part.added} added, {part.reprocessed} reprocessed, "
-                       f"{part.skipped} skipped, {part.duplicates} near-duplicates linked; "
-                       f"{self.done} articles, {self.rate():.1f} articles/s", err=True)
+            typer.echo(
+                f"newsgraph: batch stored: {part.added} added, {part.reprocessed} reprocessed, "
+                f"{part.skipped} skipped, {part.duplicates} near-duplicates linked; "
+                f"{self.done} articles, {self.rate():.1f} articles/s",
+                err=True,
+            )
 
     def stop(self) -> None:
         if self._bar is not None:
@@ -128,16 +139,25 @@ class _Progress:
 
 
 def ingest_command(
-    inputs: list[str] = typer.Argument(None, help="Files, directories, JSONL, - for stdin, or http(s) page URLs."),
-    feed: list[str] = typer.Option(None, "--feed", help="RSS/Atom feed URL; every entry is fetched. Repeatable."),
+    inputs: list[str] = typer.Argument(
+        None, help="Files, directories, JSONL, - for stdin, or http(s) page URLs."
+    ),
+    feed: list[str] = typer.Option(
+        None, "--feed", help="RSS/Atom feed URL; every entry is fetched. Repeatable."
+    ),
     db: str = typer.Option(None, "--db", help=DB_HELP),
-    reprocess: bool = typer.Option(False, "--reprocess", help="Re-extract stored articles coded by another "
-                                   "coder version."),
+    reprocess: bool = typer.Option(
+        False, "--reprocess", help="Re-extract stored articles coded by another coder version."
+    ),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Extraction processes."),
     batch_size: int = typer.Option(None, "--batch-size", help="Articles per transaction (default 32)."),
     model: str = typer.Option(None, "--model", help="spaCy model."),
-    progress: bool = typer.Option(None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."),
-    config: Path = typer.Option(None, "--config", exists=True, dir_okay=False, help="TOML configuration file."),
+    progress: bool = typer.Option(
+        None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."
+    ),
+    config: Path = typer.Option(
+        None, "--config", exists=True, dir_okay=False, help="TOML configuration file."
+    ),
 ) -> None:
     """Extract articles, pages and feeds and store them (each article once)."""
     from newsgraph.ingest import web
@@ -168,9 +188,17 @@ def ingest_command(
     store = _open(db or settings.db)
     bar = _Progress(progress)
     try:
-        summary = run_ingest(stream(), store, settings, workers=workers, reprocess=reprocess,
-                             batch_size=settings.batch_size, on_problem=problem, on_skip=bar.skip,
-                             on_batch=bar.batch)
+        summary = run_ingest(
+            stream(),
+            store,
+            settings,
+            workers=workers,
+            reprocess=reprocess,
+            batch_size=settings.batch_size,
+            on_problem=problem,
+            on_skip=bar.skip,
+            on_batch=bar.batch,
+        )
     except RuntimeError as err:  # e.g. the spaCy model is missing
         bar.stop()
         raise _bad(str(err)) from err
@@ -178,9 +206,12 @@ def ingest_command(
         store.close()
     bar.stop()
     r = summary.report
-    typer.echo(f"newsgraph: {summary.inputs} inputs: {r.added} added ({r.duplicates} linked as near-duplicates), "
-               f"{r.reprocessed} reprocessed, {summary.skipped} already stored, {summary.problems} problems; "
-               f"{r.events} events, {r.quotes} quotes; {bar.rate():.1f} articles/s", err=True)
+    typer.echo(
+        f"newsgraph: {summary.inputs} inputs: {r.added} added ({r.duplicates} linked as near-duplicates), "
+        f"{r.reprocessed} reprocessed, {summary.skipped} already stored, {summary.problems} problems; "
+        f"{r.events} events, {r.quotes} quotes; {bar.rate():.1f} articles/s",
+        err=True,
+    )
     if summary.problems and not (r.added or r.reprocessed or summary.skipped):
         raise typer.Exit(1)
 
@@ -197,10 +228,15 @@ def events_command(
     type: list[str] = typer.Option(None, "--type", "-t", help="PLOVER type(s), e.g. AID or AID,ASSAULT."),
     since: str = typer.Option(None, "--since", help=SINCE_HELP, callback=_check_date),
     until: str = typer.Option(None, "--until", help=UNTIL_HELP, callback=_check_date),
-    claimed_by: str = typer.Option(None, "--claimed-by", help="Whoever asserts the event (e.g. a spokesman)."),
+    claimed_by: str = typer.Option(
+        None, "--claimed-by", help="Whoever asserts the event (e.g. a spokesman)."
+    ),
     article: str = typer.Option(None, "--article", help="Article id."),
-    include_all: bool = typer.Option(False, "--all", help="Include negated, planned, hypothetical events and "
-                                     "those of near-duplicate copies."),
+    include_all: bool = typer.Option(
+        False,
+        "--all",
+        help="Include negated, planned, hypothetical events and those of near-duplicate copies.",
+    ),
     limit: int = typer.Option(100, "--limit", min=1),
     offset: int = typer.Option(0, "--offset", min=0),
     fmt: OutputFormat = typer.Option(None, "--format", "-f", help="table, json, jsonl or csv."),
@@ -210,9 +246,20 @@ def events_command(
     from newsgraph import query
 
     with _open(db) as store:
-        page = query.list_events(store, actor=actor, source=source, target=target, type=type, since=since,
-                                 until=until, claimed_by=claimed_by, article=article, include_all=include_all,
-                                 limit=limit, offset=offset)
+        page = query.list_events(
+            store,
+            actor=actor,
+            source=source,
+            target=target,
+            type=type,
+            since=since,
+            until=until,
+            claimed_by=claimed_by,
+            article=article,
+            include_all=include_all,
+            limit=limit,
+            offset=offset,
+        )
     emit(page.items, _fmt(fmt), columns=EVENT_COLUMNS, title=f"Events ({page.total})")
 
 
@@ -231,10 +278,22 @@ def quotes_command(
     from newsgraph import query
 
     with _open(db) as store:
-        page = query.list_quotes(store, speaker=speaker, about=about, since=since, until=until, search=search,
-                                 limit=limit, offset=offset)
-    emit(page.items, _fmt(fmt), columns=["date", "speaker", "kind", "text", "about", "article_id"],
-         title=f"Quotes ({page.total})")
+        page = query.list_quotes(
+            store,
+            speaker=speaker,
+            about=about,
+            since=since,
+            until=until,
+            search=search,
+            limit=limit,
+            offset=offset,
+        )
+    emit(
+        page.items,
+        _fmt(fmt),
+        columns=["date", "speaker", "kind", "text", "about", "article_id"],
+        title=f"Quotes ({page.total})",
+    )
 
 
 def actors_command(
@@ -251,18 +310,35 @@ def actors_command(
 
     with _open(db) as store:
         page = query.list_actors(store, name=name, kind=kind, country=country, limit=limit, offset=offset)
-    emit(page.items, _fmt(fmt), columns=["id", "name", "kind", "code", "country", "role", "mention_count",
-                                         "event_count", "quote_count"], title=f"Actors ({page.total})")
+    emit(
+        page.items,
+        _fmt(fmt),
+        columns=[
+            "id",
+            "name",
+            "kind",
+            "code",
+            "country",
+            "role",
+            "mention_count",
+            "event_count",
+            "quote_count",
+        ],
+        title=f"Actors ({page.total})",
+    )
 
 
 def network_command(
     since: str = typer.Option(None, "--since", help=SINCE_HELP, callback=_check_date),
     until: str = typer.Option(None, "--until", help=UNTIL_HELP, callback=_check_date),
     type: list[str] = typer.Option(None, "--type", "-t", help="PLOVER type(s)."),
-    min_count: int = typer.Option(1, "--min-count", min=1, help="Leave out dyads with fewer stories/reports."),
+    min_count: int = typer.Option(
+        1, "--min-count", min=1, help="Leave out dyads with fewer stories/reports."
+    ),
     count: CountBy = typer.Option(CountBy.stories, "--count", help="Count stories (default) or reports."),
-    fmt: NetworkFormat = typer.Option(None, "--format", "-f", help="table, json, jsonl, csv (edges), gexf, "
-                                      "graphml."),
+    fmt: NetworkFormat = typer.Option(
+        None, "--format", "-f", help="table, json, jsonl, csv (edges), gexf, graphml."
+    ),
     output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
     db: str = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
@@ -272,7 +348,9 @@ def network_command(
 
     fmt = fmt or (NetworkFormat.table if sys.stdout.isatty() and output is None else NetworkFormat.json)
     with _open(db) as store:
-        net = query.network(store, since=since, until=until, types=type, min_count=min_count, count=count.value)
+        net = query.network(
+            store, since=since, until=until, types=type, min_count=min_count, count=count.value
+        )
     if fmt in (NetworkFormat.gexf, NetworkFormat.graphml):
         if output is None:
             import tempfile
@@ -290,12 +368,32 @@ def network_command(
             out.write(net.model_dump_json(indent=2) + "\n")
         else:
             names = {n.id: n.name for n in net.nodes}
-            rows = [{"source": names.get(e.source, e.source), "target": names.get(e.target, e.target),
-                     **e.model_dump(exclude={"source", "target"}), "source_id": e.source, "target_id": e.target}
-                    for e in net.edges]
-            emit(rows, fmt.value, title=f"Dyads ({len(rows)})", out=out,
-                 columns=["source", "target", "verbal_cooperation", "material_cooperation", "verbal_conflict",
-                          "material_conflict", "total", "net_score"])
+            rows = [
+                {
+                    "source": names.get(e.source, e.source),
+                    "target": names.get(e.target, e.target),
+                    **e.model_dump(exclude={"source", "target"}),
+                    "source_id": e.source,
+                    "target_id": e.target,
+                }
+                for e in net.edges
+            ]
+            emit(
+                rows,
+                fmt.value,
+                title=f"Dyads ({len(rows)})",
+                out=out,
+                columns=[
+                    "source",
+                    "target",
+                    "verbal_cooperation",
+                    "material_cooperation",
+                    "verbal_conflict",
+                    "material_conflict",
+                    "total",
+                    "net_score",
+                ],
+            )
     finally:
         if output:
             out.close()
@@ -319,8 +417,9 @@ def timeline_command(
     if dyad is not None and (dyad.count(":") != 1 or not all(p.strip() for p in dyad.split(":"))):
         raise _bad(f"--dyad must be two actors as A:B, not {dyad!r}")
     with _open(db) as store:
-        periods = query.timeline(store, actor=actor, dyad=dyad, by=by.value, since=since, until=until,
-                                 count=count.value)
+        periods = query.timeline(
+            store, actor=actor, dyad=dyad, by=by.value, since=since, until=until, count=count.value
+        )
     emit(periods, _fmt(fmt), title="Timeline")
 
 
@@ -339,10 +438,22 @@ def stories_command(
     from newsgraph import query
 
     with _open(db) as store:
-        page = query.list_stories(store, since=since, until=until, actor=actor, type=type,
-                                  min_reports=min_reports, limit=limit, offset=offset)
-    emit(page.items, _fmt(fmt), columns=["first_date", "type", "source", "target", "reports", "articles",
-                                         "first_report"], title=f"Stories ({page.total})")
+        page = query.list_stories(
+            store,
+            since=since,
+            until=until,
+            actor=actor,
+            type=type,
+            min_reports=min_reports,
+            limit=limit,
+            offset=offset,
+        )
+    emit(
+        page.items,
+        _fmt(fmt),
+        columns=["first_date", "type", "source", "target", "reports", "articles", "first_report"],
+        title=f"Stories ({page.total})",
+    )
 
 
 def changes_command(
@@ -364,9 +475,15 @@ def changes_command(
 
 
 def export_command(
-    fmt: ExportFormat = typer.Option(..., "--format", "-f", help="plover, cameo, ftm, gexf, graphml, parquet, csv."),
-    output: Path = typer.Option(..., "--output", "-o", help="File (a directory for parquet; csv: a .csv file "
-                                "for events only, else a directory of tables)."),
+    fmt: ExportFormat = typer.Option(
+        ..., "--format", "-f", help="plover, cameo, ftm, gexf, graphml, parquet, csv."
+    ),
+    output: Path = typer.Option(
+        ...,
+        "--output",
+        "-o",
+        help="File (a directory for parquet; csv: a .csv file for events only, else a directory of tables).",
+    ),
     actor: str = typer.Option(None, "--actor"),
     source: str = typer.Option(None, "--source"),
     target: str = typer.Option(None, "--target"),
@@ -376,7 +493,9 @@ def export_command(
     claimed_by: str = typer.Option(None, "--claimed-by"),
     article: str = typer.Option(None, "--article"),
     include_all: bool = typer.Option(False, "--all", help="Include negated and non-actual events."),
-    count: CountBy = typer.Option(CountBy.stories, "--count", help="Network formats: count stories or reports."),
+    count: CountBy = typer.Option(
+        CountBy.stories, "--count", help="Network formats: count stories or reports."
+    ),
     min_count: int = typer.Option(1, "--min-count", min=1, help="Network formats: smallest dyad kept."),
     db: str = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
@@ -384,9 +503,22 @@ def export_command(
     from newsgraph.export import export
 
     with _open(db) as store:
-        result = export(store, fmt.value, output, count=count.value, min_count=min_count, actor=actor,
-                        source=source, target=target, type=type, since=since, until=until, claimed_by=claimed_by,
-                        article=article, include_all=include_all)
+        result = export(
+            store,
+            fmt.value,
+            output,
+            count=count.value,
+            min_count=min_count,
+            actor=actor,
+            source=source,
+            target=target,
+            type=type,
+            since=since,
+            until=until,
+            claimed_by=claimed_by,
+            article=article,
+            include_all=include_all,
+        )
     detail = f" ({json.dumps(result.tables)})" if result.tables else ""
     typer.echo(f"newsgraph: wrote {result.records} records to {result.output}{detail}", err=True)
 

@@ -51,12 +51,18 @@ def _actor_info(store: Store) -> dict[str, dict]:
 def _story_articles(store: Store) -> dict[str, int]:
     e = t.events
     with store.engine.connect() as conn:
-        return dict(conn.execute(select(e.c.story_id, func.count(func.distinct(e.c.article_id)))
-                                 .where(e.c.story_id.is_not(None)).group_by(e.c.story_id)).all())
+        return dict(
+            conn.execute(
+                select(e.c.story_id, func.count(func.distinct(e.c.article_id)))
+                .where(e.c.story_id.is_not(None))
+                .group_by(e.c.story_id)
+            ).all()
+        )
 
 
-def export(store: Store, fmt: str, output: Path, *, count: str = "stories", min_count: int = 1,
-           **filters: object) -> ExportResult:
+def export(
+    store: Store, fmt: str, output: Path, *, count: str = "stories", min_count: int = 1, **filters: object
+) -> ExportResult:
     """Write the events matching ``filters`` in format ``fmt`` to ``output`` (a file, or a directory for
     parquet and multi-table csv)."""
     output = Path(output)
@@ -64,8 +70,14 @@ def export(store: Store, fmt: str, output: Path, *, count: str = "stories", min_
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     filters = {k: v for k, v in filters.items() if v not in (None, "", [], False)}
     if fmt in ("gexf", "graphml"):
-        net = network(store, since=filters.get("since"), until=filters.get("until"),  # type: ignore[arg-type]
-                      types=filters.get("type"), min_count=min_count, count=count)  # type: ignore[arg-type]
+        net = network(
+            store,
+            since=filters.get("since"),
+            until=filters.get("until"),  # type: ignore[arg-type]
+            types=filters.get("type"),
+            min_count=min_count,
+            count=count,
+        )  # type: ignore[arg-type]
         output.parent.mkdir(parents=True, exist_ok=True)
         write_graph(net, output, fmt)
         return ExportResult(fmt, output, len(net.edges), {"nodes": len(net.nodes), "edges": len(net.edges)})

@@ -9,14 +9,41 @@ from typing import IO
 from newsgraph.query.models import ActorRef, EventRow
 
 COLUMNS = (
-    "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
-    "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1Type1Code",
-    "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2Type1Code",
-    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
-    "NumMentions", "NumSources", "NumArticles", "AvgTone",
-    "ActionGeo_FullName", "ActionGeo_CountryCode", "DATEADDED", "SOURCEURL",
+    "GLOBALEVENTID",
+    "SQLDATE",
+    "MonthYear",
+    "Year",
+    "FractionDate",
+    "Actor1Code",
+    "Actor1Name",
+    "Actor1CountryCode",
+    "Actor1Type1Code",
+    "Actor2Code",
+    "Actor2Name",
+    "Actor2CountryCode",
+    "Actor2Type1Code",
+    "IsRootEvent",
+    "EventCode",
+    "EventBaseCode",
+    "EventRootCode",
+    "QuadClass",
+    "GoldsteinScale",
+    "NumMentions",
+    "NumSources",
+    "NumArticles",
+    "AvgTone",
+    "ActionGeo_FullName",
+    "ActionGeo_CountryCode",
+    "DATEADDED",
+    "SOURCEURL",
     # newsgraph extensions
-    "PloverType", "Polarity", "Modality", "ClaimedBy", "EvidenceText", "ArticleId", "StoryId",
+    "PloverType",
+    "Polarity",
+    "Modality",
+    "ClaimedBy",
+    "EvidenceText",
+    "ArticleId",
+    "StoryId",
 )
 
 
@@ -34,8 +61,9 @@ def _fraction(day: str) -> str:
     return f"{year + ((month - 1) * 30 + dom) / 365:.4f}"
 
 
-def write_cameo(events: Iterable[EventRow], actor_info: dict[str, dict], story_articles: dict[str, int],
-                out: IO[str]) -> int:
+def write_cameo(
+    events: Iterable[EventRow], actor_info: dict[str, dict], story_articles: dict[str, int], out: IO[str]
+) -> int:
     writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
     n = 0
@@ -45,18 +73,37 @@ def write_cameo(events: Iterable[EventRow], actor_info: dict[str, dict], story_a
         root = cameo[:2] if cameo else ""
         base = cameo[:3] if len(cameo) >= 3 else cameo
         evidence = " ".join(e.evidence.text.split())
-        writer.writerow([
-            e.id, day.replace("-", ""), day[:7].replace("-", ""), day[:4], _fraction(day) if day else "",
-            *_actor_cols(e.source[0] if e.source else None, actor_info),
-            *_actor_cols(e.target[0] if e.target else None, actor_info),
-            "1" if e.quote_id is None else "0", cameo, base, root, e.quad_class or "",
-            "" if e.goldstein is None else e.goldstein,
-            1 + len(e.also_evidence), story_articles.get(e.story_id or "", 1),
-            story_articles.get(e.story_id or "", 1), "",
-            e.location or "", e.location_country or "", (e.ingested_at or "")[:10].replace("-", ""),
-            e.article_url or "",
-            e.type, e.polarity, e.modality, e.attributed_to.name if e.attributed_to else "", evidence,
-            e.article_id, e.story_id or "",
-        ])
+        writer.writerow(
+            [
+                e.id,
+                day.replace("-", ""),
+                day[:7].replace("-", ""),
+                day[:4],
+                _fraction(day) if day else "",
+                *_actor_cols(e.source[0] if e.source else None, actor_info),
+                *_actor_cols(e.target[0] if e.target else None, actor_info),
+                "1" if e.quote_id is None else "0",
+                cameo,
+                base,
+                root,
+                e.quad_class or "",
+                "" if e.goldstein is None else e.goldstein,
+                1 + len(e.also_evidence),
+                story_articles.get(e.story_id or "", 1),
+                story_articles.get(e.story_id or "", 1),
+                "",
+                e.location or "",
+                e.location_country or "",
+                (e.ingested_at or "")[:10].replace("-", ""),
+                e.article_url or "",
+                e.type,
+                e.polarity,
+                e.modality,
+                e.attributed_to.name if e.attributed_to else "",
+                evidence,
+                e.article_id,
+                e.story_id or "",
+            ]
+        )
         n += 1
     return n

@@ -57,10 +57,14 @@ def actor_schema(actor: dict) -> str:
 def actor_entity(actor: dict, countries: Mapping[str, str]) -> dict:
     schema = actor_schema(actor)
     country = _country(actor.get("country"), countries)
-    props = _props(name=actor["name"], alias=[a for a in actor.get("aliases", []) if a != actor["name"]],
-                   country=country, wikidataId=actor.get("wikidata"),
-                   notes=f"newsgraph actor {actor['id']}; kind {actor['kind']}"
-                   + (f"; code {actor['code']}" if actor.get("code") else ""))
+    props = _props(
+        name=actor["name"],
+        alias=[a for a in actor.get("aliases", []) if a != actor["name"]],
+        country=country,
+        wikidataId=actor.get("wikidata"),
+        notes=f"newsgraph actor {actor['id']}; kind {actor['kind']}"
+        + (f"; code {actor['code']}" if actor.get("code") else ""),
+    )
     if schema == "Person":
         props.update(_props(position=actor.get("role"), nationality=country))
     if actor["kind"] == "state" and country:
@@ -68,8 +72,9 @@ def actor_entity(actor: dict, countries: Mapping[str, str]) -> dict:
     return {"id": f"{PREFIX}-actor-{actor['id']}", "schema": schema, "properties": props}
 
 
-def write_ftm(events: Iterable[EventRow], actors: dict[str, dict], out: IO[str],
-              countries: Mapping[str, str]) -> int:
+def write_ftm(
+    events: Iterable[EventRow], actors: dict[str, dict], out: IO[str], countries: Mapping[str, str]
+) -> int:
     """Write entities for the given events and the actors they involve; returns the entity count."""
     n = 0
     used: set[str] = set()
@@ -82,16 +87,38 @@ def write_ftm(events: Iterable[EventRow], actors: dict[str, dict], out: IO[str],
         used.update(parties)
         if e.attributed_to:
             used.add(e.attributed_to.id)
-        articles.setdefault(e.article_id, {"title": e.article_title, "url": e.article_url,
-                                           "publisher": e.article_source, "language": e.language})
-        lines.append({"id": f"{PREFIX}-event-{e.id}", "schema": "Event", "properties": _props(
-            name=f"{e.type}: " + ", ".join(a.name for a in e.source) + " → " + ", ".join(a.name for a in e.target),
-            summary=e.evidence.text, date=e.date, organizer=[f"{PREFIX}-actor-{a.id}" for a in e.source],
-            involved=[f"{PREFIX}-actor-{a}" for a in parties], location=e.location,
-            country=_country(e.location_country, countries), sourceUrl=e.article_url,
-            publisher=e.article_source, proof=f"{PREFIX}-article-{e.article_id}",
-            keywords=[e.type, *( [e.cameo] if e.cameo else [])],
-            notes=f"claimed by {e.attributed_to.name}" if e.attributed_to else None)})
+        articles.setdefault(
+            e.article_id,
+            {
+                "title": e.article_title,
+                "url": e.article_url,
+                "publisher": e.article_source,
+                "language": e.language,
+            },
+        )
+        lines.append(
+            {
+                "id": f"{PREFIX}-event-{e.id}",
+                "schema": "Event",
+                "properties": _props(
+                    name=f"{e.type}: "
+                    + ", ".join(a.name for a in e.source)
+                    + " → "
+                    + ", ".join(a.name for a in e.target),
+                    summary=e.evidence.text,
+                    date=e.date,
+                    organizer=[f"{PREFIX}-actor-{a.id}" for a in e.source],
+                    involved=[f"{PREFIX}-actor-{a}" for a in parties],
+                    location=e.location,
+                    country=_country(e.location_country, countries),
+                    sourceUrl=e.article_url,
+                    publisher=e.article_source,
+                    proof=f"{PREFIX}-article-{e.article_id}",
+                    keywords=[e.type, *([e.cameo] if e.cameo else [])],
+                    notes=f"claimed by {e.attributed_to.name}" if e.attributed_to else None,
+                ),
+            }
+        )
         for s in e.source:
             for tg in e.target:
                 if s.id != tg.id:
@@ -105,9 +132,15 @@ def write_ftm(events: Iterable[EventRow], actors: dict[str, dict], out: IO[str],
             n += 1
             org = actor.get("organization_id")
             if actor["kind"] == "person" and org and org in actors:
-                membership = {"id": f"{PREFIX}-membership-{actor_id}-{org}", "schema": "Membership",
-                              "properties": _props(member=f"{PREFIX}-actor-{actor_id}",
-                                                   organization=f"{PREFIX}-actor-{org}", role=actor.get("role"))}
+                membership = {
+                    "id": f"{PREFIX}-membership-{actor_id}-{org}",
+                    "schema": "Membership",
+                    "properties": _props(
+                        member=f"{PREFIX}-actor-{actor_id}",
+                        organization=f"{PREFIX}-actor-{org}",
+                        role=actor.get("role"),
+                    ),
+                }
                 if org not in used:
                     out.write(json.dumps(actor_entity(actors[org], countries), ensure_ascii=False) + "\n")
                     used.add(org)
@@ -115,19 +148,45 @@ def write_ftm(events: Iterable[EventRow], actors: dict[str, dict], out: IO[str],
                 out.write(json.dumps(membership, ensure_ascii=False) + "\n")
                 n += 1
     for article_id, a in sorted(articles.items()):
-        out.write(json.dumps({"id": f"{PREFIX}-article-{article_id}", "schema": "Article", "properties": _props(
-            title=a["title"], sourceUrl=a["url"], publisher=a["publisher"], language=a["language"],
-            fileName=article_id)}, ensure_ascii=False) + "\n")
+        out.write(
+            json.dumps(
+                {
+                    "id": f"{PREFIX}-article-{article_id}",
+                    "schema": "Article",
+                    "properties": _props(
+                        title=a["title"],
+                        sourceUrl=a["url"],
+                        publisher=a["publisher"],
+                        language=a["language"],
+                        fileName=article_id,
+                    ),
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
         n += 1
     for line in lines:
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
         n += 1
     for (s, tg), types in sorted(dyads.items()):
         dates = sorted(dyad_dates[(s, tg)])
-        out.write(json.dumps({"id": f"{PREFIX}-link-{s}-{tg}", "schema": "UnknownLink", "properties": _props(
-            subject=f"{PREFIX}-actor-{s}", object=f"{PREFIX}-actor-{tg}",
-            role=[f"{k} ×{v}" for k, v in sorted(types.items())],
-            startDate=dates[0] if dates else None, endDate=dates[-1] if dates else None)},
-            ensure_ascii=False) + "\n")
+        out.write(
+            json.dumps(
+                {
+                    "id": f"{PREFIX}-link-{s}-{tg}",
+                    "schema": "UnknownLink",
+                    "properties": _props(
+                        subject=f"{PREFIX}-actor-{s}",
+                        object=f"{PREFIX}-actor-{tg}",
+                        role=[f"{k} ×{v}" for k, v in sorted(types.items())],
+                        startDate=dates[0] if dates else None,
+                        endDate=dates[-1] if dates else None,
+                    ),
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
         n += 1
     return n

@@ -16,7 +16,9 @@ def to_networkx(net: Network) -> nx.DiGraph:
         attrs["label"] = node.name
         graph.add_node(node.id, **attrs)
     for edge in net.edges:
-        attrs = {k: v for k, v in edge.model_dump().items() if v is not None and k not in ("source", "target")}
+        attrs = {
+            k: v for k, v in edge.model_dump().items() if v is not None and k not in ("source", "target")
+        }
         attrs["weight"] = edge.total
         graph.add_edge(edge.source, edge.target, **attrs)
     return graph

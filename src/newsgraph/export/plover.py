@@ -14,8 +14,25 @@ from typing import IO
 from newsgraph.query.models import EventRow
 
 REQUIRED_FIELDS = (
-    "id", "date", "event_type", "mode", "context", "source", "src_actor", "src_agent", "target", "tgt_actor",
-    "tgt_agent", "event_text", "location", "language", "publication", "url", "coder", "version", "date_coded",
+    "id",
+    "date",
+    "event_type",
+    "mode",
+    "context",
+    "source",
+    "src_actor",
+    "src_agent",
+    "target",
+    "tgt_actor",
+    "tgt_agent",
+    "event_text",
+    "location",
+    "language",
+    "publication",
+    "url",
+    "coder",
+    "version",
+    "date_coded",
 )
 QUANTITY_FIELDS = ("dead", "injured", "size")
 
@@ -47,7 +64,8 @@ def plover_record(event: EventRow, coder: str = "newsgraph") -> dict:
         "tgt_other": [a.code or a.country for a in tgt[1:] if a.code or a.country],
         "event_text": event.evidence.text,
         "location": {"name": event.location, "country": event.location_country}
-        if (event.location or event.location_country) else None,
+        if (event.location or event.location_country)
+        else None,
         "dead": _sum(event, "dead"),
         "injured": _sum(event, "injured"),
         "size": _sum(event, "size"),

@@ -17,29 +17,74 @@ TABLES = ("articles", "actors", "events", "quotes", "quantities", "mentions")
 _CHUNK = 900
 
 EVENT_COLUMNS = (
-    "id", "article_id", "date", "type", "mode", "context", "cameo", "quad_class", "goldstein", "polarity",
-    "modality", "source_ids", "source_names", "source_codes", "target_ids", "target_names", "target_codes",
-    "attributed_to_id", "attributed_to_name", "quote_id", "trigger_text", "trigger_start", "trigger_end",
-    "evidence_text", "evidence_start", "evidence_end", "location", "location_country", "quantity_ids",
-    "confidence", "story_id", "duplicate_of",
+    "id",
+    "article_id",
+    "date",
+    "type",
+    "mode",
+    "context",
+    "cameo",
+    "quad_class",
+    "goldstein",
+    "polarity",
+    "modality",
+    "source_ids",
+    "source_names",
+    "source_codes",
+    "target_ids",
+    "target_names",
+    "target_codes",
+    "attributed_to_id",
+    "attributed_to_name",
+    "quote_id",
+    "trigger_text",
+    "trigger_start",
+    "trigger_end",
+    "evidence_text",
+    "evidence_start",
+    "evidence_end",
+    "location",
+    "location_country",
+    "quantity_ids",
+    "confidence",
+    "story_id",
+    "duplicate_of",
 )
 
 
 def event_record(e: EventRow) -> dict:
     return {
-        "id": e.id, "article_id": e.article_id, "date": e.date, "type": e.type, "mode": e.mode,
-        "context": e.context, "cameo": e.cameo, "quad_class": e.quad_class, "goldstein": e.goldstein,
-        "polarity": e.polarity, "modality": e.modality,
-        "source_ids": [a.id for a in e.source], "source_names": [a.name for a in e.source],
+        "id": e.id,
+        "article_id": e.article_id,
+        "date": e.date,
+        "type": e.type,
+        "mode": e.mode,
+        "context": e.context,
+        "cameo": e.cameo,
+        "quad_class": e.quad_class,
+        "goldstein": e.goldstein,
+        "polarity": e.polarity,
+        "modality": e.modality,
+        "source_ids": [a.id for a in e.source],
+        "source_names": [a.name for a in e.source],
         "source_codes": [a.code or "" for a in e.source],
-        "target_ids": [a.id for a in e.target], "target_names": [a.name for a in e.target],
+        "target_ids": [a.id for a in e.target],
+        "target_names": [a.name for a in e.target],
         "target_codes": [a.code or "" for a in e.target],
         "attributed_to_id": e.attributed_to.id if e.attributed_to else None,
         "attributed_to_name": e.attributed_to.name if e.attributed_to else None,
-        "quote_id": e.quote_id, "trigger_text": e.trigger.text, "trigger_start": e.trigger.start,
-        "trigger_end": e.trigger.end, "evidence_text": e.evidence.text, "evidence_start": e.evidence.start,
-        "evidence_end": e.evidence.end, "location": e.location, "location_country": e.location_country,
-        "quantity_ids": [q.id for q in e.quantities], "confidence": e.confidence, "story_id": e.story_id,
+        "quote_id": e.quote_id,
+        "trigger_text": e.trigger.text,
+        "trigger_start": e.trigger.start,
+        "trigger_end": e.trigger.end,
+        "evidence_text": e.evidence.text,
+        "evidence_start": e.evidence.start,
+        "evidence_end": e.evidence.end,
+        "location": e.location,
+        "location_country": e.location_country,
+        "quantity_ids": [q.id for q in e.quantities],
+        "confidence": e.confidence,
+        "story_id": e.story_id,
         "duplicate_of": e.duplicate_of,
     }
 
@@ -52,9 +97,12 @@ def _rows(store: Store, table, columns, key, ids: list[str] | None) -> Iterator[
                 yield dict(r._mapping)
             return
         for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start:start + _CHUNK]
-            for r in conn.execute(select(*cols).where(table.c.article_id.in_(chunk) if "article_id" in table.c
-                                                      else table.c.id.in_(chunk)).order_by(*[table.c[k] for k in key])):
+            chunk = ids[start : start + _CHUNK]
+            for r in conn.execute(
+                select(*cols)
+                .where(table.c.article_id.in_(chunk) if "article_id" in table.c else table.c.id.in_(chunk))
+                .order_by(*[table.c[k] for k in key])
+            ):
                 yield dict(r._mapping)
 
 
@@ -79,8 +127,12 @@ def collect_tables(store: Store, events: Iterable[EventRow], *, filtered: bool) 
             actors = []
             ids = sorted(wanted)
             for start in range(0, len(ids), _CHUNK):
-                actors += [dict(r._mapping) for r in conn.execute(
-                    select(t.actors).where(t.actors.c.id.in_(ids[start:start + _CHUNK])))]
+                actors += [
+                    dict(r._mapping)
+                    for r in conn.execute(
+                        select(t.actors).where(t.actors.c.id.in_(ids[start : start + _CHUNK]))
+                    )
+                ]
         out["actors"] = sorted(actors, key=lambda r: r["id"])
     else:
         out["actors"] = list(_rows(store, t.actors, actor_cols, ["id"], None))
@@ -98,7 +150,9 @@ def write_parquet(tables: dict[str, list[dict]], directory: Path) -> dict[str, i
     for name in TABLES:
         rows = tables[name]
         columns = list(rows[0]) if rows else _columns(name)
-        table = pa.Table.from_pylist(rows) if rows else pa.table({c: pa.array([], pa.string()) for c in columns})
+        table = (
+            pa.Table.from_pylist(rows) if rows else pa.table({c: pa.array([], pa.string()) for c in columns})
+        )
         pq.write_table(table, directory / f"{name}.parquet")
         counts[name] = len(rows)
     return counts
@@ -131,5 +185,9 @@ def write_csv_table(rows: list[dict], columns: list[str], path: Path) -> int:
 
 def write_csv(tables: dict[str, list[dict]], directory: Path) -> dict[str, int]:
     directory.mkdir(parents=True, exist_ok=True)
-    return {name: write_csv_table(tables[name], list(tables[name][0]) if tables[name] else _columns(name),
-                                  directory / f"{name}.csv") for name in TABLES}
+    return {
+        name: write_csv_table(
+            tables[name], list(tables[name][0]) if tables[name] else _columns(name), directory / f"{name}.csv"
+        )
+        for name in TABLES
+    }

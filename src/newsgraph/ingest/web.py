@@ -43,10 +43,12 @@ class WebOptions:
         """Defaults, with ``fetch_timeout``, ``fetch_per_host``, ``fetch_workers`` from the settings' extras
         and the size limit from ``max_input_bytes``."""
         extra = settings.extra
-        return cls(timeout=float(extra.get("fetch_timeout", cls.timeout)),  # type: ignore[arg-type]
-                   max_bytes=int(settings.max_input_bytes),
-                   per_host=int(extra.get("fetch_per_host", cls.per_host)),  # type: ignore[arg-type]
-                   workers=int(extra.get("fetch_workers", cls.workers)))  # type: ignore[arg-type]
+        return cls(
+            timeout=float(extra.get("fetch_timeout", cls.timeout)),  # type: ignore[arg-type]
+            max_bytes=int(settings.max_input_bytes),
+            per_host=int(extra.get("fetch_per_host", cls.per_host)),  # type: ignore[arg-type]
+            workers=int(extra.get("fetch_workers", cls.workers)),
+        )  # type: ignore[arg-type]
 
 
 @dataclass
@@ -70,10 +72,14 @@ class WebFetcher:
         self._own_client = self.client is None
         if self.client is None:
             self.client = httpx.Client(
-                headers={"User-Agent": self.options.user_agent,
-                         "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5"},
-                timeout=httpx.Timeout(self.options.timeout), follow_redirects=True,
-                max_redirects=self.options.max_redirects)
+                headers={
+                    "User-Agent": self.options.user_agent,
+                    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5",
+                },
+                timeout=httpx.Timeout(self.options.timeout),
+                follow_redirects=True,
+                max_redirects=self.options.max_redirects,
+            )
 
     def close(self) -> None:
         if self._own_client and self.client is not None:
@@ -104,8 +110,9 @@ class WebFetcher:
                         raise FetchError(f"HTTP {response.status_code} for {url}")
                     declared = response.headers.get("content-length")
                     if declared and declared.isdigit() and int(declared) > self.options.max_bytes:
-                        raise FetchError(f"{url} is {int(declared):,} bytes, over the limit of "
-                                         f"{self.options.max_bytes:,}")
+                        raise FetchError(
+                            f"{url} is {int(declared):,} bytes, over the limit of {self.options.max_bytes:,}"
+                        )
                     chunks, size = [], 0
                     for chunk in response.iter_bytes():
                         size += len(chunk)
@@ -192,8 +199,9 @@ def fetch_article(url: str, settings: Settings) -> ArticleInput:
         return fetcher.fetch_article(url)
 
 
-def iter_web_inputs(urls: Iterable[str], feeds: Iterable[str], settings: Settings
-                    ) -> Iterator[ArticleInput | InputProblem]:
+def iter_web_inputs(
+    urls: Iterable[str], feeds: Iterable[str], settings: Settings
+) -> Iterator[ArticleInput | InputProblem]:
     """Articles from page URLs, then from every entry of each feed."""
     with WebFetcher(WebOptions.from_settings(settings)) as fetcher:
         yield from fetcher.articles(list(urls))

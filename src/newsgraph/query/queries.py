@@ -89,10 +89,19 @@ def _involving(spec: str, role: str | None = None) -> Select:
     return q
 
 
-def _event_filters(*, actor: str | None = None, source: str | None = None, target: str | None = None,
-                   type: str | Sequence[str] | None = None, since: DateLike = None, until: DateLike = None,
-                   claimed_by: str | None = None, article: str | None = None, include_all: bool = False,
-                   counted_only: bool = False) -> list:
+def _event_filters(
+    *,
+    actor: str | None = None,
+    source: str | None = None,
+    target: str | None = None,
+    type: str | Sequence[str] | None = None,
+    since: DateLike = None,
+    until: DateLike = None,
+    claimed_by: str | None = None,
+    article: str | None = None,
+    include_all: bool = False,
+    counted_only: bool = False,
+) -> list:
     conds: list = []
     if actor:
         conds.append(E.c.id.in_(_involving(actor)))
@@ -110,8 +119,12 @@ def _event_filters(*, actor: str | None = None, source: str | None = None, targe
     if claimed_by:
         conds.append(E.c.attributed_to_id.in_(actor_match(claimed_by)))
     if article:
-        conds.append(or_(E.c.article_id == article,
-                         E.c.article_id.in_(select(ART.c.id).where(ART.c.source_id == article))))
+        conds.append(
+            or_(
+                E.c.article_id == article,
+                E.c.article_id.in_(select(ART.c.id).where(ART.c.source_id == article)),
+            )
+        )
     if counted_only:
         conds.append(E.c.counted == 1)
     elif not include_all:
@@ -130,27 +143,51 @@ def _page(store: Store, base: Select, order: list, limit: int, offset: int) -> t
 
 # -- events -----------------------------------------------------------------------------------------
 
-def list_events(store: Store, *, actor: str | None = None, source: str | None = None, target: str | None = None,
-                type: str | Sequence[str] | None = None, since: DateLike = None, until: DateLike = None,
-                claimed_by: str | None = None, article: str | None = None, include_all: bool = False,
-                limit: int = 50, offset: int = 0) -> Page[EventRow]:
+
+def list_events(
+    store: Store,
+    *,
+    actor: str | None = None,
+    source: str | None = None,
+    target: str | None = None,
+    type: str | Sequence[str] | None = None,
+    since: DateLike = None,
+    until: DateLike = None,
+    claimed_by: str | None = None,
+    article: str | None = None,
+    include_all: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page[EventRow]:
     """Events matching every filter given, newest first.  Negative and non-actual events (and those
     of near-duplicate copies) only with ``include_all``."""
-    conds = _event_filters(actor=actor, source=source, target=target, type=type, since=since, until=until,
-                           claimed_by=claimed_by, article=article, include_all=include_all)
+    conds = _event_filters(
+        actor=actor,
+        source=source,
+        target=target,
+        type=type,
+        since=since,
+        until=until,
+        claimed_by=claimed_by,
+        article=article,
+        include_all=include_all,
+    )
     base = select(E.c.id).where(*conds)
     rows, total = _page(store, base, [E.c.date.desc().nulls_last(), E.c.id], limit, offset)
-    return Page[EventRow](items=event_rows(store, [r.id for r in rows]), total=total, limit=limit, offset=offset)
+    return Page[EventRow](
+        items=event_rows(store, [r.id for r in rows]), total=total, limit=limit, offset=offset
+    )
 
 
 def iter_events(store: Store, *, chunk: int = 500, **filters: object) -> Iterator[EventRow]:
     """Every matching event (for exports), oldest first."""
     conds = _event_filters(**filters)  # type: ignore[arg-type]
     with store.engine.connect() as conn:
-        ids = list(conn.execute(select(E.c.id).where(*conds).order_by(E.c.date.asc().nulls_last(), E.c.id))
-                   .scalars())
+        ids = list(
+            conn.execute(select(E.c.id).where(*conds).order_by(E.c.date.asc().nulls_last(), E.c.id)).scalars()
+        )
     for start in range(0, len(ids), chunk):
-        yield from event_rows(store, ids[start:start + chunk])
+        yield from event_rows(store, ids[start : start + chunk])
 
 
 def event_rows(store: Store, event_ids: list[str]) -> list[EventRow]:
@@ -158,63 +195,135 @@ def event_rows(store: Store, event_ids: list[str]) -> list[EventRow]:
     if not event_ids:
         return []
     with store.engine.connect() as conn:
-        events = {r.id: r for r in conn.execute(
-            select(E, ART.c.title, ART.c.url, ART.c.source, ART.c.language, ART.c.duplicate_of,
-                   ART.c.coder_version, ART.c.ingested_at)
-            .join(ART, ART.c.id == E.c.article_id).where(E.c.id.in_(event_ids)))}
+        events = {
+            r.id: r
+            for r in conn.execute(
+                select(
+                    E,
+                    ART.c.title,
+                    ART.c.url,
+                    ART.c.source,
+                    ART.c.language,
+                    ART.c.duplicate_of,
+                    ART.c.coder_version,
+                    ART.c.ingested_at,
+                )
+                .join(ART, ART.c.id == E.c.article_id)
+                .where(E.c.id.in_(event_ids))
+            )
+        }
         parties: dict[str, dict[str, list[ActorRef]]] = defaultdict(lambda: {"source": [], "target": []})
-        for r in conn.execute(select(EA.c.event_id, EA.c.role, A.c.id, A.c.name, A.c.code, A.c.country)
-                              .join(A, A.c.id == EA.c.actor_id).where(EA.c.event_id.in_(event_ids))
-                              .order_by(EA.c.event_id, EA.c.role, EA.c.position)):
+        for r in conn.execute(
+            select(EA.c.event_id, EA.c.role, A.c.id, A.c.name, A.c.code, A.c.country)
+            .join(A, A.c.id == EA.c.actor_id)
+            .where(EA.c.event_id.in_(event_ids))
+            .order_by(EA.c.event_id, EA.c.role, EA.c.position)
+        ):
             parties[r.event_id][r.role].append(ActorRef(id=r.id, name=r.name, code=r.code, country=r.country))
         evidence: dict[str, list[SpanText]] = defaultdict(list)
-        for r in conn.execute(select(t.event_evidence).where(t.event_evidence.c.event_id.in_(event_ids))
-                              .order_by(t.event_evidence.c.event_id, t.event_evidence.c.position)):
+        for r in conn.execute(
+            select(t.event_evidence)
+            .where(t.event_evidence.c.event_id.in_(event_ids))
+            .order_by(t.event_evidence.c.event_id, t.event_evidence.c.position)
+        ):
             evidence[r.event_id].append(SpanText(text=r.text, start=r.start, end=r.end))
         quantities: dict[str, list[QuantityRow]] = defaultdict(list)
         Q, EQ = t.quantities, t.event_quantities
-        for r in conn.execute(select(EQ.c.event_id, Q).join(Q, Q.c.id == EQ.c.quantity_id)
-                              .where(EQ.c.event_id.in_(event_ids)).order_by(EQ.c.event_id, Q.c.start)):
-            quantities[r.event_id].append(QuantityRow(id=r.id, text=r.text, value=r.value, unit=r.unit,
-                                                      item=r.item, qualifier=r.qualifier, role=r.role))
+        for r in conn.execute(
+            select(EQ.c.event_id, Q)
+            .join(Q, Q.c.id == EQ.c.quantity_id)
+            .where(EQ.c.event_id.in_(event_ids))
+            .order_by(EQ.c.event_id, Q.c.start)
+        ):
+            quantities[r.event_id].append(
+                QuantityRow(
+                    id=r.id,
+                    text=r.text,
+                    value=r.value,
+                    unit=r.unit,
+                    item=r.item,
+                    qualifier=r.qualifier,
+                    role=r.role,
+                )
+            )
         claimant_ids = {r.attributed_to_id for r in events.values() if r.attributed_to_id}
-        names = dict(conn.execute(select(A.c.id, A.c.name).where(A.c.id.in_(claimant_ids))).all()) \
-            if claimant_ids else {}
+        names = (
+            dict(conn.execute(select(A.c.id, A.c.name).where(A.c.id.in_(claimant_ids))).all())
+            if claimant_ids
+            else {}
+        )
     out = []
     for event_id in event_ids:
         r = events.get(event_id)
         if r is None:
             continue
         spans = evidence.get(event_id) or [SpanText(text="", start=0, end=0)]
-        out.append(EventRow(
-            id=r.id, article_id=r.article_id, date=r.date, type=r.type, mode=r.mode,
-            context=[c for c in (r.context or "").split("|") if c], cameo=r.cameo, quad_class=r.quad_class,
-            goldstein=r.goldstein, source=parties[event_id]["source"], target=parties[event_id]["target"],
-            polarity=r.polarity, modality=r.modality,
-            attributed_to=ActorBrief(id=r.attributed_to_id, name=names.get(r.attributed_to_id, ""))
-            if r.attributed_to_id else None,
-            quote_id=r.quote_id, trigger=SpanText(text=r.trigger_text, start=r.trigger_start, end=r.trigger_end),
-            evidence=spans[0], also_evidence=spans[1:], evidence_sentence=spans[0].text, location=r.location,
-            location_country=r.location_country, quantities=quantities.get(event_id, []),
-            confidence=r.confidence, story_id=r.story_id, duplicate_of=r.duplicate_of, article_title=r.title,
-            article_url=r.url, article_source=r.source, language=r.language, coder_version=r.coder_version,
-            ingested_at=r.ingested_at))
+        out.append(
+            EventRow(
+                id=r.id,
+                article_id=r.article_id,
+                date=r.date,
+                type=r.type,
+                mode=r.mode,
+                context=[c for c in (r.context or "").split("|") if c],
+                cameo=r.cameo,
+                quad_class=r.quad_class,
+                goldstein=r.goldstein,
+                source=parties[event_id]["source"],
+                target=parties[event_id]["target"],
+                polarity=r.polarity,
+                modality=r.modality,
+                attributed_to=ActorBrief(id=r.attributed_to_id, name=names.get(r.attributed_to_id, ""))
+                if r.attributed_to_id
+                else None,
+                quote_id=r.quote_id,
+                trigger=SpanText(text=r.trigger_text, start=r.trigger_start, end=r.trigger_end),
+                evidence=spans[0],
+                also_evidence=spans[1:],
+                evidence_sentence=spans[0].text,
+                location=r.location,
+                location_country=r.location_country,
+                quantities=quantities.get(event_id, []),
+                confidence=r.confidence,
+                story_id=r.story_id,
+                duplicate_of=r.duplicate_of,
+                article_title=r.title,
+                article_url=r.url,
+                article_source=r.source,
+                language=r.language,
+                coder_version=r.coder_version,
+                ingested_at=r.ingested_at,
+            )
+        )
     return out
 
 
 # -- quotes -----------------------------------------------------------------------------------------
 
-def list_quotes(store: Store, *, speaker: str | None = None, about: str | None = None, since: DateLike = None,
-                until: DateLike = None, search: str | None = None, article: str | None = None,
-                limit: int = 50, offset: int = 0) -> Page[QuoteRow]:
+
+def list_quotes(
+    store: Store,
+    *,
+    speaker: str | None = None,
+    about: str | None = None,
+    since: DateLike = None,
+    until: DateLike = None,
+    search: str | None = None,
+    article: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page[QuoteRow]:
     """Quotes (direct, partial and reported speech), newest first; ``search`` matches the quoted text."""
     Qt = t.quotes
     conds: list = []
     if speaker:
         conds.append(Qt.c.speaker_id.in_(actor_match(speaker)))
     if about:
-        conds.append(Qt.c.id.in_(select(t.quote_about.c.quote_id)
-                                 .where(t.quote_about.c.actor_id.in_(actor_match(about)))))
+        conds.append(
+            Qt.c.id.in_(
+                select(t.quote_about.c.quote_id).where(t.quote_about.c.actor_id.in_(actor_match(about)))
+            )
+        )
     if _day(since):
         conds.append(Qt.c.date >= _day(since))
     if _day(until):
@@ -226,8 +335,12 @@ def list_quotes(store: Store, *, speaker: str | None = None, about: str | None =
     else:
         conds.append(Qt.c.is_duplicate == 0)
     base = select(Qt.c.id).where(*conds)
-    rows, total = _page(store, base, [Qt.c.date.desc().nulls_last(), Qt.c.article_id, Qt.c.start], limit, offset)
-    return Page[QuoteRow](items=quote_rows(store, [r.id for r in rows]), total=total, limit=limit, offset=offset)
+    rows, total = _page(
+        store, base, [Qt.c.date.desc().nulls_last(), Qt.c.article_id, Qt.c.start], limit, offset
+    )
+    return Page[QuoteRow](
+        items=quote_rows(store, [r.id for r in rows]), total=total, limit=limit, offset=offset
+    )
 
 
 def quote_rows(store: Store, quote_ids: list[str]) -> list[QuoteRow]:
@@ -235,11 +348,18 @@ def quote_rows(store: Store, quote_ids: list[str]) -> list[QuoteRow]:
         return []
     Qt, QA = t.quotes, t.quote_about
     with store.engine.connect() as conn:
-        quotes = {r.id: r for r in conn.execute(select(Qt, ART.c.title, ART.c.url)
-                                                .join(ART, ART.c.id == Qt.c.article_id)
-                                                .where(Qt.c.id.in_(quote_ids)))}
+        quotes = {
+            r.id: r
+            for r in conn.execute(
+                select(Qt, ART.c.title, ART.c.url)
+                .join(ART, ART.c.id == Qt.c.article_id)
+                .where(Qt.c.id.in_(quote_ids))
+            )
+        }
         about: dict[str, list[str]] = defaultdict(list)
-        for r in conn.execute(select(QA).where(QA.c.quote_id.in_(quote_ids)).order_by(QA.c.quote_id, QA.c.actor_id)):
+        for r in conn.execute(
+            select(QA).where(QA.c.quote_id.in_(quote_ids)).order_by(QA.c.quote_id, QA.c.actor_id)
+        ):
             about[r.quote_id].append(r.actor_id)
         wanted = {a for ids in about.values() for a in ids}
         wanted |= {r.speaker_id for r in quotes.values() if r.speaker_id}
@@ -250,11 +370,25 @@ def quote_rows(store: Store, quote_ids: list[str]) -> list[QuoteRow]:
         r = quotes.get(quote_id)
         if r is None:
             continue
-        out.append(QuoteRow(
-            id=r.id, article_id=r.article_id, date=r.date, kind=r.kind, text=r.text, start=r.start, end=r.end,
-            speaker=refs.get(r.speaker_id), speaker_text=r.speaker_text, cue=r.cue,
-            addressee=refs.get(r.addressee_id), about=[refs[a] for a in about.get(quote_id, []) if a in refs],
-            confidence=r.confidence, article_title=r.title, article_url=r.url))
+        out.append(
+            QuoteRow(
+                id=r.id,
+                article_id=r.article_id,
+                date=r.date,
+                kind=r.kind,
+                text=r.text,
+                start=r.start,
+                end=r.end,
+                speaker=refs.get(r.speaker_id),
+                speaker_text=r.speaker_text,
+                cue=r.cue,
+                addressee=refs.get(r.addressee_id),
+                about=[refs[a] for a in about.get(quote_id, []) if a in refs],
+                confidence=r.confidence,
+                article_title=r.title,
+                article_url=r.url,
+            )
+        )
     return out
 
 
@@ -262,22 +396,37 @@ def _actor_refs(conn, ids: Iterable[str]) -> dict[str, ActorRef]:
     ids = [i for i in ids if i]
     if not ids:
         return {}
-    return {r.id: ActorRef(id=r.id, name=r.name, code=r.code, country=r.country)
-            for r in conn.execute(select(A.c.id, A.c.name, A.c.code, A.c.country).where(A.c.id.in_(ids)))}
+    return {
+        r.id: ActorRef(id=r.id, name=r.name, code=r.code, country=r.country)
+        for r in conn.execute(select(A.c.id, A.c.name, A.c.code, A.c.country).where(A.c.id.in_(ids)))
+    }
 
 
 # -- actors -----------------------------------------------------------------------------------------
 
+
 def _count_subqueries():
     M = t.mentions
-    mentions = (select(M.c.actor_id.label("actor_id"), func.count().label("n"))
-                .join(ART, ART.c.id == M.c.article_id).where(ART.c.duplicate_of.is_(None))
-                .group_by(M.c.actor_id).subquery("mc"))
-    events = (select(EA.c.actor_id.label("actor_id"), func.count(func.distinct(EA.c.event_id)).label("n"))
-              .join(E, E.c.id == EA.c.event_id).where(E.c.counted == 1).group_by(EA.c.actor_id).subquery("ec"))
-    quotes = (select(t.quotes.c.speaker_id.label("actor_id"), func.count().label("n"))
-              .where(t.quotes.c.is_duplicate == 0, t.quotes.c.speaker_id.is_not(None))
-              .group_by(t.quotes.c.speaker_id).subquery("qc"))
+    mentions = (
+        select(M.c.actor_id.label("actor_id"), func.count().label("n"))
+        .join(ART, ART.c.id == M.c.article_id)
+        .where(ART.c.duplicate_of.is_(None))
+        .group_by(M.c.actor_id)
+        .subquery("mc")
+    )
+    events = (
+        select(EA.c.actor_id.label("actor_id"), func.count(func.distinct(EA.c.event_id)).label("n"))
+        .join(E, E.c.id == EA.c.event_id)
+        .where(E.c.counted == 1)
+        .group_by(EA.c.actor_id)
+        .subquery("ec")
+    )
+    quotes = (
+        select(t.quotes.c.speaker_id.label("actor_id"), func.count().label("n"))
+        .where(t.quotes.c.is_duplicate == 0, t.quotes.c.speaker_id.is_not(None))
+        .group_by(t.quotes.c.speaker_id)
+        .subquery("qc")
+    )
     return mentions, events, quotes
 
 
@@ -285,23 +434,48 @@ def _actor_select():
     mc, ec, qc = _count_subqueries()
     org = A.alias("org")
     return select(
-        A, org.c.name.label("organization"),
-        func.coalesce(mc.c.n, 0).label("mention_count"), func.coalesce(ec.c.n, 0).label("event_count"),
+        A,
+        org.c.name.label("organization"),
+        func.coalesce(mc.c.n, 0).label("mention_count"),
+        func.coalesce(ec.c.n, 0).label("event_count"),
         func.coalesce(qc.c.n, 0).label("quote_count"),
     ).select_from(
-        A.outerjoin(org, org.c.id == A.c.organization_id).outerjoin(mc, mc.c.actor_id == A.c.id)
-        .outerjoin(ec, ec.c.actor_id == A.c.id).outerjoin(qc, qc.c.actor_id == A.c.id))
+        A.outerjoin(org, org.c.id == A.c.organization_id)
+        .outerjoin(mc, mc.c.actor_id == A.c.id)
+        .outerjoin(ec, ec.c.actor_id == A.c.id)
+        .outerjoin(qc, qc.c.actor_id == A.c.id)
+    )
 
 
 def _actor_row(r) -> ActorRow:
-    return ActorRow(id=r.id, name=r.name, kind=r.kind, code=r.code, country=r.country, sector=r.sector,
-                    role=r.role, organization_id=r.organization_id, organization=r.organization,
-                    wikidata=r.wikidata, cameo=r.cameo, aliases=[a for a in (r.aliases or "").split("|") if a],
-                    mention_count=r.mention_count, event_count=r.event_count, quote_count=r.quote_count)
+    return ActorRow(
+        id=r.id,
+        name=r.name,
+        kind=r.kind,
+        code=r.code,
+        country=r.country,
+        sector=r.sector,
+        role=r.role,
+        organization_id=r.organization_id,
+        organization=r.organization,
+        wikidata=r.wikidata,
+        cameo=r.cameo,
+        aliases=[a for a in (r.aliases or "").split("|") if a],
+        mention_count=r.mention_count,
+        event_count=r.event_count,
+        quote_count=r.quote_count,
+    )
 
 
-def list_actors(store: Store, *, name: str | None = None, kind: str | None = None, country: str | None = None,
-                limit: int = 50, offset: int = 0) -> Page[ActorRow]:
+def list_actors(
+    store: Store,
+    *,
+    name: str | None = None,
+    kind: str | None = None,
+    country: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page[ActorRow]:
     """Canonical actors with mention, event and quote counts, most mentioned first."""
     conds: list = []
     if name:
@@ -314,8 +488,12 @@ def list_actors(store: Store, *, name: str | None = None, kind: str | None = Non
     with store.engine.connect() as conn:
         total = int(conn.execute(select(func.count()).select_from(A).where(*conds)).scalar_one())
         sub = base.subquery()
-        rows = conn.execute(select(sub).order_by(sub.c.mention_count.desc(), sub.c.event_count.desc(),
-                                                 sub.c.name, sub.c.id).limit(limit).offset(offset)).all()
+        rows = conn.execute(
+            select(sub)
+            .order_by(sub.c.mention_count.desc(), sub.c.event_count.desc(), sub.c.name, sub.c.id)
+            .limit(limit)
+            .offset(offset)
+        ).all()
     return Page[ActorRow](items=[_actor_row(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
@@ -333,8 +511,16 @@ def get_actor(store: Store, actor_id: str, *, recent: int = 20) -> ActorDetail |
 
 # -- articles ---------------------------------------------------------------------------------------
 
-def list_articles(store: Store, *, search: str | None = None, since: DateLike = None, until: DateLike = None,
-                  limit: int = 50, offset: int = 0) -> Page[ArticleRow]:
+
+def list_articles(
+    store: Store,
+    *,
+    search: str | None = None,
+    since: DateLike = None,
+    until: DateLike = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page[ArticleRow]:
     """Stored articles, newest first; ``search`` matches title or text."""
     conds: list = []
     if search:
@@ -348,15 +534,48 @@ def list_articles(store: Store, *, search: str | None = None, since: DateLike = 
     rows, total = _page(store, base, [ART.c.published.desc().nulls_last(), ART.c.id], limit, offset)
     ids = [r.id for r in rows]
     with store.engine.connect() as conn:
-        ec = dict(conn.execute(select(E.c.article_id, func.count()).where(E.c.article_id.in_(ids))
-                               .group_by(E.c.article_id)).all()) if ids else {}
-        qc = dict(conn.execute(select(t.quotes.c.article_id, func.count()).where(t.quotes.c.article_id.in_(ids))
-                               .group_by(t.quotes.c.article_id)).all()) if ids else {}
-        details = {r.id: r for r in conn.execute(
-            select(ART.c.id, ART.c.title, ART.c.published, ART.c.source, ART.c.url, ART.c.language,
-                   ART.c.duplicate_of, ART.c.coder_version, ART.c.ingested_at).where(ART.c.id.in_(ids)))}
-    items = [ArticleRow(**dict(details[i]._mapping), event_count=ec.get(i, 0), quote_count=qc.get(i, 0))
-             for i in ids]
+        ec = (
+            dict(
+                conn.execute(
+                    select(E.c.article_id, func.count())
+                    .where(E.c.article_id.in_(ids))
+                    .group_by(E.c.article_id)
+                ).all()
+            )
+            if ids
+            else {}
+        )
+        qc = (
+            dict(
+                conn.execute(
+                    select(t.quotes.c.article_id, func.count())
+                    .where(t.quotes.c.article_id.in_(ids))
+                    .group_by(t.quotes.c.article_id)
+                ).all()
+            )
+            if ids
+            else {}
+        )
+        details = {
+            r.id: r
+            for r in conn.execute(
+                select(
+                    ART.c.id,
+                    ART.c.title,
+                    ART.c.published,
+                    ART.c.source,
+                    ART.c.url,
+                    ART.c.language,
+                    ART.c.duplicate_of,
+                    ART.c.coder_version,
+                    ART.c.ingested_at,
+                ).where(ART.c.id.in_(ids))
+            )
+        }
+    items = [
+        ArticleRow(**dict(details[i]._mapping), event_count=ec.get(i, 0), quote_count=qc.get(i, 0))
+        for i in ids
+    ]
     return Page[ArticleRow](items=items, total=total, limit=limit, offset=offset)
 
 
@@ -374,11 +593,15 @@ def get_article_text(store: Store, article_id: str) -> str | None:
 
 # -- network ----------------------------------------------------------------------------------------
 
-def _dyad_counts(store: Store, *, since: str | None, until: str | None, types: list[str] | None,
-                 count: CountBy) -> dict[tuple[str, str], dict]:
+
+def _dyad_counts(
+    store: Store, *, since: str | None, until: str | None, types: list[str] | None, count: CountBy
+) -> dict[tuple[str, str], dict]:
     """Per directed dyad: counts per QuadClass, total and Goldstein sum (counted events only)."""
     src, tgt = EA.alias("s"), EA.alias("t")
-    unit = func.count(func.distinct(E.c.story_id)) if count == "stories" else func.count(func.distinct(E.c.id))
+    unit = (
+        func.count(func.distinct(E.c.story_id)) if count == "stories" else func.count(func.distinct(E.c.id))
+    )
     conds = [E.c.counted == 1, src.c.actor_id != tgt.c.actor_id]
     if since:
         conds.append(E.c.date >= since)
@@ -386,11 +609,23 @@ def _dyad_counts(store: Store, *, since: str | None, until: str | None, types: l
         conds.append(E.c.date <= until)
     if types:
         conds.append(E.c.type.in_(types))
-    query = (select(src.c.actor_id.label("src_id"), tgt.c.actor_id.label("tgt_id"), E.c.quad_class, unit.label("n"),
-                    func.sum(E.c.goldstein).label("g"), func.count(E.c.goldstein).label("gn"))
-             .select_from(E.join(src, and_(src.c.event_id == E.c.id, src.c.role == "source"))
-                          .join(tgt, and_(tgt.c.event_id == E.c.id, tgt.c.role == "target")))
-             .where(*conds).group_by(src.c.actor_id, tgt.c.actor_id, E.c.quad_class))
+    query = (
+        select(
+            src.c.actor_id.label("src_id"),
+            tgt.c.actor_id.label("tgt_id"),
+            E.c.quad_class,
+            unit.label("n"),
+            func.sum(E.c.goldstein).label("g"),
+            func.count(E.c.goldstein).label("gn"),
+        )
+        .select_from(
+            E.join(src, and_(src.c.event_id == E.c.id, src.c.role == "source")).join(
+                tgt, and_(tgt.c.event_id == E.c.id, tgt.c.role == "target")
+            )
+        )
+        .where(*conds)
+        .group_by(src.c.actor_id, tgt.c.actor_id, E.c.quad_class)
+    )
     out: dict[tuple[str, str], dict] = {}
     with store.engine.connect() as conn:
         for r in conn.execute(query):
@@ -407,33 +642,63 @@ def _net(quads: list[int], total: int) -> float:
     return round((quads[0] + quads[1] - quads[2] - quads[3]) / total, 4) if total else 0.0
 
 
-def network(store: Store, *, since: DateLike = None, until: DateLike = None,
-            types: str | Sequence[str] | None = None, min_count: int = 1, count: CountBy = "stories") -> Network:
+def network(
+    store: Store,
+    *,
+    since: DateLike = None,
+    until: DateLike = None,
+    types: str | Sequence[str] | None = None,
+    min_count: int = 1,
+    count: CountBy = "stories",
+) -> Network:
     """Actors as nodes, directed dyads as edges with counts per QuadClass and a net score."""
     dyads = _dyad_counts(store, since=_day(since), until=_day(until), types=_types(types), count=count)
     edges = []
     for (s, tg), d in sorted(dyads.items()):
         if d["total"] < min_count:
             continue
-        edges.append(NetworkEdge(
-            source=s, target=tg, **dict(zip(QUAD_FIELDS, d["quads"], strict=True)), total=d["total"],
-            net_score=_net(d["quads"], d["total"]),
-            mean_goldstein=round(d["g"] / d["gn"], 3) if d["gn"] else None))
+        edges.append(
+            NetworkEdge(
+                source=s,
+                target=tg,
+                **dict(zip(QUAD_FIELDS, d["quads"], strict=True)),
+                total=d["total"],
+                net_score=_net(d["quads"], d["total"]),
+                mean_goldstein=round(d["g"] / d["gn"], 3) if d["gn"] else None,
+            )
+        )
     node_ids = sorted({e.source for e in edges} | {e.target for e in edges})
     nodes = []
     if node_ids:
         M = t.mentions
         with store.engine.connect() as conn:
-            mentions = dict(conn.execute(select(M.c.actor_id, func.count()).where(M.c.actor_id.in_(node_ids))
-                                         .group_by(M.c.actor_id)).all())
-            for r in conn.execute(select(A.c.id, A.c.name, A.c.kind, A.c.code, A.c.country)
-                                  .where(A.c.id.in_(node_ids)).order_by(A.c.id)):
-                nodes.append(NetworkNode(id=r.id, name=r.name, kind=r.kind, code=r.code, country=r.country,
-                                         mentions=int(mentions.get(r.id, 0))))
+            mentions = dict(
+                conn.execute(
+                    select(M.c.actor_id, func.count())
+                    .where(M.c.actor_id.in_(node_ids))
+                    .group_by(M.c.actor_id)
+                ).all()
+            )
+            for r in conn.execute(
+                select(A.c.id, A.c.name, A.c.kind, A.c.code, A.c.country)
+                .where(A.c.id.in_(node_ids))
+                .order_by(A.c.id)
+            ):
+                nodes.append(
+                    NetworkNode(
+                        id=r.id,
+                        name=r.name,
+                        kind=r.kind,
+                        code=r.code,
+                        country=r.country,
+                        mentions=int(mentions.get(r.id, 0)),
+                    )
+                )
     return Network(count=count, since=_day(since), until=_day(until), nodes=nodes, edges=edges)
 
 
 # -- timeline ---------------------------------------------------------------------------------------
+
 
 def _period(day: dt.date, by: str) -> tuple[str, dt.date, dt.date]:
     if by == "day":
@@ -449,9 +714,17 @@ def _period(day: dt.date, by: str) -> tuple[str, dt.date, dt.date]:
     raise ValueError(f"by must be day, week or month, not {by!r}")
 
 
-def timeline(store: Store, *, actor: str | None = None, dyad: str | None = None, by: str = "month",
-             since: DateLike = None, until: DateLike = None, count: CountBy = "stories",
-             types: str | Sequence[str] | None = None) -> list[Period]:
+def timeline(
+    store: Store,
+    *,
+    actor: str | None = None,
+    dyad: str | None = None,
+    by: str = "month",
+    since: DateLike = None,
+    until: DateLike = None,
+    count: CountBy = "stories",
+    types: str | Sequence[str] | None = None,
+) -> list[Period]:
     """Counts per QuadClass and mean Goldstein per period for one actor (either side) or a dyad
     ``A:B`` (both directions).  Periods between the first and last are listed even when empty."""
     if (actor is None) == (dyad is None):
@@ -467,18 +740,27 @@ def timeline(store: Store, *, actor: str | None = None, dyad: str | None = None,
         conds.append(E.c.type.in_(_types(types)))
     if actor is not None:
         query = select(E.c.id, E.c.story_id, E.c.date, E.c.quad_class, E.c.goldstein).where(
-            E.c.id.in_(_involving(actor)), *conds)
+            E.c.id.in_(_involving(actor)), *conds
+        )
     else:
         left, _, right = dyad.partition(":")  # type: ignore[union-attr]
         if not left.strip() or not right.strip():
             raise ValueError(f"dyad must be 'A:B', not {dyad!r}")
         a_ids, b_ids = actor_match(left), actor_match(right)
-        pair = or_(and_(src.c.actor_id.in_(a_ids), tgt.c.actor_id.in_(b_ids)),
-                   and_(src.c.actor_id.in_(b_ids), tgt.c.actor_id.in_(a_ids)))
-        query = (select(E.c.id, E.c.story_id, E.c.date, E.c.quad_class, E.c.goldstein).distinct()
-                 .select_from(E.join(src, and_(src.c.event_id == E.c.id, src.c.role == "source"))
-                              .join(tgt, and_(tgt.c.event_id == E.c.id, tgt.c.role == "target")))
-                 .where(pair, *conds))
+        pair = or_(
+            and_(src.c.actor_id.in_(a_ids), tgt.c.actor_id.in_(b_ids)),
+            and_(src.c.actor_id.in_(b_ids), tgt.c.actor_id.in_(a_ids)),
+        )
+        query = (
+            select(E.c.id, E.c.story_id, E.c.date, E.c.quad_class, E.c.goldstein)
+            .distinct()
+            .select_from(
+                E.join(src, and_(src.c.event_id == E.c.id, src.c.role == "source")).join(
+                    tgt, and_(tgt.c.event_id == E.c.id, tgt.c.role == "target")
+                )
+            )
+            .where(pair, *conds)
+        )
     buckets: dict[str, dict] = {}
     seen: set[tuple[str, str]] = set()
     with store.engine.connect() as conn:
@@ -489,8 +771,9 @@ def timeline(store: Store, *, actor: str | None = None, dyad: str | None = None,
         if (label, unit) in seen:
             continue  # one story counts once per period
         seen.add((label, unit))
-        b = buckets.setdefault(label, {"start": start, "end": end, "quads": [0, 0, 0, 0], "total": 0,
-                                       "g": 0.0, "gn": 0})
+        b = buckets.setdefault(
+            label, {"start": start, "end": end, "quads": [0, 0, 0, 0], "total": 0, "g": 0.0, "gn": 0}
+        )
         if r.quad_class in (1, 2, 3, 4):
             b["quads"][r.quad_class - 1] += 1
         b["total"] += 1
@@ -507,9 +790,16 @@ def timeline(store: Store, *, actor: str | None = None, dyad: str | None = None,
         label, start, end = _period(day, by)
         b = buckets.get(label)
         if b:
-            out.append(Period(period=label, start=start.isoformat(), end=end.isoformat(),
-                              **dict(zip(QUAD_FIELDS, b["quads"], strict=True)), total=b["total"],
-                              mean_goldstein=round(b["g"] / b["gn"], 3) if b["gn"] else None))
+            out.append(
+                Period(
+                    period=label,
+                    start=start.isoformat(),
+                    end=end.isoformat(),
+                    **dict(zip(QUAD_FIELDS, b["quads"], strict=True)),
+                    total=b["total"],
+                    mean_goldstein=round(b["g"] / b["gn"], 3) if b["gn"] else None,
+                )
+            )
         else:
             out.append(Period(period=label, start=start.isoformat(), end=end.isoformat()))
         day = end + dt.timedelta(days=1)
@@ -518,15 +808,31 @@ def timeline(store: Store, *, actor: str | None = None, dyad: str | None = None,
 
 # -- stories ----------------------------------------------------------------------------------------
 
-def list_stories(store: Store, *, since: DateLike = None, until: DateLike = None, actor: str | None = None,
-                 type: str | Sequence[str] | None = None, min_reports: int = 1, limit: int = 50,
-                 offset: int = 0) -> Page[Story]:
+
+def list_stories(
+    store: Store,
+    *,
+    since: DateLike = None,
+    until: DateLike = None,
+    actor: str | None = None,
+    type: str | Sequence[str] | None = None,
+    min_reports: int = 1,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page[Story]:
     """Events grouped into stories (same type and dyad, close in time, similar evidence), most reported
     first, with the number of reports and the first report."""
     S = t.stories
-    stats = (select(E.c.story_id.label("story_id"), func.count().label("reports"),
-                    func.count(func.distinct(E.c.article_id)).label("articles"))
-             .where(E.c.story_id.is_not(None)).group_by(E.c.story_id).subquery("st"))
+    stats = (
+        select(
+            E.c.story_id.label("story_id"),
+            func.count().label("reports"),
+            func.count(func.distinct(E.c.article_id)).label("articles"),
+        )
+        .where(E.c.story_id.is_not(None))
+        .group_by(E.c.story_id)
+        .subquery("st")
+    )
     conds: list = [stats.c.reports >= min_reports]
     if _day(since):
         conds.append(S.c.last_date >= _day(since))
@@ -536,46 +842,88 @@ def list_stories(store: Store, *, since: DateLike = None, until: DateLike = None
         conds.append(S.c.type.in_(_types(type)))
     if actor:
         conds.append(S.c.id.in_(select(E.c.story_id).where(E.c.id.in_(_involving(actor)))))
-    base = (select(S, stats.c.reports, stats.c.articles).join(stats, stats.c.story_id == S.c.id).where(*conds))
+    base = select(S, stats.c.reports, stats.c.articles).join(stats, stats.c.story_id == S.c.id).where(*conds)
     with store.engine.connect() as conn:
         total = int(conn.execute(select(func.count()).select_from(base.subquery())).scalar_one())
-        rows = conn.execute(base.order_by(stats.c.reports.desc(), S.c.first_date.desc(), S.c.id)
-                            .limit(limit).offset(offset)).all()
+        rows = conn.execute(
+            base.order_by(stats.c.reports.desc(), S.c.first_date.desc(), S.c.id).limit(limit).offset(offset)
+        ).all()
         first_ids = [r.first_event_id for r in rows]
-        firsts = {r.id: r for r in conn.execute(
-            select(E.c.id, E.c.article_id, E.c.date, ART.c.title, ART.c.url, ART.c.source, t.event_evidence.c.text)
-            .join(ART, ART.c.id == E.c.article_id)
-            .outerjoin(t.event_evidence, and_(t.event_evidence.c.event_id == E.c.id,
-                                              t.event_evidence.c.position == 0))
-            .where(E.c.id.in_(first_ids)))} if first_ids else {}
+        firsts = (
+            {
+                r.id: r
+                for r in conn.execute(
+                    select(
+                        E.c.id,
+                        E.c.article_id,
+                        E.c.date,
+                        ART.c.title,
+                        ART.c.url,
+                        ART.c.source,
+                        t.event_evidence.c.text,
+                    )
+                    .join(ART, ART.c.id == E.c.article_id)
+                    .outerjoin(
+                        t.event_evidence,
+                        and_(t.event_evidence.c.event_id == E.c.id, t.event_evidence.c.position == 0),
+                    )
+                    .where(E.c.id.in_(first_ids))
+                )
+            }
+            if first_ids
+            else {}
+        )
         actor_ids = {a for r in rows for side in r.dyad.split(">") for a in side.split(",") if a}
         refs = _actor_refs(conn, actor_ids)
     items = []
     for r in rows:
         left, _, right = r.dyad.partition(">")
         f = firsts.get(r.first_event_id)
-        report = StoryReport(event_id=r.first_event_id, article_id=r.first_article_id,
-                             date=f.date if f else r.first_date, title=f.title if f else None,
-                             url=f.url if f else None, source=f.source if f else None,
-                             evidence=(f.text or "") if f else "")
-        items.append(Story(id=r.id, type=r.type, source=[refs[a] for a in left.split(",") if a in refs],
-                           target=[refs[a] for a in right.split(",") if a in refs], first_date=r.first_date,
-                           last_date=r.last_date, reports=int(r.reports), articles=int(r.articles),
-                           first_report=report))
+        report = StoryReport(
+            event_id=r.first_event_id,
+            article_id=r.first_article_id,
+            date=f.date if f else r.first_date,
+            title=f.title if f else None,
+            url=f.url if f else None,
+            source=f.source if f else None,
+            evidence=(f.text or "") if f else "",
+        )
+        items.append(
+            Story(
+                id=r.id,
+                type=r.type,
+                source=[refs[a] for a in left.split(",") if a in refs],
+                target=[refs[a] for a in right.split(",") if a in refs],
+                first_date=r.first_date,
+                last_date=r.last_date,
+                reports=int(r.reports),
+                articles=int(r.articles),
+                first_report=report,
+            )
+        )
     return Page[Story](items=items, total=total, limit=limit, offset=offset)
 
 
 # -- changes ----------------------------------------------------------------------------------------
 
+
 def _stats(d: dict | None) -> DyadStats:
     if not d:
         return DyadStats()
     q = d["quads"]
-    return DyadStats(total=d["total"], cooperation=q[0] + q[1], conflict=q[2] + q[3], net_score=_net(q, d["total"]))
+    return DyadStats(
+        total=d["total"], cooperation=q[0] + q[1], conflict=q[2] + q[3], net_score=_net(q, d["total"])
+    )
 
 
-def changes(store: Store, *, since: DateLike, until: DateLike = None, count: CountBy = "stories",
-            today: dt.date | None = None) -> list[DyadChange]:
+def changes(
+    store: Store,
+    *,
+    since: DateLike,
+    until: DateLike = None,
+    count: CountBy = "stories",
+    today: dt.date | None = None,
+) -> list[DyadChange]:
     """Dyads that appeared, disappeared or turned from cooperation to conflict (or back) in
     ``[since, until]`` against the previous period of equal length (``until`` defaults to today)."""
     since_s = _day(since)
@@ -589,7 +937,9 @@ def changes(store: Store, *, since: DateLike, until: DateLike = None, count: Cou
     prev_end = start - dt.timedelta(days=1)
     prev_start = start - dt.timedelta(days=length)
     now = _dyad_counts(store, since=since_s, until=end.isoformat(), types=None, count=count)
-    before = _dyad_counts(store, since=prev_start.isoformat(), until=prev_end.isoformat(), types=None, count=count)
+    before = _dyad_counts(
+        store, since=prev_start.isoformat(), until=prev_end.isoformat(), types=None, count=count
+    )
     out: list[tuple[str, str, str]] = []
     for key in sorted(set(now) | set(before)):
         b, a = _stats(before.get(key)), _stats(now.get(key))
@@ -609,16 +959,37 @@ def changes(store: Store, *, since: DateLike, until: DateLike = None, count: Cou
     with store.engine.connect() as conn:
         refs = _actor_refs(conn, {a for s, tg, _ in out for a in (s, tg)})
     order = {"cooperation_to_conflict": 0, "conflict_to_cooperation": 1, "appeared": 2, "disappeared": 3}
-    result = [DyadChange(source=refs[s], target=refs[tg], change=kind, before=_stats(before.get((s, tg))),
-                         after=_stats(now.get((s, tg))), previous_since=prev_start.isoformat(),
-                         previous_until=prev_end.isoformat())
-              for s, tg, kind in out if s in refs and tg in refs]
+    result = [
+        DyadChange(
+            source=refs[s],
+            target=refs[tg],
+            change=kind,
+            before=_stats(before.get((s, tg))),
+            after=_stats(now.get((s, tg))),
+            previous_since=prev_start.isoformat(),
+            previous_until=prev_end.isoformat(),
+        )
+        for s, tg, kind in out
+        if s in refs and tg in refs
+    ]
     result.sort(key=lambda c: (order[c.change], -(c.after.total + c.before.total), c.source.id, c.target.id))
     return result
 
 
 __all__ = [
-    "actor_match", "changes", "event_rows", "get_actor", "get_article", "get_article_text", "iter_events",
-    "list_actors", "list_articles", "list_events", "list_quotes", "list_stories", "network", "quote_rows",
+    "actor_match",
+    "changes",
+    "event_rows",
+    "get_actor",
+    "get_article",
+    "get_article_text",
+    "iter_events",
+    "list_actors",
+    "list_articles",
+    "list_events",
+    "list_quotes",
+    "list_stories",
+    "network",
+    "quote_rows",
     "timeline",
 ]

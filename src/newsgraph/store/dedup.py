@@ -42,7 +42,9 @@ def canonical_url(url: str | None) -> str | None:
     if scheme == "http":
         scheme = "https"  # the same page is often linked both ways
     host = host.removesuffix(":443").removesuffix(":80")
-    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k))
+    query = sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
+    )
     path = parts.path.rstrip("/") or "/"
     return urlunsplit((scheme, host, path, urlencode(query), ""))
 
@@ -74,7 +76,9 @@ class MinHasher:
         if len(words) < SHINGLE * 4:
             return None
         hashes = {
-            int.from_bytes(hashlib.blake2b(" ".join(words[i:i + SHINGLE]).encode(), digest_size=4).digest(), "little")
+            int.from_bytes(
+                hashlib.blake2b(" ".join(words[i : i + SHINGLE]).encode(), digest_size=4).digest(), "little"
+            )
             for i in range(len(words) - SHINGLE + 1)
         }
         sig = []
@@ -87,7 +91,7 @@ def bands(signature: tuple[int, ...]) -> list[tuple[int, str]]:
     """(band number, bucket key) pairs for LSH lookup."""
     out = []
     for band in range(BANDS):
-        chunk = signature[band * ROWS:(band + 1) * ROWS]
+        chunk = signature[band * ROWS : (band + 1) * ROWS]
         out.append((band, hashlib.blake2b(repr(chunk).encode(), digest_size=10).hexdigest()))
     return out
 

@@ -55,7 +55,10 @@ class _Worker:
     def run(cls, chunk: list[ArticleInput]) -> list[tuple[str, str]]:
         assert cls.extractor is not None
         results = cls.extractor.extract_many(chunk)  # type: ignore[attr-defined]
-        return [(ex.model_dump_json(by_alias=True), article.text) for ex, article in zip(results, chunk, strict=True)]
+        return [
+            (ex.model_dump_json(by_alias=True), article.text)
+            for ex, article in zip(results, chunk, strict=True)
+        ]
 
 
 def _chunks(items: Iterable[ArticleInput], size: int) -> Iterator[list[ArticleInput]]:
@@ -64,8 +67,13 @@ def _chunks(items: Iterable[ArticleInput], size: int) -> Iterator[list[ArticleIn
         yield chunk
 
 
-def extract_stream(articles: Iterable[ArticleInput], settings: Settings, *, workers: int = 1,
-                   factory: ExtractorFactory | None = None) -> Iterator[tuple[Extraction, str]]:
+def extract_stream(
+    articles: Iterable[ArticleInput],
+    settings: Settings,
+    *,
+    workers: int = 1,
+    factory: ExtractorFactory | None = None,
+) -> Iterator[tuple[Extraction, str]]:
     """(extraction, text) for each article, in input order."""
     factory = factory or _default_factory
     if workers <= 1:
@@ -88,12 +96,20 @@ def extract_stream(articles: Iterable[ArticleInput], settings: Settings, *, work
                 yield Extraction.model_validate_json(payload), text
 
 
-def run_ingest(inputs: Iterable[ArticleInput | InputProblem], store: Store, settings: Settings, *,
-               workers: int = 1, reprocess: bool = False, batch_size: int | None = None,
-               on_problem: Callable[[InputProblem], None] | None = None,
-               on_skip: Callable[[ArticleInput], None] | None = None,
-               on_batch: Callable[[IngestReport], None] | None = None,
-               factory: ExtractorFactory | None = None, coder_version: str = __version__) -> IngestSummary:
+def run_ingest(
+    inputs: Iterable[ArticleInput | InputProblem],
+    store: Store,
+    settings: Settings,
+    *,
+    workers: int = 1,
+    reprocess: bool = False,
+    batch_size: int | None = None,
+    on_problem: Callable[[InputProblem], None] | None = None,
+    on_skip: Callable[[ArticleInput], None] | None = None,
+    on_batch: Callable[[IngestReport], None] | None = None,
+    factory: ExtractorFactory | None = None,
+    coder_version: str = __version__,
+) -> IngestSummary:
     summary = IngestSummary(report=IngestReport())
 
     def fresh() -> Iterator[ArticleInput]:
@@ -104,8 +120,9 @@ def run_ingest(inputs: Iterable[ArticleInput | InputProblem], store: Store, sett
                 if on_problem:
                     on_problem(item)
                 continue
-            if not store.needs_processing(url=item.url, text=item.text, coder_version=coder_version,
-                                          reprocess=reprocess):
+            if not store.needs_processing(
+                url=item.url, text=item.text, coder_version=coder_version, reprocess=reprocess
+            ):
                 summary.already_stored += 1
                 if on_skip:
                     on_skip(item)
@@ -113,6 +130,7 @@ def run_ingest(inputs: Iterable[ArticleInput | InputProblem], store: Store, sett
             yield item
 
     stream = extract_stream(fresh(), settings, workers=workers, factory=factory)
-    summary.report = store.add(stream, reprocess=reprocess, batch_size=batch_size or settings.batch_size,
-                               on_batch=on_batch)
+    summary.report = store.add(
+        stream, reprocess=reprocess, batch_size=batch_size or settings.batch_size, on_batch=on_batch
+    )
     return summary

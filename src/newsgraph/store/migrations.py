@@ -45,6 +45,9 @@ def migrate(engine: Engine) -> int:
             )
         for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
             migration(conn)
-            conn.execute(insert(t.schema_version).values(
-                version=number, applied_at=datetime.now(UTC).isoformat(timespec="seconds")))
+            conn.execute(
+                insert(t.schema_version).values(
+                    version=number, applied_at=datetime.now(UTC).isoformat(timespec="seconds")
+                )
+            )
         return SCHEMA_VERSION

@@ -112,7 +112,16 @@ class IngestReport:
     article_ids: list[str] = field(default_factory=list)
 
     def merge(self, other: IngestReport) -> None:
-        for name in ("added", "skipped", "reprocessed", "duplicates", "events", "quotes", "actors_new", "batches"):
+        for name in (
+            "added",
+            "skipped",
+            "reprocessed",
+            "duplicates",
+            "events",
+            "quotes",
+            "actors_new",
+            "batches",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.article_ids.extend(other.article_ids)
 
@@ -141,7 +150,8 @@ class _Batch:
     ids: set[str] = field(default_factory=set)
     signatures: list[tuple[str, tuple[int, ...], str | None]] = field(default_factory=list)
     titles: dict[tuple[str, str], list[tuple[str, Extraction, str | None]]] = field(
-        default_factory=lambda: defaultdict(list))
+        default_factory=lambda: defaultdict(list)
+    )
     new_actors: dict[str, dict] = field(default_factory=dict)
     new_keys: dict[str, str] = field(default_factory=dict)
     pending_events: list[dict] = field(default_factory=list)
@@ -154,12 +164,14 @@ class _Known:
     by_sha: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)
     by_url: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
-    titles: dict[tuple[str, str], list[tuple[str, str, str | None]]] = field(default_factory=lambda: defaultdict(list))
+    titles: dict[tuple[str, str], list[tuple[str, str, str | None]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
 
 def _chunked(values: list, size: int = 500) -> Iterator[list]:
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 class Store:
@@ -206,7 +218,9 @@ class Store:
 
     # -- lookups -----------------------------------------------------------------------------------
 
-    def find_article(self, *, url: str | None = None, sha256: str | None = None) -> tuple[str, str | None] | None:
+    def find_article(
+        self, *, url: str | None = None, sha256: str | None = None
+    ) -> tuple[str, str | None] | None:
         """(article id, coder version) of a stored article with this canonical URL or text hash."""
         conds = []
         if sha256:
@@ -218,11 +232,13 @@ class Store:
             return None
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(t.articles.c.id, t.articles.c.coder_version).where(or_(*conds)).limit(1)).first()
+                select(t.articles.c.id, t.articles.c.coder_version).where(or_(*conds)).limit(1)
+            ).first()
         return (row[0], row[1]) if row else None
 
-    def needs_processing(self, *, url: str | None, text: str, coder_version: str | None,
-                         reprocess: bool = False) -> bool:
+    def needs_processing(
+        self, *, url: str | None, text: str, coder_version: str | None, reprocess: bool = False
+    ) -> bool:
         """False when the article is stored already and would be skipped by ``add``."""
         found = self.find_article(url=url, sha256=dedup.text_sha256(text))
         if found is None:
@@ -231,7 +247,9 @@ class Store:
 
     def has_article(self, article_id: str) -> bool:
         with self.engine.connect() as conn:
-            return conn.execute(select(t.articles.c.id).where(t.articles.c.id == article_id)).first() is not None
+            return (
+                conn.execute(select(t.articles.c.id).where(t.articles.c.id == article_id)).first() is not None
+            )
 
     def article_ids(self) -> list[str]:
         with self.engine.connect() as conn:
@@ -247,8 +265,14 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------------------
 
-    def add(self, extractions: Iterable[StoreItem], *, reprocess: bool = False, batch_size: int = 64,
-            on_batch: object | None = None) -> IngestReport:
+    def add(
+        self,
+        extractions: Iterable[StoreItem],
+        *,
+        reprocess: bool = False,
+        batch_size: int = 64,
+        on_batch: object | None = None,
+    ) -> IngestReport:
         """Store extractions, ``batch_size`` articles per transaction.
 
         ``on_batch`` (a callable taking the batch's ``IngestReport``) is called after each commit.
@@ -278,15 +302,27 @@ class Store:
 
     def _start_run(self, ex: Extraction) -> int:
         with self.engine.begin() as conn:
-            result = conn.execute(insert(t.runs).values(
-                started_at=_now(), coder_name=ex.coder.name, coder_version=ex.coder.version,
-                model_name=ex.coder.model.name, model_version=ex.coder.model.version,
-                articles_added=0, articles_skipped=0, articles_reprocessed=0, articles_duplicate=0,
-                events=0, quotes=0, actors=0))
+            result = conn.execute(
+                insert(t.runs).values(
+                    started_at=_now(),
+                    coder_name=ex.coder.name,
+                    coder_version=ex.coder.version,
+                    model_name=ex.coder.model.name,
+                    model_version=ex.coder.model.version,
+                    articles_added=0,
+                    articles_skipped=0,
+                    articles_reprocessed=0,
+                    articles_duplicate=0,
+                    events=0,
+                    quotes=0,
+                    actors=0,
+                )
+            )
             return int(result.inserted_primary_key[0])
 
-    def _write_batch(self, items: list[tuple[Extraction, str | None]], run_id: int | None,
-                     reprocess: bool) -> IngestReport:
+    def _write_batch(
+        self, items: list[tuple[Extraction, str | None]], run_id: int | None, reprocess: bool
+    ) -> IngestReport:
         report = IngestReport(batches=1)
         try:
             with self.engine.begin() as conn:
@@ -297,14 +333,19 @@ class Store:
                 self._assign_stories(conn, batch)
                 self._flush(conn, batch)
                 if run_id is not None:
-                    conn.execute(update(t.runs).where(t.runs.c.id == run_id).values(
-                        articles_added=t.runs.c.articles_added + report.added,
-                        articles_skipped=t.runs.c.articles_skipped + report.skipped,
-                        articles_reprocessed=t.runs.c.articles_reprocessed + report.reprocessed,
-                        articles_duplicate=t.runs.c.articles_duplicate + report.duplicates,
-                        events=t.runs.c.events + report.events,
-                        quotes=t.runs.c.quotes + report.quotes,
-                        actors=t.runs.c.actors + report.actors_new))
+                    conn.execute(
+                        update(t.runs)
+                        .where(t.runs.c.id == run_id)
+                        .values(
+                            articles_added=t.runs.c.articles_added + report.added,
+                            articles_skipped=t.runs.c.articles_skipped + report.skipped,
+                            articles_reprocessed=t.runs.c.articles_reprocessed + report.reprocessed,
+                            articles_duplicate=t.runs.c.articles_duplicate + report.duplicates,
+                            events=t.runs.c.events + report.events,
+                            quotes=t.runs.c.quotes + report.quotes,
+                            actors=t.runs.c.actors + report.actors_new,
+                        )
+                    )
         except BaseException:
             self._actor_cache.clear()  # it may name actors of the rolled-back batch
             self._enriched.clear()
@@ -326,16 +367,33 @@ class Store:
                 known.by_url.setdefault(r.canonical_url, (r.id, r.coder_version, r.duplicate_of))
         for chunk in _chunked(ids):
             known.ids.update(conn.execute(select(a.c.id).where(a.c.id.in_(chunk))).scalars())
-        pairs = sorted({(ex.article.title, _iso_date(ex.article.published)) for ex in extractions
-                        if ex.article.title and _iso_date(ex.article.published)})
+        pairs = sorted(
+            {
+                (ex.article.title, _iso_date(ex.article.published))
+                for ex in extractions
+                if ex.article.title and _iso_date(ex.article.published)
+            }
+        )
         for chunk in _chunked(pairs, 200):
-            for r in conn.execute(select(a.c.id, a.c.title, a.c.published, a.c.extraction, a.c.duplicate_of)
-                                  .where(tuple_(a.c.title, a.c.published).in_(chunk)).order_by(a.c.id)):
+            for r in conn.execute(
+                select(a.c.id, a.c.title, a.c.published, a.c.extraction, a.c.duplicate_of)
+                .where(tuple_(a.c.title, a.c.published).in_(chunk))
+                .order_by(a.c.id)
+            ):
                 known.titles[(r.title, r.published)].append((r.id, r.extraction, r.duplicate_of))
         return known
 
-    def _prepare(self, conn: Connection, batch: _Batch, known: _Known, ex: Extraction, text: str | None,
-                 run_id: int | None, reprocess: bool, report: IngestReport) -> None:
+    def _prepare(
+        self,
+        conn: Connection,
+        batch: _Batch,
+        known: _Known,
+        ex: Extraction,
+        text: str | None,
+        run_id: int | None,
+        reprocess: bool,
+        report: IngestReport,
+    ) -> None:
         art = ex.article
         sha = art.text_sha256
         canon = dedup.canonical_url(art.url)
@@ -366,11 +424,24 @@ class Store:
 
         published = _iso_date(art.published)
         values = dict(
-            id=article_id, source_id=art.id, title=art.title, published=published,
-            dateline_place=art.dateline_place, source=art.source, url=art.url, canonical_url=canon,
-            language=art.language, text_sha256=sha, text=text, duplicate_of=duplicate_of,
-            similarity=similarity_value, coder_version=ex.coder.version, model_name=ex.coder.model.name,
-            run_id=run_id, ingested_at=_now(), extraction=json.dumps(ex.to_json_dict(), ensure_ascii=False),
+            id=article_id,
+            source_id=art.id,
+            title=art.title,
+            published=published,
+            dateline_place=art.dateline_place,
+            source=art.source,
+            url=art.url,
+            canonical_url=canon,
+            language=art.language,
+            text_sha256=sha,
+            text=text,
+            duplicate_of=duplicate_of,
+            similarity=similarity_value,
+            coder_version=ex.coder.version,
+            model_name=ex.coder.model.name,
+            run_id=run_id,
+            ingested_at=_now(),
+            extraction=json.dumps(ex.to_json_dict(), ensure_ascii=False),
         )
         if replacing:
             conn.execute(update(t.articles).where(t.articles.c.id == article_id).values(**values))
@@ -388,7 +459,8 @@ class Store:
         if signature is not None:
             batch.signatures.append((article_id, signature, duplicate_of))
             batch.rows["article_signatures"].append(
-                {"article_id": article_id, "signature": dedup.encode_signature(signature)})
+                {"article_id": article_id, "signature": dedup.encode_signature(signature)}
+            )
             for band, bucket in dedup.bands(signature):
                 batch.rows["article_lsh"].append({"article_id": article_id, "band": band, "bucket": bucket})
         if art.title and published:
@@ -396,19 +468,40 @@ class Store:
 
         self._prepare_content(conn, batch, ex, article_id, published, duplicate_of is not None, report)
 
-    def _prepare_content(self, conn: Connection, batch: _Batch, ex: Extraction, article_id: str,
-                         published: str | None, is_dup: bool, report: IngestReport) -> None:
+    def _prepare_content(
+        self,
+        conn: Connection,
+        batch: _Batch,
+        ex: Extraction,
+        article_id: str,
+        published: str | None,
+        is_dup: bool,
+        report: IngestReport,
+    ) -> None:
         local: dict[str, str] = {}
         for actor in ex.actors:
             actor_id, new = self._resolve_actor(conn, batch, actor, published)
             local[actor.id] = actor_id
             report.actors_new += int(new)
-            batch.rows["article_actors"].append({"article_id": article_id, "local_id": actor.id,
-                                                 "actor_id": actor_id, "name": actor.name[:300],
-                                                 "role": actor.role})
+            batch.rows["article_actors"].append(
+                {
+                    "article_id": article_id,
+                    "local_id": actor.id,
+                    "actor_id": actor_id,
+                    "name": actor.name[:300],
+                    "role": actor.role,
+                }
+            )
             for m in actor.mentions:
-                batch.rows["mentions"].append({"article_id": article_id, "actor_id": actor_id,
-                                               "start": m.start, "end": m.end, "text": m.text})
+                batch.rows["mentions"].append(
+                    {
+                        "article_id": article_id,
+                        "actor_id": actor_id,
+                        "start": m.start,
+                        "end": m.end,
+                        "text": m.text,
+                    }
+                )
         # The organisation an actor speaks for is only known once every actor is resolved.
         for actor in ex.actors:
             org = local.get(actor.organization or "")
@@ -419,16 +512,41 @@ class Store:
             return f"{article_id}:{local_id}"
 
         for q in ex.quantities:
-            batch.rows["quantities"].append({
-                "id": rid(q.id), "article_id": article_id, "local_id": q.id, "text": q.text, "start": q.start,
-                "end": q.end, "value": q.value, "qualifier": q.qualifier, "unit": q.unit, "item": q.item,
-                "currency": q.currency, "role": q.role})
+            batch.rows["quantities"].append(
+                {
+                    "id": rid(q.id),
+                    "article_id": article_id,
+                    "local_id": q.id,
+                    "text": q.text,
+                    "start": q.start,
+                    "end": q.end,
+                    "value": q.value,
+                    "qualifier": q.qualifier,
+                    "unit": q.unit,
+                    "item": q.item,
+                    "currency": q.currency,
+                    "role": q.role,
+                }
+            )
         for q in ex.quotes:
-            batch.rows["quotes"].append({
-                "id": rid(q.id), "article_id": article_id, "local_id": q.id, "kind": q.kind, "text": q.text,
-                "start": q.start, "end": q.end, "speaker_id": local.get(q.speaker or ""),
-                "speaker_text": q.speaker_text, "cue": q.cue, "addressee_id": local.get(q.addressee or ""),
-                "confidence": q.confidence, "date": published, "is_duplicate": int(is_dup)})
+            batch.rows["quotes"].append(
+                {
+                    "id": rid(q.id),
+                    "article_id": article_id,
+                    "local_id": q.id,
+                    "kind": q.kind,
+                    "text": q.text,
+                    "start": q.start,
+                    "end": q.end,
+                    "speaker_id": local.get(q.speaker or ""),
+                    "speaker_text": q.speaker_text,
+                    "cue": q.cue,
+                    "addressee_id": local.get(q.addressee or ""),
+                    "confidence": q.confidence,
+                    "date": published,
+                    "is_duplicate": int(is_dup),
+                }
+            )
             for about in dict.fromkeys(local[a] for a in q.about if a in local):
                 batch.rows["quote_about"].append({"quote_id": rid(q.id), "actor_id": about})
             report.quotes += 1
@@ -438,43 +556,87 @@ class Store:
             self._prepare_event(batch, ev, article_id, published, is_dup, local, quantity_ids, quote_ids)
             report.events += 1
 
-    def _prepare_event(self, batch: _Batch, ev: Event, article_id: str, published: str | None, is_dup: bool,
-                       local: dict[str, str], quantity_ids: set[str], quote_ids: set[str]) -> None:
+    def _prepare_event(
+        self,
+        batch: _Batch,
+        ev: Event,
+        article_id: str,
+        published: str | None,
+        is_dup: bool,
+        local: dict[str, str],
+        quantity_ids: set[str],
+        quote_ids: set[str],
+    ) -> None:
         event_id = f"{article_id}:{ev.id}"
         sources = list(dict.fromkeys(local[a] for a in ev.source if a in local))
         targets = list(dict.fromkeys(local[a] for a in ev.target if a in local))
         counted = int(ev.polarity == "positive" and ev.modality == "actual" and not is_dup)
         row = {
-            "id": event_id, "article_id": article_id, "local_id": ev.id, "type": ev.type, "mode": ev.mode,
-            "context": "|".join(ev.context), "cameo": ev.cameo, "quad_class": ev.quad_class,
-            "goldstein": ev.goldstein, "polarity": ev.polarity, "modality": ev.modality,
+            "id": event_id,
+            "article_id": article_id,
+            "local_id": ev.id,
+            "type": ev.type,
+            "mode": ev.mode,
+            "context": "|".join(ev.context),
+            "cameo": ev.cameo,
+            "quad_class": ev.quad_class,
+            "goldstein": ev.goldstein,
+            "polarity": ev.polarity,
+            "modality": ev.modality,
             "attributed_to_id": local.get(ev.attributed_to or ""),
             "quote_id": f"{article_id}:{ev.quote}" if ev.quote in quote_ids else None,
-            "trigger_text": ev.trigger.text, "trigger_start": ev.trigger.start, "trigger_end": ev.trigger.end,
-            "date": _iso_date(ev.date) or published, "location": ev.location,
-            "location_country": ev.location_country, "confidence": ev.confidence, "counted": counted,
-            "is_duplicate": int(is_dup), "story_id": None,
+            "trigger_text": ev.trigger.text,
+            "trigger_start": ev.trigger.start,
+            "trigger_end": ev.trigger.end,
+            "date": _iso_date(ev.date) or published,
+            "location": ev.location,
+            "location_country": ev.location_country,
+            "confidence": ev.confidence,
+            "counted": counted,
+            "is_duplicate": int(is_dup),
+            "story_id": None,
         }
         batch.rows["events"].append(row)
         for pos, actor_id in enumerate(sources):
             batch.rows["event_actors"].append(
-                {"event_id": event_id, "role": "source", "position": pos, "actor_id": actor_id})
+                {"event_id": event_id, "role": "source", "position": pos, "actor_id": actor_id}
+            )
         for pos, actor_id in enumerate(targets):
             batch.rows["event_actors"].append(
-                {"event_id": event_id, "role": "target", "position": pos, "actor_id": actor_id})
+                {"event_id": event_id, "role": "target", "position": pos, "actor_id": actor_id}
+            )
         for pos, span in enumerate([ev.evidence, *ev.also_evidence]):
             batch.rows["event_evidence"].append(
-                {"event_id": event_id, "position": pos, "text": span.text, "start": span.start, "end": span.end})
+                {
+                    "event_id": event_id,
+                    "position": pos,
+                    "text": span.text,
+                    "start": span.start,
+                    "end": span.end,
+                }
+            )
         for qid in dict.fromkeys(ev.quantities):
             if qid in quantity_ids:
-                batch.rows["event_quantities"].append({"event_id": event_id, "quantity_id": f"{article_id}:{qid}"})
+                batch.rows["event_quantities"].append(
+                    {"event_id": event_id, "quantity_id": f"{article_id}:{qid}"}
+                )
         if counted and row["date"]:
-            batch.pending_events.append({
-                "row": row, "dyad": ",".join(sorted(sources)) + ">" + ",".join(sorted(targets)),
-                "tokens": evidence_tokens(" ".join(s.text for s in [ev.evidence, *ev.also_evidence]))})
+            batch.pending_events.append(
+                {
+                    "row": row,
+                    "dyad": ",".join(sorted(sources)) + ">" + ",".join(sorted(targets)),
+                    "tokens": evidence_tokens(" ".join(s.text for s in [ev.evidence, *ev.also_evidence])),
+                }
+            )
 
-    def _find_near_duplicate(self, conn: Connection, batch: _Batch, known: _Known, ex: Extraction,
-                             signature: tuple[int, ...] | None) -> tuple[str | None, float | None]:
+    def _find_near_duplicate(
+        self,
+        conn: Connection,
+        batch: _Batch,
+        known: _Known,
+        ex: Extraction,
+        signature: tuple[int, ...] | None,
+    ) -> tuple[str | None, float | None]:
         """The earliest-stored article this one is a near-identical copy of (its root, never a copy)."""
         best: tuple[float, str] | None = None
         if signature is not None:
@@ -483,16 +645,26 @@ class Store:
                 if sim >= dedup.DUPLICATE_THRESHOLD and (best is None or sim > best[0]):
                     best = (sim, other_root or other_id)
             pairs = dedup.bands(signature)
-            candidates = conn.execute(
-                select(t.article_lsh.c.article_id).where(
-                    tuple_(t.article_lsh.c.band, t.article_lsh.c.bucket).in_(pairs)).distinct().limit(200)
-            ).scalars().all()
+            candidates = (
+                conn.execute(
+                    select(t.article_lsh.c.article_id)
+                    .where(tuple_(t.article_lsh.c.band, t.article_lsh.c.bucket).in_(pairs))
+                    .distinct()
+                    .limit(200)
+                )
+                .scalars()
+                .all()
+            )
             if candidates:
                 rows = conn.execute(
-                    select(t.article_signatures.c.article_id, t.article_signatures.c.signature,
-                           t.articles.c.duplicate_of)
+                    select(
+                        t.article_signatures.c.article_id,
+                        t.article_signatures.c.signature,
+                        t.articles.c.duplicate_of,
+                    )
                     .join(t.articles, t.articles.c.id == t.article_signatures.c.article_id)
-                    .where(t.article_signatures.c.article_id.in_(candidates))).all()
+                    .where(t.article_signatures.c.article_id.in_(candidates))
+                ).all()
                 for other_id, sig_text, other_root in rows:
                     sim = dedup.similarity(signature, dedup.decode_signature(sig_text))
                     if sim >= dedup.DUPLICATE_THRESHOLD and (best is None or sim > best[0]):
@@ -506,8 +678,9 @@ class Store:
         key = (art.title, published)
         others = [(i, _extraction_tokens(e), root) for i, e, root in batch.titles.get(key, [])]
         for other_id, extraction_json, other_root in known.titles.get(key, [])[:50]:
-            others.append((other_id, _extraction_tokens(Extraction.model_validate_json(extraction_json)),
-                           other_root))
+            others.append(
+                (other_id, _extraction_tokens(Extraction.model_validate_json(extraction_json)), other_root)
+            )
         if not others:
             return None, None
         mine = _extraction_tokens(ex)
@@ -517,15 +690,19 @@ class Store:
                 best = (sim, other_root or other_id)
         return (best[1], round(best[0], 4)) if best else (None, None)
 
-    def _resolve_actor(self, conn: Connection, batch: _Batch, actor: Actor,
-                       published: str | None) -> tuple[str, bool]:
+    def _resolve_actor(
+        self, conn: Connection, batch: _Batch, actor: Actor, published: str | None
+    ) -> tuple[str, bool]:
         keys = actor_keys(actor)
         found = next((self._actor_cache[k] for k in keys if k in self._actor_cache), None)
         if found is None:
             found = next((batch.new_keys[k] for k in keys if k in batch.new_keys), None)
         if found is None:
-            rows = dict(conn.execute(select(t.actor_keys.c.key, t.actor_keys.c.actor_id)
-                                     .where(t.actor_keys.c.key.in_(keys))).all())
+            rows = dict(
+                conn.execute(
+                    select(t.actor_keys.c.key, t.actor_keys.c.actor_id).where(t.actor_keys.c.key.in_(keys))
+                ).all()
+            )
             found = next((rows[k] for k in keys if k in rows), None)
             for k, v in rows.items():
                 self._actor_cache[k] = v
@@ -533,16 +710,28 @@ class Store:
         if found is None:
             found = "A" + hashlib.sha1(keys[0].encode()).hexdigest()[:15]
             batch.new_actors[found] = {
-                "id": found, "name": actor.name[:300], "name_norm": normalise_name(actor.name)[:300],
-                "kind": actor.kind, "code": actor.code, "country": actor.country, "sector": actor.sector,
-                "role": actor.role, "organization_id": None, "wikidata": actor.wikidata,
-                "cameo": actor.cameo, "aliases": "|".join(actor.aliases), "first_seen": published,
+                "id": found,
+                "name": actor.name[:300],
+                "name_norm": normalise_name(actor.name)[:300],
+                "kind": actor.kind,
+                "code": actor.code,
+                "country": actor.country,
+                "sector": actor.sector,
+                "role": actor.role,
+                "organization_id": None,
+                "wikidata": actor.wikidata,
+                "cameo": actor.cameo,
+                "aliases": "|".join(actor.aliases),
+                "first_seen": published,
             }
         elif found not in batch.new_actors:
             self._enrich_actor(conn, found, actor)
         for k in keys:
             if k not in self._actor_cache and k not in batch.new_keys:
-                if not new and conn.execute(select(t.actor_keys.c.key).where(t.actor_keys.c.key == k)).first():
+                if (
+                    not new
+                    and conn.execute(select(t.actor_keys.c.key).where(t.actor_keys.c.key == k)).first()
+                ):
                     continue
                 batch.new_keys[k] = found
         return found, new
@@ -570,12 +759,24 @@ class Store:
         known: dict[tuple[str, str], list[_Story]] = defaultdict(list)
         s = t.stories
         for chunk_start in range(0, len(keys), 200):
-            chunk = keys[chunk_start:chunk_start + 200]
-            for r in conn.execute(select(s).where(tuple_(s.c.type, s.c.dyad).in_(chunk),
-                                                  s.c.last_date >= lo, s.c.first_date <= hi)):
-                known[(r.type, r.dyad)].append(_Story(
-                    r.id, r.type, r.dyad, r.first_date, r.last_date, set(r.evidence_tokens.split()),
-                    r.first_event_id, r.first_article_id))
+            chunk = keys[chunk_start : chunk_start + 200]
+            for r in conn.execute(
+                select(s).where(
+                    tuple_(s.c.type, s.c.dyad).in_(chunk), s.c.last_date >= lo, s.c.first_date <= hi
+                )
+            ):
+                known[(r.type, r.dyad)].append(
+                    _Story(
+                        r.id,
+                        r.type,
+                        r.dyad,
+                        r.first_date,
+                        r.last_date,
+                        set(r.evidence_tokens.split()),
+                        r.first_event_id,
+                        r.first_article_id,
+                    )
+                )
         window = self.story_window.days
         for p in sorted(pending, key=lambda p: (p["row"]["date"], p["row"]["id"])):
             row = p["row"]
@@ -592,8 +793,17 @@ class Store:
                     if best is None or score > best[0]:
                         best = (score, story)
             if best is None:
-                story = _Story(f"S:{row['id']}", row["type"], p["dyad"], row["date"], row["date"], p["tokens"],
-                               row["id"], row["article_id"], new=True)
+                story = _Story(
+                    f"S:{row['id']}",
+                    row["type"],
+                    p["dyad"],
+                    row["date"],
+                    row["date"],
+                    p["tokens"],
+                    row["id"],
+                    row["article_id"],
+                    new=True,
+                )
                 known[(row["type"], p["dyad"])].append(story)
             else:
                 story = best[1]
@@ -605,36 +815,61 @@ class Store:
         for stories in known.values():
             for story in stories:
                 if story.new:
-                    batch.rows["stories"].append({
-                        "id": story.id, "type": story.type, "dyad": story.dyad, "first_date": story.first_date,
-                        "last_date": story.last_date, "first_event_id": story.first_event_id,
-                        "first_article_id": story.first_article_id,
-                        "evidence_tokens": " ".join(sorted(story.tokens))})
+                    batch.rows["stories"].append(
+                        {
+                            "id": story.id,
+                            "type": story.type,
+                            "dyad": story.dyad,
+                            "first_date": story.first_date,
+                            "last_date": story.last_date,
+                            "first_event_id": story.first_event_id,
+                            "first_article_id": story.first_article_id,
+                            "evidence_tokens": " ".join(sorted(story.tokens)),
+                        }
+                    )
                 elif story.changed:
-                    conn.execute(update(s).where(s.c.id == story.id).values(
-                        first_date=story.first_date, last_date=story.last_date))
+                    conn.execute(
+                        update(s)
+                        .where(s.c.id == story.id)
+                        .values(first_date=story.first_date, last_date=story.last_date)
+                    )
 
     def _flush(self, conn: Connection, batch: _Batch) -> None:
         if batch.new_actors:
             conn.execute(insert(t.actors), list(batch.new_actors.values()))
         if batch.new_keys:
             conn.execute(insert(t.actor_keys), [{"key": k, "actor_id": v} for k, v in batch.new_keys.items()])
-        order = ("articles", "article_signatures", "article_lsh", "article_actors", "mentions", "quantities",
-                 "quotes", "quote_about", "stories", "events", "event_actors", "event_evidence",
-                 "event_quantities")
+        order = (
+            "articles",
+            "article_signatures",
+            "article_lsh",
+            "article_actors",
+            "mentions",
+            "quantities",
+            "quotes",
+            "quote_about",
+            "stories",
+            "events",
+            "event_actors",
+            "event_evidence",
+            "event_quantities",
+        )
         for name in order:
             rows = batch.rows.get(name)
             if rows:
                 table = t.metadata.tables[name]
                 for start in range(0, len(rows), 5000):
-                    conn.execute(insert(table), rows[start:start + 5000])
+                    conn.execute(insert(table), rows[start : start + 5000])
         self._actor_cache.update(batch.new_keys)
 
     def _delete_children(self, conn: Connection, article_id: str) -> None:
         """Remove everything derived from one article (before re-processing it)."""
         ev = t.events
-        story_ids = set(conn.execute(select(ev.c.story_id).where(
-            ev.c.article_id == article_id, ev.c.story_id.is_not(None))).scalars())
+        story_ids = set(
+            conn.execute(
+                select(ev.c.story_id).where(ev.c.article_id == article_id, ev.c.story_id.is_not(None))
+            ).scalars()
+        )
         event_ids = select(ev.c.id).where(ev.c.article_id == article_id).scalar_subquery()
         quote_ids = select(t.quotes.c.id).where(t.quotes.c.article_id == article_id).scalar_subquery()
         conn.execute(delete(t.event_quantities).where(t.event_quantities.c.event_id.in_(event_ids)))
@@ -642,7 +877,14 @@ class Store:
         conn.execute(delete(t.event_actors).where(t.event_actors.c.event_id.in_(event_ids)))
         conn.execute(delete(ev).where(ev.c.article_id == article_id))
         conn.execute(delete(t.quote_about).where(t.quote_about.c.quote_id.in_(quote_ids)))
-        for name in ("quotes", "quantities", "mentions", "article_actors", "article_lsh", "article_signatures"):
+        for name in (
+            "quotes",
+            "quantities",
+            "mentions",
+            "article_actors",
+            "article_lsh",
+            "article_signatures",
+        ):
             table = t.metadata.tables[name]
             conn.execute(delete(table).where(table.c.article_id == article_id))
         self._repair_stories(conn, story_ids)
@@ -651,15 +893,26 @@ class Store:
         """Keep stories consistent after their events were deleted: drop empty ones, move the first report."""
         ev, s = t.events, t.stories
         for story_id in sorted(story_ids):
-            first = conn.execute(select(ev.c.id, ev.c.article_id, ev.c.date).where(ev.c.story_id == story_id)
-                                 .order_by(ev.c.date, ev.c.id).limit(1)).first()
+            first = conn.execute(
+                select(ev.c.id, ev.c.article_id, ev.c.date)
+                .where(ev.c.story_id == story_id)
+                .order_by(ev.c.date, ev.c.id)
+                .limit(1)
+            ).first()
             if first is None:
                 conn.execute(delete(s).where(s.c.id == story_id))
                 continue
             last = conn.execute(select(func.max(ev.c.date)).where(ev.c.story_id == story_id)).scalar_one()
-            conn.execute(update(s).where(s.c.id == story_id).values(
-                first_event_id=first.id, first_article_id=first.article_id, first_date=first.date,
-                last_date=last))
+            conn.execute(
+                update(s)
+                .where(s.c.id == story_id)
+                .values(
+                    first_event_id=first.id,
+                    first_article_id=first.article_id,
+                    first_date=first.date,
+                    last_date=last,
+                )
+            )
 
     # -- reading -----------------------------------------------------------------------------------
 

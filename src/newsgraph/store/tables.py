@@ -273,6 +273,15 @@ event_quantities = Table(
 
 # Rows that belong to one article, in the order they must be deleted (children first).
 ARTICLE_CHILD_TABLES = (
-    "event_quantities", "event_evidence", "event_actors", "events", "quote_about", "quotes",
-    "quantities", "mentions", "article_actors", "article_lsh", "article_signatures",
+    "event_quantities",
+    "event_evidence",
+    "event_actors",
+    "events",
+    "quote_about",
+    "quotes",
+    "quantities",
+    "mentions",
+    "article_actors",
+    "article_lsh",
+    "article_signatures",
 )

@@ -29,7 +29,9 @@ def _admin(url: str, sql: str) -> None:
 
 
 @contextmanager
-def temporary_store(backend: str, directory: Path, pg_url: str | None = None, **options: object) -> Iterator[Store]:
+def temporary_store(
+    backend: str, directory: Path, pg_url: str | None = None, **options: object
+) -> Iterator[Store]:
     """A new, empty store; removed (PostgreSQL schema dropped) afterwards."""
     if backend == "sqlite":
         store = Store.open(str(directory / f"store-{uuid.uuid4().hex[:8]}.db"), **options)
