@@ -20,6 +20,14 @@ _SUBJ = ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
 _OBJ = ("dobj", "dative", "attr", "oprd")
 _MODIFIERS = ("poss", "compound", "amod", "nmod", "npadvmod")
 _REL_PRONOUNS = {"who", "which", "that", "whom", "whose"}
+_LOCATING_PREPS = ("in", "from", "of", "throughout", "across", "at", "inside")
+# Material acts whose target PLOVER takes from the place when no recipient is stated.
+_PLACE_TARGET_TYPES = {"PROTEST", "MOBILIZE", "RETREAT", "CONCEDE", "COERCE", "ASSAULT", "AID", "SANCTION",
+                       "COOPERATE"}
+# Verbal acts aimed at whoever a that-clause is about ("demanded that X ...", "accused ... that X ...").
+_ADDRESSEE_TYPES = {"REQUEST", "ACCUSE", "REJECT"}
+# Threats and announced hostile measures: the party a condition names is their target.
+_CONDITION_TYPES = {"THREATEN", "SANCTION", "COERCE", "ASSAULT", "MOBILIZE"}
 _MEANS_PREPS = ("including", "by", "through", "via", "while", "after", "before", "in", "like", "such")
 
 
@@ -31,7 +39,17 @@ class Arguments:
     target_tokens: list[int] = field(default_factory=list)
     reciprocal: bool = False
     inherited_source: bool = False
+    fallback_target: bool = False
     clause_head: Token | None = None  # the verb whose clause states the event
+
+
+def _path(t: Token, top: Token) -> list[Token]:
+    """Tokens from ``t`` up to (excluding) ``top``."""
+    out = []
+    while t.i != top.i and t.head.i != t.i:
+        out.append(t)
+        t = t.head
+    return out
 
 
 def _add(out: list[str], ids: list[str]) -> None:
@@ -46,14 +64,36 @@ class ArgumentFinder:
         self.lex = lexicon
 
     # ---- actors of a phrase ----------------------------------------------------------------------
+    def informative(self, actor_id: str) -> bool:
+        actor = self.table.get(actor_id)
+        return actor is not None and bool(actor.country or actor.code)
+
     def direct(self, tok: Token) -> list[str]:
         """Actors the phrase headed by ``tok`` (and its conjuncts) names itself."""
         out: list[str] = []
         for t in [tok, *tok.conjuncts]:
             a = self.table.actor_of(t)
             if a:
+                self._locate(a, t)
                 _add(out, [a])
         return out
+
+    def _locate(self, actor_id: str, t: Token) -> None:
+        """A group named only by a description takes the country its phrase places it in ("students
+        throughout Indonesia", "rebels in the Ivory Coast", "activists from the Fatah party")."""
+        actor = self.table.get(actor_id)
+        if actor is None or actor.country or actor.code or actor.kind not in ("group", "organization"):
+            return
+        mention = self.table.mention_at(t.i)
+        if mention is not None and mention.how not in ("title", "description"):
+            return
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in _LOCATING_PREPS:
+                for o in c.children:
+                    other = self.table.get(self.table.actor_of(o)) if o.dep_ == "pobj" else None
+                    if other is not None and other.id != actor_id and other.country:
+                        self.table.update(actor_id, country=other.country)
+                        return
 
     def owners(self, tok: Token, depth: int = 0) -> list[str]:
         """Actors a phrase names or belongs to: itself, its possessor or nationality modifier
@@ -116,6 +156,8 @@ class ArgumentFinder:
                 obj = next((c for c in gov.children if c.dep_ in ("dobj", "dative")), None)
                 if obj is not None and self.owners(obj):
                     return self.owners(obj), [obj.i], True
+            if gov.dep_ == "acomp" and gov.head.i != gov.i:  # "X is ready/willing/prepared to ..."
+                gov = gov.head
             if gov.pos_ in ("VERB", "AUX", "ADJ"):
                 gsubj = self._subject_token(gov)
                 if gsubj is not None and gsubj.lower_ not in _REL_PRONOUNS:
@@ -211,14 +253,18 @@ class ArgumentFinder:
                     return ids, [c.i]
             return [], []
         pobjs = [o for _, o, _ in self._prep_objects(head, preps) if o.i not in skip]
-        for c in cands + pobjs:  # naming an actor
-            ids = self.direct(c)
-            if ids:
-                return ids, [c.i]
-        for c in cands + pobjs:  # belonging to one / nested event
-            ids = self.owners(c)
-            if ids:
-                return ids, [c.i]
+        # an actor with a known country or code, named or owning the phrase ("Palestinian detainees"),
+        # beats a bare description ("senior officers")
+        for how in (self.direct, self.owners):
+            for c in cands + pobjs:
+                ids = how(c)
+                if ids and any(self.informative(a) for a in ids):
+                    return ids, [c.i]
+        for how in (self.direct, self.owners):
+            for c in cands + pobjs:
+                ids = how(c)
+                if ids:
+                    return ids, [c.i]
         return [], []
 
     # ---- the entry point ----------------------------------------------------------------------------
@@ -263,6 +309,13 @@ class ArgumentFinder:
                             break
             if not args.target and not entry.target_from_object:
                 args.target, args.target_tokens = self._attached_low(v, skip)
+            if not args.target and entry.type in _ADDRESSEE_TYPES:  # "demanded that the US cancel plans"
+                for c in v.children:
+                    if c.dep_ == "ccomp":
+                        subj = next((x for x in c.children if x.dep_ in ("nsubj", "nsubjpass")), None)
+                        if subj is not None and self.owners(subj):
+                            args.target, args.target_tokens = self.owners(subj), [subj.i]
+                            break
             if not args.target and not entry.target_from_object:
                 for c in v.children:  # "offered to hand over to Britain", "warned that allies ... on China"
                     if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
@@ -275,6 +328,16 @@ class ArgumentFinder:
                 ids, toks = self.targets_of(v, tuple(last), skip, False)
                 if ids and all((self.table.get(a) and self.table.get(a).kind == "state") for a in ids):
                     args.target, args.target_tokens = ids, toks
+            if not args.target and entry.type in _CONDITION_TYPES:
+                # "threatened to stop talks if the United States goes ahead": whoever must comply
+                args.target, args.target_tokens = self._condition_subject(v)
+            if not args.target and entry.type == "PROTEST":  # "demonstrated ... calling for independence from X"
+                for c in v.children:
+                    if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB":
+                        preps = entry.target_preps or d.get("verb_target_preps", ())
+                        args.target, args.target_tokens = self.targets_of(c, tuple(preps) + ("from",), skip, True)
+                        if args.target:
+                            break
             between = self._between(v)
         else:
             n = trigger
@@ -300,10 +363,49 @@ class ArgumentFinder:
                         _add(mods, self.direct(c))
                 if len(mods) >= 2 and entry.head in self.lex.cue("reciprocal") | {entry.phrase}:
                     between = mods
-        if len(between) >= 2:
+        if len(between) >= 2 and args.source and not set(args.source) & set(between):
+            args.target = list(between)  # "X mediated between Y and Z"
+        elif len(between) >= 2:
             args.source, args.target, args.reciprocal = list(between), list(between), True
         elif len(args.source) >= 2 and not args.target and (entry.head in self.lex.cue("reciprocal")):
             args.target, args.reciprocal = list(args.source), True
         if not args.reciprocal:
             args.target = [a for a in args.target if a not in args.source]
+        if not args.target and not entry.target_from_object and entry.type in _PLACE_TARGET_TYPES:
+            args.target, args.target_tokens = self._state_in_clause(trigger, args)
+            args.fallback_target = bool(args.target)
+        if not args.target and entry.type == "PROTEST":
+            # domestic dissent with no stated addressee: PLOVER codes the protesters' own country
+            countries = {self.table.get(a).country for a in args.source if self.table.get(a)}
+            state = next((a.id for a in self.table if a.kind == "state" and a.country in countries), None)
+            if state is not None and state not in args.source:
+                args.target, args.fallback_target = [state], True
         return args
+
+    def _condition_subject(self, v: Token) -> tuple[list[str], list[int]]:
+        for h in [v, *[c for c in v.children if c.dep_ == "xcomp"]]:
+            for c in h.children:
+                if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children):
+                    subj = next((x for x in c.children if x.dep_ in ("nsubj", "nsubjpass")), None)
+                    if subj is not None and self.owners(subj):
+                        return self.owners(subj), [subj.i]
+        return [], []
+
+    def _state_in_clause(self, trigger: Token, args: Arguments) -> tuple[list[str], list[int]]:
+        """No stated recipient: PLOVER codes the country where the act happens ("lifted the curfew imposed in
+        Sudan", "evacuate settlements in the Gaza Strip"). The first state named in the trigger's phrase."""
+        skip = set(args.source_tokens)
+        banned = set()
+        for i in skip:
+            banned |= {t.i for t in trigger.doc[i].subtree}
+        for t in trigger.subtree:
+            if t.i in banned or t.i == trigger.i or t.dep_ in ("nsubj", "nsubjpass"):
+                continue
+            if any(a.dep_ in ("ccomp", "relcl", "advcl", "parataxis") and a.i != trigger.i
+                   for a in _path(t, trigger)):
+                continue
+            a = self.table.actor_at(t.i)
+            actor = self.table.get(a)
+            if actor is not None and actor.kind == "state" and a not in args.source:
+                return [a], [t.i]
+        return [], []

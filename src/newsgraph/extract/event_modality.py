@@ -52,6 +52,9 @@ def polarity(trigger: Token, clause: Token | None, lex: TriggerLexicon, consumed
                 continue
             if c.dep_ == "neg" or (c.dep_ in ("advmod", "preconj") and c.lower_ in neg and c.lower_ != "no"):
                 return "negative"
+    # "refused to lift the curfew", "failed to deliver"
+    if any(h.lemma_.lower() in lex.cue("negating_control") for h in heads[1:]):
+        return "negative"
     # "denied that it had supplied weapons"
     top = heads[-1]
     if top.dep_ == "ccomp" and top.head.lemma_ in lex.cue("negating_governors"):
@@ -112,6 +115,11 @@ def modality(trigger: Token, clause: Token | None, lex: TriggerLexicon) -> str:
     for h in _clause_heads(anchor)[:3]:
         if any(c.dep_ == "mark" and c.lower_ in lex.cue("hypothetical_marks") for c in h.children):
             return "hypothetical"
+    # a condition attached to it: "will withdraw its force unless ...", "would meet him if ..."
+    for h in chain:
+        for c in h.children:
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children):
+                return "hypothetical"
     return "planned" if planned else "actual"
 
 

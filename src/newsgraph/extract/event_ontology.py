@@ -79,3 +79,25 @@ def load_ontology(directory: Path = DATA_DIR) -> Ontology:
     return Ontology(cameo=cameo, types=types, contexts=tuple(plover_data.get("contexts") or ()),
                     aliases={str(k): str(v) for k, v in (plover_data.get("aliases") or {}).items()},
                     cameo_to_plover={str(k): str(v) for k, v in (plover_data.get("cameo_to_plover") or {}).items()})
+
+
+def plover_view(event_type: str, polarity: str, modality: str, ontology: Ontology) -> str | None:
+    """The PLOVER type an extracted event is coded as in PLOVER data, or None when PLOVER would not code it.
+
+    PLOVER codes deeds and commitments: a promise or announcement of cooperation is AGREE ("will provide aid",
+    "offered to", "ready to contribute"); an announced or conditional hostile deed is THREATEN ("will extend
+    the curfew", "might impose costs unless"). Negated events, questions and other conditionals are not events.
+    """
+    if modality == "question":
+        return None
+    spec = ontology.types.get(event_type)
+    if spec is None:
+        return None
+    if polarity == "negative":
+        # "will not accept refugees", "won't allow inspectors": a refusal to cooperate
+        return "REJECT" if modality == "planned" and spec.future_as == "AGREE" else None
+    if modality == "planned":
+        return spec.future_as or event_type
+    if modality == "hypothetical":
+        return "THREATEN" if spec.future_as == "THREATEN" else None
+    return event_type

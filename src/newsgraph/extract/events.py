@@ -303,6 +303,13 @@ class EventCoder:
                 k.entry.head == f.entry.head or k.trigger.sent.start == f.trigger.sent.start
                 or (k.trigger.sent.end == f.trigger.sent.start and k.entry.cameo == f.entry.cameo))), None)
             if twin is None:
+                twin = next((k for k in kept if k.trigger.sent.start == f.trigger.sent.start
+                             and k.entry.type == f.entry.type and set(k.args.source) == set(f.args.source)
+                             and k.polarity == f.polarity and (set(f.args.target) <= set(k.args.target)
+                                                               or set(k.args.target) <= set(f.args.target))), None)
+                if twin is not None and len(f.args.target) > len(twin.args.target):
+                    twin.args.target = list(f.args.target)
+            if twin is None:
                 kept.append(f)
                 continue
             if f.entry.pos == "verb" and twin.entry.pos == "noun":  # the verb states it more directly
@@ -340,7 +347,8 @@ class EventCoder:
         e_start, e_end = f.evidence
         e_start, e_end = min(e_start, t_start), max(e_end, t_end)
         location, location_country = self._location(f, table)
-        confidence = f.entry.confidence - (0.1 if f.args.inherited_source else 0.0)
+        confidence = f.entry.confidence - (0.1 if f.args.inherited_source else 0.0) - (
+            0.15 if f.args.fallback_target else 0.0)
         return Event(
             id=f"e{k}", type=f.entry.type, mode=f.entry.mode, context=context, cameo=cameo,
             quad_class=code.quad_class if code else self.ontology.types[f.entry.type].quad_class,
