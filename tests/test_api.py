@@ -446,6 +446,20 @@ def test_fetch_failure_is_a_502_problem(store):
                    "connection refused")
 
 
+def test_extractor_failure_is_a_500_problem_without_internals(store):
+    from newsgraph.api_keys import hash_key
+
+    class Broken:
+        def extract(self, article: ArticleInput) -> Extraction:
+            raise RuntimeError("secret internal state")
+
+    app = create_app(Settings().updated({"api_keys": (hash_key(KEY),)}), store=store,
+                     extractor_factory=lambda _s: Broken())
+    c = TestClient(app, raise_server_exceptions=False)
+    body = assert_problem(c.post("/api/extract", headers=AUTH, json={"text": NEW_TEXT}), 500, "server log")
+    assert "secret" not in body["detail"]
+
+
 # -- access, limits, headers ---------------------------------------------------------------------------
 
 def test_private_mode_requires_a_key_for_reads(store):
