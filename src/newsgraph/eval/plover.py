@@ -35,8 +35,20 @@ from newsgraph.contract import Actor, Extraction
 from newsgraph.extract.event_ontology import Ontology, load_ontology, plover_view
 
 # CAMEO country codes that differ from ISO 3166-1 alpha-3.
-CAMEO_TO_ISO = {"JAP": "JPN", "ITL": "ITA", "VTN": "VNM", "GMY": "DEU", "UK": "GBR", "TAW": "TWN",
-                "SAF": "ZAF", "SWZ": "CHE", "SPN": "ESP", "ROM": "ROU", "ZAI": "COD", "BUR": "MMR"}
+CAMEO_TO_ISO = {
+    "JAP": "JPN",
+    "ITL": "ITA",
+    "VTN": "VNM",
+    "GMY": "DEU",
+    "UK": "GBR",
+    "TAW": "TWN",
+    "SAF": "ZAF",
+    "SWZ": "CHE",
+    "SPN": "ESP",
+    "ROM": "ROU",
+    "ZAI": "COD",
+    "BUR": "MMR",
+}
 # Codes that name a kind of actor rather than a country: matched against the actor's code or sector.
 TRANSNATIONAL = {"IGO", "NGO", "IMG", "MNC", "ISM", "UAF"}
 
@@ -66,8 +78,11 @@ def normalise_code(code: str) -> str:
 def _actors(value: object) -> tuple[GoldActor, ...]:
     if not isinstance(value, list):
         return ()
-    return tuple(GoldActor(normalise_code(str(a.get("code", ""))), a.get("sector"), str(a.get("actorText", "")))
-                 for a in value if isinstance(a, dict) and a.get("code"))
+    return tuple(
+        GoldActor(normalise_code(str(a.get("code", ""))), a.get("sector"), str(a.get("actorText", "")))
+        for a in value
+        if isinstance(a, dict) and a.get("code")
+    )
 
 
 def load_records(path: Path, ontology: Ontology) -> list[GoldRecord]:
@@ -78,9 +93,16 @@ def load_records(path: Path, ontology: Ontology) -> list[GoldRecord]:
         canonical = ontology.canonical_type(str(r.get("event", "")))
         if canonical is None or not r.get("text"):
             continue
-        out.append(GoldRecord(id=str(r.get("id")), text=str(r["text"]).strip(), type=canonical,
-                              original_type=str(r.get("event")), sources=_actors(r.get("source")),
-                              targets=_actors(r.get("target"))))
+        out.append(
+            GoldRecord(
+                id=str(r.get("id")),
+                text=str(r["text"]).strip(),
+                type=canonical,
+                original_type=str(r.get("event")),
+                sources=_actors(r.get("source")),
+                targets=_actors(r.get("target")),
+            )
+        )
     return out
 
 
@@ -98,7 +120,8 @@ def actor_matches(actor: Actor | None, gold: GoldActor, extraction: Extraction, 
     codes = actor_codes(actor, extraction)
     located = bool(actor.country or actor.code) or (
         extraction.actor(actor.organization) is not None
-        and bool(extraction.actor(actor.organization).country or extraction.actor(actor.organization).code))
+        and bool(extraction.actor(actor.organization).country or extraction.actor(actor.organization).code)
+    )
     if located or (codes and gold.code in TRANSNATIONAL):
         if gold.code in TRANSNATIONAL:
             return gold.code in codes or any(c.startswith(gold.code) for c in codes)
@@ -166,25 +189,41 @@ class PloverScore:
     def as_dict(self, details: bool = False) -> dict:
         p, r = self.precision, self.recall
         out: dict = {
-            "records": self.gold, "sentences": len(self.sentences), "predicted": self.predicted,
-            "dyad_type": {"recall": round(r, 4), "precision": round(p, 4),
-                          "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0},
-            "type_accuracy": round(self.type_accuracy, 4), "coverage": round(self.coverage, 4),
+            "records": self.gold,
+            "sentences": len(self.sentences),
+            "predicted": self.predicted,
+            "dyad_type": {
+                "recall": round(r, 4),
+                "precision": round(p, 4),
+                "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+            },
+            "type_accuracy": round(self.type_accuracy, 4),
+            "coverage": round(self.coverage, 4),
             "by_type": {t: {"gold": g, "matched": m} for t, (g, m) in sorted(self.by_type.items())},
         }
         if details:
             out["sentences_detail"] = [
-                {"text": s.text, "gold": [f"{g.type} {'/'.join(a.code for a in g.sources)} -> "
-                                          f"{'/'.join(a.code for a in g.targets)}" for g in s.gold],
-                 "matched": s.matched_gold,
-                 "predicted": [f"{x.type} {x.source} -> {x.target} [{x.trigger}]{' ok' if x.matched else ''}"
-                               for x in s.predicted]}
-                for s in self.sentences]
+                {
+                    "text": s.text,
+                    "gold": [
+                        f"{g.type} {'/'.join(a.code for a in g.sources)} -> "
+                        f"{'/'.join(a.code for a in g.targets)}"
+                        for g in s.gold
+                    ],
+                    "matched": s.matched_gold,
+                    "predicted": [
+                        f"{x.type} {x.source} -> {x.target} [{x.trigger}]{' ok' if x.matched else ''}"
+                        for x in s.predicted
+                    ],
+                }
+                for s in self.sentences
+            ]
         return out
 
 
-def score_sentence(text: str, gold: Sequence[GoldRecord], extraction: Extraction,
-                   ontology: Ontology) -> SentenceScore:
+def score_sentence(
+    text: str, gold: Sequence[GoldRecord], extraction: Extraction, ontology: Ontology
+) -> SentenceScore:
     preds: list[Prediction] = []
     score = SentenceScore(text=text, gold=list(gold), predicted=preds)
     for ev in extraction.events:
@@ -193,9 +232,12 @@ def score_sentence(text: str, gold: Sequence[GoldRecord], extraction: Extraction
             continue
         src = [extraction.actor(a) for a in ev.source]
         tgt = [extraction.actor(a) for a in ev.target]
-        pred = Prediction(type=seen_as, trigger=ev.trigger.text,
-                          source=[f"{a.name}/{a.country or a.code}" for a in src if a],
-                          target=[f"{a.name}/{a.country or a.code}" for a in tgt if a])
+        pred = Prediction(
+            type=seen_as,
+            trigger=ev.trigger.text,
+            source=[f"{a.name}/{a.country or a.code}" for a in src if a],
+            target=[f"{a.name}/{a.country or a.code}" for a in tgt if a],
+        )
         for g in gold:
             if g.type != seen_as:
                 continue
@@ -210,12 +252,15 @@ def score_sentence(text: str, gold: Sequence[GoldRecord], extraction: Extraction
     return score
 
 
-def evaluate(records: Sequence[GoldRecord], extractions: Iterable[Extraction], texts: Sequence[str],
-             ontology: Ontology) -> PloverScore:
+def evaluate(
+    records: Sequence[GoldRecord], extractions: Iterable[Extraction], texts: Sequence[str], ontology: Ontology
+) -> PloverScore:
     by_text: dict[str, list[GoldRecord]] = {}
     for r in records:
         by_text.setdefault(r.text, []).append(r)
-    sentences = [score_sentence(t, by_text[t], ex, ontology) for t, ex in zip(texts, extractions, strict=True)]
+    sentences = [
+        score_sentence(t, by_text[t], ex, ontology) for t, ex in zip(texts, extractions, strict=True)
+    ]
     by_type: dict[str, list[int]] = {}
     for s in sentences:
         for g in s.gold:
@@ -244,13 +289,17 @@ class OutputFormat(StrEnum):
 
 
 def plover_command(
-    file: Path = typer.Argument(..., help="PLOVER gold-standard records (JSON list)", exists=True, dir_okay=False),
+    file: Path = typer.Argument(
+        ..., help="PLOVER gold-standard records (JSON list)", exists=True, dir_okay=False
+    ),
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json"),
     details: bool = typer.Option(False, "--details", help="List gold and predicted events per sentence."),
-    model: str = typer.Option(None, "--model", help="spaCy model (default: NEWSGRAPH_MODEL or the English "
-                              "small model)."),
-    config: Path = typer.Option(None, "--config", help="TOML configuration file.", exists=True,
-                                dir_okay=False),
+    model: str = typer.Option(
+        None, "--model", help="spaCy model (default: NEWSGRAPH_MODEL or the English small model)."
+    ),
+    config: Path = typer.Option(
+        None, "--config", help="TOML configuration file.", exists=True, dir_okay=False
+    ),
 ) -> None:
     """Score event coding (type, source, target) against PLOVER gold-standard records."""
     from newsgraph.config import Settings
@@ -271,17 +320,24 @@ def plover_command(
             typer.echo(s.text[:110])
             for g in s.gold:
                 mark = "ok " if g.id in s.matched_gold else "MISS"
-                typer.echo(f"  {mark} gold {g.type} {'/'.join(a.code for a in g.sources)} -> "
-                           f"{'/'.join(a.code for a in g.targets)}")
+                typer.echo(
+                    f"  {mark} gold {g.type} {'/'.join(a.code for a in g.sources)} -> "
+                    f"{'/'.join(a.code for a in g.targets)}"
+                )
             for p in s.predicted:
-                typer.echo(f"  {'ok ' if p.matched else 'XTRA'} pred {p.type} {p.source} -> {p.target} "
-                           f"[{p.trigger}]")
+                typer.echo(
+                    f"  {'ok ' if p.matched else 'XTRA'} pred {p.type} {p.source} -> {p.target} [{p.trigger}]"
+                )
     d = result.as_dict()
     typer.echo(f"records {d['records']}  sentences {d['sentences']}  predicted events {d['predicted']}")
-    typer.echo(f"type accuracy {d['type_accuracy']:.3f}  (records whose sentence has predictions: "
-               f"{d['coverage']:.3f})")
-    typer.echo(f"dyad+type  recall {d['dyad_type']['recall']:.3f}  precision {d['dyad_type']['precision']:.3f}  "
-               f"F1 {d['dyad_type']['f1']:.3f}")
+    typer.echo(
+        f"type accuracy {d['type_accuracy']:.3f}  (records whose sentence has predictions: "
+        f"{d['coverage']:.3f})"
+    )
+    typer.echo(
+        f"dyad+type  recall {d['dyad_type']['recall']:.3f}  precision {d['dyad_type']['precision']:.3f}  "
+        f"F1 {d['dyad_type']['f1']:.3f}"
+    )
     counts = Counter({t: v["gold"] for t, v in d["by_type"].items()})
     typer.echo("  ".join(f"{t} {d['by_type'][t]['matched']}/{n}" for t, n in sorted(counts.items())))
 
@@ -291,5 +347,15 @@ def register(eval_app: typer.Typer) -> None:
     eval_app.command("plover")(plover_command)
 
 
-__all__ = ["GoldActor", "GoldRecord", "PloverScore", "load_records", "actor_matches", "score_sentence",
-           "evaluate", "run", "register", "normalise_code"]
+__all__ = [
+    "GoldActor",
+    "GoldRecord",
+    "PloverScore",
+    "load_records",
+    "actor_matches",
+    "score_sentence",
+    "evaluate",
+    "run",
+    "register",
+    "normalise_code",
+]

@@ -22,8 +22,17 @@ _MODIFIERS = ("poss", "compound", "amod", "nmod", "npadvmod")
 _REL_PRONOUNS = {"who", "which", "that", "whom", "whose"}
 _LOCATING_PREPS = ("in", "from", "of", "throughout", "across", "at", "inside")
 # Material acts whose target PLOVER takes from the place when no recipient is stated.
-_PLACE_TARGET_TYPES = {"PROTEST", "MOBILIZE", "RETREAT", "CONCEDE", "COERCE", "ASSAULT", "AID", "SANCTION",
-                       "COOPERATE"}
+_PLACE_TARGET_TYPES = {
+    "PROTEST",
+    "MOBILIZE",
+    "RETREAT",
+    "CONCEDE",
+    "COERCE",
+    "ASSAULT",
+    "AID",
+    "SANCTION",
+    "COOPERATE",
+}
 # Verbal acts aimed at whoever a that-clause is about ("demanded that X ...", "accused ... that X ...").
 _ADDRESSEE_TYPES = {"REQUEST", "ACCUSE", "REJECT"}
 # Threats and announced hostile measures: the party a condition names is their target.
@@ -152,7 +161,11 @@ class ArgumentFinder:
         if gov.i == v.i:
             return [], [], False
         if v.dep_ == "xcomp" or (v.dep_ in ("advcl", "conj", "ccomp") and subj is None):
-            if v.dep_ == "xcomp" and gov.lemma_ in self.lex.cue("object_control") and not self.is_passive(gov):
+            if (
+                v.dep_ == "xcomp"
+                and gov.lemma_ in self.lex.cue("object_control")
+                and not self.is_passive(gov)
+            ):
                 obj = next((c for c in gov.children if c.dep_ in ("dobj", "dative")), None)
                 if obj is not None and self.owners(obj):
                     return self.owners(obj), [obj.i], True
@@ -189,7 +202,8 @@ class ArgumentFinder:
     # ---- nominal triggers ----------------------------------------------------------------------------
     def noun_source(self, n: Token, entry: TriggerEntry | None = None) -> tuple[list[str], list[int]]:
         preps = (entry.source_preps if entry and entry.source_preps else None) or self.lex.defaults.get(
-            "noun_source_preps", ("from", "by"))
+            "noun_source_preps", ("from", "by")
+        )
         for c in n.children:
             if c.dep_ == "poss":
                 ids = self.owners(c)
@@ -212,8 +226,11 @@ class ArgumentFinder:
     def light_verb(self, n: Token) -> Token | None:
         """The verb a nominal trigger is the object of, when that verb only carries it ("issued warnings",
         "made concessions", "expressed gratitude")."""
-        if n.dep_ in ("dobj", "attr", "nsubjpass") and n.head.pos_ in ("VERB", "AUX") \
-                and n.head.lemma_ in self.lex.cue("light_verbs"):
+        if (
+            n.dep_ in ("dobj", "attr", "nsubjpass")
+            and n.head.pos_ in ("VERB", "AUX")
+            and n.head.lemma_ in self.lex.cue("light_verbs")
+        ):
             return n.head
         if n.dep_ == "conj" and n.head.dep_ in ("dobj", "attr"):
             return self.light_verb(n.head)
@@ -238,8 +255,9 @@ class ArgumentFinder:
                     return self.direct(pobj) or self.owners(pobj)
         return []
 
-    def targets_of(self, head: Token, preps: tuple[str, ...], skip: set[int], objects: bool,
-                   from_object: bool = False) -> tuple[list[str], list[int]]:
+    def targets_of(
+        self, head: Token, preps: tuple[str, ...], skip: set[int], objects: bool, from_object: bool = False
+    ) -> tuple[list[str], list[int]]:
         """Targets among the dependents of ``head``: objects first, then prepositional objects in the
         order of ``preps``; phrases naming an actor beat phrases merely owned by one."""
         cands: list[Token] = []
@@ -298,8 +316,9 @@ class ArgumentFinder:
                     args.target, args.target_tokens = self.owners(subj), [subj.i]
             if not args.target:
                 preps = entry.target_preps or d.get("verb_target_preps", ())
-                args.target, args.target_tokens = self.targets_of(v, tuple(preps), skip, True,
-                                                                  entry.target_from_object)
+                args.target, args.target_tokens = self.targets_of(
+                    v, tuple(preps), skip, True, entry.target_from_object
+                )
             if not args.target:  # the noun of a phrasal trigger: "issued warnings about X"
                 npreps = entry.target_preps or d.get("noun_target_preps", ())
                 for part in parts or []:
@@ -331,26 +350,36 @@ class ArgumentFinder:
             if not args.target and entry.type in _CONDITION_TYPES:
                 # "threatened to stop talks if the United States goes ahead": whoever must comply
                 args.target, args.target_tokens = self._condition_subject(v)
-            if not args.target and entry.type == "PROTEST":  # "demonstrated ... calling for independence from X"
+            if (
+                not args.target and entry.type == "PROTEST"
+            ):  # "demonstrated ... calling for independence from X"
                 for c in v.children:
                     if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB":
                         preps = entry.target_preps or d.get("verb_target_preps", ())
-                        args.target, args.target_tokens = self.targets_of(c, tuple(preps) + ("from",), skip, True)
+                        args.target, args.target_tokens = self.targets_of(
+                            c, tuple(preps) + ("from",), skip, True
+                        )
                         if args.target:
                             break
             between = self._between(v)
         else:
             n = trigger
             light = self.light_verb(n)
-            args.clause_head = light if light is not None else next(
-                (a for a in n.ancestors if a.pos_ in ("VERB", "AUX")), None)
+            args.clause_head = (
+                light
+                if light is not None
+                else next((a for a in n.ancestors if a.pos_ in ("VERB", "AUX")), None)
+            )
             args.source, args.source_tokens = self.noun_source(n, entry)
             if not args.source and light is not None:
                 ids, toks, _ = self.agent_of(light)
                 args.source, args.source_tokens, args.inherited_source = ids, toks, True
             skip = set(args.source_tokens)
-            preps = tuple(p for p in (entry.target_preps or d.get("noun_target_preps", ()))
-                          if not entry.source_preps or p not in entry.source_preps)
+            preps = tuple(
+                p
+                for p in (entry.target_preps or d.get("noun_target_preps", ()))
+                if not entry.source_preps or p not in entry.source_preps
+            )
             args.target, args.target_tokens = self.targets_of(n, preps, skip, False)
             if not args.target and light is not None:
                 vpreps = entry.target_preps or d.get("verb_target_preps", ())
@@ -385,7 +414,9 @@ class ArgumentFinder:
     def _condition_subject(self, v: Token) -> tuple[list[str], list[int]]:
         for h in [v, *[c for c in v.children if c.dep_ == "xcomp"]]:
             for c in h.children:
-                if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children):
+                if c.dep_ == "advcl" and any(
+                    m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children
+                ):
                     subj = next((x for x in c.children if x.dep_ in ("nsubj", "nsubjpass")), None)
                     if subj is not None and self.owners(subj):
                         return self.owners(subj), [subj.i]
@@ -401,8 +432,10 @@ class ArgumentFinder:
         for t in trigger.subtree:
             if t.i in banned or t.i == trigger.i or t.dep_ in ("nsubj", "nsubjpass"):
                 continue
-            if any(a.dep_ in ("ccomp", "relcl", "advcl", "parataxis") and a.i != trigger.i
-                   for a in _path(t, trigger)):
+            if any(
+                a.dep_ in ("ccomp", "relcl", "advcl", "parataxis") and a.i != trigger.i
+                for a in _path(t, trigger)
+            ):
                 continue
             a = self.table.actor_at(t.i)
             actor = self.table.get(a)

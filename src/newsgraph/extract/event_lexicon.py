@@ -77,7 +77,11 @@ def _add_group(lex: TriggerLexicon, group: dict, origin: str) -> None:
             phrase = str(phrase).strip()
             head, needs = _split(phrase, pos)
             lex.entries[(phrase.lower(), pos)] = TriggerEntry(
-                phrase=phrase.lower(), pos=pos, head=head, needs=needs, type=type_,
+                phrase=phrase.lower(),
+                pos=pos,
+                head=head,
+                needs=needs,
+                type=type_,
                 cameo=str(group["cameo"]) if group.get("cameo") is not None else None,
                 mode=group.get("mode"),
                 context=tuple(group.get("context") or ()),
@@ -93,15 +97,21 @@ def _check_words(data: dict, origin: str) -> None:
     """YAML reads bare on/off/yes/no as booleans: a lexicon word must be quoted then."""
     lists = [*(data.get("cues") or {}).values(), *(data.get("defaults") or {}).values()]
     for group in data.get("groups") or []:
-        lists += [group.get("verbs") or [], group.get("nouns") or [], group.get("target_preps") or [],
-                  group.get("source_preps") or []]
+        lists += [
+            group.get("verbs") or [],
+            group.get("nouns") or [],
+            group.get("target_preps") or [],
+            group.get("source_preps") or [],
+        ]
     for words in lists:
         for w in words:
             if isinstance(w, bool):
-                raise ValueError(f"{origin}: a word reads as the boolean {w}; quote it (\"on\", \"no\")")
+                raise ValueError(f'{origin}: a word reads as the boolean {w}; quote it ("on", "no")')
 
 
-def load_trigger_lexicon(user_files: Iterable[str | Path] = (), bundled: Path | None = BUNDLED) -> TriggerLexicon:
+def load_trigger_lexicon(
+    user_files: Iterable[str | Path] = (), bundled: Path | None = BUNDLED
+) -> TriggerLexicon:
     lex = TriggerLexicon()
     paths = ([bundled] if bundled is not None else []) + [Path(p) for p in user_files]
     for path in paths:

@@ -69,7 +69,7 @@ def _is_question(trigger: Token) -> bool:
         return True
     # a question inside a longer sentence: "…, hard currency?" stays with its clause up to the mark
     doc = trigger.doc
-    for t in doc[trigger.i: min(sent.end + 3, len(doc))]:
+    for t in doc[trigger.i : min(sent.end + 3, len(doc))]:
         if t.text == "?":
             return True
         if t.text in (".", "!"):
@@ -118,7 +118,9 @@ def modality(trigger: Token, clause: Token | None, lex: TriggerLexicon) -> str:
     # a condition attached to it: "will withdraw its force unless ...", "would meet him if ..."
     for h in chain:
         for c in h.children:
-            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children):
+            if c.dep_ == "advcl" and any(
+                m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children
+            ):
                 return "hypothetical"
     return "planned" if planned else "actual"
 

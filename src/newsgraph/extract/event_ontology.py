@@ -70,15 +70,23 @@ def load_ontology(directory: Path = DATA_DIR) -> Ontology:
     types = {}
     for name, spec in plover_data["types"].items():
         types[name] = PloverType(
-            name=name, description=spec["description"], quad_class=int(spec["quad_class"]),
-            default_cameo=str(spec["default_cameo"]), modes=tuple(spec.get("modes") or ()),
-            future_as=spec.get("future_as"))
+            name=name,
+            description=spec["description"],
+            quad_class=int(spec["quad_class"]),
+            default_cameo=str(spec["default_cameo"]),
+            modes=tuple(spec.get("modes") or ()),
+            future_as=spec.get("future_as"),
+        )
     missing = set(PLOVER_TYPES) - set(types)
     if missing:
         raise ValueError(f"ontology lacks PLOVER types {sorted(missing)}")
-    return Ontology(cameo=cameo, types=types, contexts=tuple(plover_data.get("contexts") or ()),
-                    aliases={str(k): str(v) for k, v in (plover_data.get("aliases") or {}).items()},
-                    cameo_to_plover={str(k): str(v) for k, v in (plover_data.get("cameo_to_plover") or {}).items()})
+    return Ontology(
+        cameo=cameo,
+        types=types,
+        contexts=tuple(plover_data.get("contexts") or ()),
+        aliases={str(k): str(v) for k, v in (plover_data.get("aliases") or {}).items()},
+        cameo_to_plover={str(k): str(v) for k, v in (plover_data.get("cameo_to_plover") or {}).items()},
+    )
 
 
 def plover_view(event_type: str, polarity: str, modality: str, ontology: Ontology) -> str | None:
@@ -86,7 +94,8 @@ def plover_view(event_type: str, polarity: str, modality: str, ontology: Ontolog
 
     PLOVER codes deeds and commitments: a promise or announcement of cooperation is AGREE ("will provide aid",
     "offered to", "ready to contribute"); an announced or conditional hostile deed is THREATEN ("will extend
-    the curfew", "might impose costs unless"). Negated events, questions and other conditionals are not events.
+    the curfew", "might impose costs unless"); a negated promise is REJECT ("will not accept refugees").
+    Other negated events, questions and conditional cooperation are not coded.
     """
     if modality == "question":
         return None

@@ -26,13 +26,64 @@ from newsgraph.extract.temporal import resolve_date
 _PREPS = {"of", "for", "to", "in", "on", "from", "with", "against", "by", "between", "into", "over"}
 _LOCATION_PREPS = ("in", "at", "near", "outside", "inside", "across", "along")
 _CONTEXT_WORDS = {
-    "military": {"missile", "munition", "weapon", "arm", "artillery", "ammunition", "troop", "drone", "tank",
-                 "rocket", "shell", "soldier", "warship", "jet", "aircraft", "military", "defense", "defence",
-                 "bomb", "gun", "rifle", "force", "army"},
-    "economic": {"money", "loan", "fund", "dollar", "euro", "credit", "investment", "trade", "economic",
-                 "financial", "currency", "cash", "tariff", "export", "import", "oil", "gas", "energy"},
-    "humanitarian": {"food", "medicine", "medical", "humanitarian", "relief", "refugee", "shelter", "water",
-                     "tent", "blanket", "vaccine"},
+    "military": {
+        "missile",
+        "munition",
+        "weapon",
+        "arm",
+        "artillery",
+        "ammunition",
+        "troop",
+        "drone",
+        "tank",
+        "rocket",
+        "shell",
+        "soldier",
+        "warship",
+        "jet",
+        "aircraft",
+        "military",
+        "defense",
+        "defence",
+        "bomb",
+        "gun",
+        "rifle",
+        "force",
+        "army",
+    },
+    "economic": {
+        "money",
+        "loan",
+        "fund",
+        "dollar",
+        "euro",
+        "credit",
+        "investment",
+        "trade",
+        "economic",
+        "financial",
+        "currency",
+        "cash",
+        "tariff",
+        "export",
+        "import",
+        "oil",
+        "gas",
+        "energy",
+    },
+    "humanitarian": {
+        "food",
+        "medicine",
+        "medical",
+        "humanitarian",
+        "relief",
+        "refugee",
+        "shelter",
+        "water",
+        "tent",
+        "blanket",
+        "vaccine",
+    },
 }
 _CAMEO_BY_CONTEXT = {("070", "military"): "072", ("070", "economic"): "071", ("070", "humanitarian"): "073"}
 
@@ -83,8 +134,17 @@ class EventCoder:
             nxt = []
             for t in frontier:
                 for c in t.children:
-                    if c.dep_ in ("ccomp", "relcl", "advcl", "parataxis", "conj", "cc", "punct", "nsubj",
-                                  "nsubjpass"):
+                    if c.dep_ in (
+                        "ccomp",
+                        "relcl",
+                        "advcl",
+                        "parataxis",
+                        "conj",
+                        "cc",
+                        "punct",
+                        "nsubj",
+                        "nsubjpass",
+                    ):
                         continue
                     out.append(c)
                     nxt.append(c)
@@ -101,15 +161,26 @@ class EventCoder:
                 if not entry.needs:
                     return entry, [tok]
                 if related is None:
-                    related = self._related(tok) if pos == "verb" else \
-                        [c for c in tok.subtree if c.i != tok.i and abs(c.i - tok.i) <= 6]
+                    related = (
+                        self._related(tok)
+                        if pos == "verb"
+                        else [c for c in tok.subtree if c.i != tok.i and abs(c.i - tok.i) <= 6]
+                    )
                     if pos == "verb":
                         related += [c for c in tok.children if c.dep_ == "neg"]
                 used: list[Token] = []
                 ok = True
                 for need in entry.needs:
-                    hit = next((r for r in related if (r.lemma_.lower() == need or r.lower_ == need)
-                                and r not in used and r.i not in consumed), None)
+                    hit = next(
+                        (
+                            r
+                            for r in related
+                            if (r.lemma_.lower() == need or r.lower_ == need)
+                            and r not in used
+                            and r.i not in consumed
+                        ),
+                        None,
+                    )
                     if hit is None:
                         ok = False
                         break
@@ -129,8 +200,9 @@ class EventCoder:
         for tok in sent:
             if tok.i in consumed:
                 continue
-            if tok.pos_ in ("NOUN", "PROPN") or (tok.pos_ == "VERB" and tok.dep_ in ("pobj", "dobj", "nsubj")
-                                                 and tok.tag_ == "VBG"):
+            if tok.pos_ in ("NOUN", "PROPN") or (
+                tok.pos_ == "VERB" and tok.dep_ in ("pobj", "dobj", "nsubj") and tok.tag_ == "VBG"
+            ):
                 if tok.pos_ == "PROPN" and tok.ent_type_:
                     continue
                 m = self._match(tok, "noun", consumed)
@@ -157,7 +229,9 @@ class EventCoder:
             return list(f.entry.context)
         words = {t.lemma_.lower() for t in f.trigger.subtree} | {t.lemma_.lower() for t in f.trigger.children}
         if f.entry.pos == "verb":
-            words |= {t.lemma_.lower() for c in f.trigger.children if c.dep_ in ("dobj", "prep") for t in c.subtree}
+            words |= {
+                t.lemma_.lower() for c in f.trigger.children if c.dep_ in ("dobj", "prep") for t in c.subtree
+            }
         return [ctx for ctx, vocab in _CONTEXT_WORDS.items() if words & vocab][:1]
 
     def _date(self, f: _Found, published) -> str | None:
@@ -174,7 +248,7 @@ class EventCoder:
                 t = t.head
                 steps += 1
             if t.i in (anchor.i, f.trigger.i):
-                return resolve_date(doc[ent.start:ent.end].text, published, future=f.modality == "planned")
+                return resolve_date(doc[ent.start : ent.end].text, published, future=f.modality == "planned")
         return None
 
     def _location(self, f: _Found, table: ActorTable) -> tuple[str | None, str | None]:
@@ -219,7 +293,9 @@ class EventCoder:
                     continue
                 if not args.target and not (entry.intransitive or args.reciprocal):
                     continue
-                clause = args.clause_head if entry.pos == "noun" and finder.light_verb(tok) is not None else None
+                clause = (
+                    args.clause_head if entry.pos == "noun" and finder.light_verb(tok) is not None else None
+                )
                 f = _Found(trigger=tok, tokens=toks, entry=entry, args=args)
                 used = {t.i for t in toks}
                 f.polarity = polarity(tok, clause, self.lexicon, used)
@@ -235,7 +311,9 @@ class EventCoder:
         doc._.ng_events = [self._event(f, k, table, ctx.published) for k, f in enumerate(found, start=1)]
         return doc
 
-    def _demands(self, sent: Span, finder: ArgumentFinder, found: list[_Found], quotes: list[Quote]) -> list[_Found]:
+    def _demands(
+        self, sent: Span, finder: ArgumentFinder, found: list[_Found], quotes: list[Quote]
+    ) -> list[_Found]:
         """A statement that someone must do something is a demand on them: "X declared that Y must drop
         barriers" → X REQUEST Y, even when the demanded act has no trigger of its own."""
         out = []
@@ -246,7 +324,9 @@ class EventCoder:
             for c in tok.children:
                 if c.dep_ != "ccomp":
                     continue
-                if not any(a.dep_ == "aux" and a.lower_ in self.lexicon.cue("demand_modals") for a in c.children):
+                if not any(
+                    a.dep_ == "aux" and a.lower_ in self.lexicon.cue("demand_modals") for a in c.children
+                ):
                     continue
                 source, stoks, inherited = finder.agent_of(tok)
                 subj = next((s for s in c.children if s.dep_ in ("nsubj", "nsubjpass")), None)
@@ -254,14 +334,33 @@ class EventCoder:
                 target = [a for a in target if a not in source]
                 if not source or not target:
                     continue
-                entry = TriggerEntry(phrase=tok.lemma_.lower(), pos="verb", head=tok.lemma_.lower(), needs=(),
-                                     type="REQUEST", cameo="100", confidence=0.6)
-                args = Arguments(source=source, target=target, source_tokens=stoks,
-                                 target_tokens=[subj.i], inherited_source=inherited, clause_head=tok)
-                f = _Found(trigger=tok, tokens=[tok], entry=entry, args=args,
-                           polarity=polarity(tok, None, self.lexicon, set()),
-                           modality="actual", evidence=self._evidence(tok, tok),
-                           quote=self._quote_of(tok.idx, quotes))
+                entry = TriggerEntry(
+                    phrase=tok.lemma_.lower(),
+                    pos="verb",
+                    head=tok.lemma_.lower(),
+                    needs=(),
+                    type="REQUEST",
+                    cameo="100",
+                    confidence=0.6,
+                )
+                args = Arguments(
+                    source=source,
+                    target=target,
+                    source_tokens=stoks,
+                    target_tokens=[subj.i],
+                    inherited_source=inherited,
+                    clause_head=tok,
+                )
+                f = _Found(
+                    trigger=tok,
+                    tokens=[tok],
+                    entry=entry,
+                    args=args,
+                    polarity=polarity(tok, None, self.lexicon, set()),
+                    modality="actual",
+                    evidence=self._evidence(tok, tok),
+                    quote=self._quote_of(tok.idx, quotes),
+                )
                 out.append(f)
         return out
 
@@ -290,8 +389,14 @@ class EventCoder:
         claimant = f.quote.speaker if f.quote else None
         if claimant in f.args.source:  # the actor's own statement: not a claim by someone else
             claimant = None
-        return (f.entry.type, tuple(sorted(f.args.source)), tuple(sorted(f.args.target)), f.polarity, f.modality,
-                claimant)
+        return (
+            f.entry.type,
+            tuple(sorted(f.args.source)),
+            tuple(sorted(f.args.target)),
+            f.polarity,
+            f.modality,
+            claimant,
+        )
 
     def _dedup(self, found: list[_Found]) -> list[_Found]:
         """The same event stated twice is one event: same type, actors, polarity, modality and claimant, and
@@ -299,14 +404,37 @@ class EventCoder:
         (same actors, same QuadClass) becomes further evidence of it."""
         kept: list[_Found] = []
         for f in found:
-            twin = next((k for k in kept if self._key(k) == self._key(f) and not k.in_title and not f.in_title and (
-                k.entry.head == f.entry.head or k.trigger.sent.start == f.trigger.sent.start
-                or (k.trigger.sent.end == f.trigger.sent.start and k.entry.cameo == f.entry.cameo))), None)
+            twin = next(
+                (
+                    k
+                    for k in kept
+                    if self._key(k) == self._key(f)
+                    and not k.in_title
+                    and not f.in_title
+                    and (
+                        k.entry.head == f.entry.head
+                        or k.trigger.sent.start == f.trigger.sent.start
+                        or (k.trigger.sent.end == f.trigger.sent.start and k.entry.cameo == f.entry.cameo)
+                    )
+                ),
+                None,
+            )
             if twin is None:
-                twin = next((k for k in kept if k.trigger.sent.start == f.trigger.sent.start
-                             and k.entry.type == f.entry.type and set(k.args.source) == set(f.args.source)
-                             and k.polarity == f.polarity and (set(f.args.target) <= set(k.args.target)
-                                                               or set(k.args.target) <= set(f.args.target))), None)
+                twin = next(
+                    (
+                        k
+                        for k in kept
+                        if k.trigger.sent.start == f.trigger.sent.start
+                        and k.entry.type == f.entry.type
+                        and set(k.args.source) == set(f.args.source)
+                        and k.polarity == f.polarity
+                        and (
+                            set(f.args.target) <= set(k.args.target)
+                            or set(k.args.target) <= set(f.args.target)
+                        )
+                    ),
+                    None,
+                )
                 if twin is not None and len(f.args.target) > len(twin.args.target):
                     twin.args.target = list(f.args.target)
             if twin is None:
@@ -314,7 +442,10 @@ class EventCoder:
                 continue
             if f.entry.pos == "verb" and twin.entry.pos == "noun":  # the verb states it more directly
                 i = kept.index(twin)
-                f.also = [*twin.also, (twin.trigger.idx, twin.trigger.idx + len(twin.trigger.text), *twin.evidence)]
+                f.also = [
+                    *twin.also,
+                    (twin.trigger.idx, twin.trigger.idx + len(twin.trigger.text), *twin.evidence),
+                ]
                 f.quantities = twin.quantities + [q for q in f.quantities if q not in twin.quantities]
                 kept[i] = f
                 continue
@@ -324,9 +455,17 @@ class EventCoder:
         out = list(body)
         for f in (f for f in kept if f.in_title):
             quad = self.ontology.types[f.entry.type].quad_class
-            twin = next((b for b in body if set(b.args.source) & set(f.args.source)
-                         and set(b.args.target) & set(f.args.target) and b.polarity == f.polarity
-                         and self.ontology.types[b.entry.type].quad_class == quad), None)
+            twin = next(
+                (
+                    b
+                    for b in body
+                    if set(b.args.source) & set(f.args.source)
+                    and set(b.args.target) & set(f.args.target)
+                    and b.polarity == f.polarity
+                    and self.ontology.types[b.entry.type].quad_class == quad
+                ),
+                None,
+            )
             if twin is not None:
                 twin.also.append((f.trigger.idx, f.trigger.idx + len(f.trigger.text), *f.evidence))
             else:
@@ -347,19 +486,33 @@ class EventCoder:
         e_start, e_end = f.evidence
         e_start, e_end = min(e_start, t_start), max(e_end, t_end)
         location, location_country = self._location(f, table)
-        confidence = f.entry.confidence - (0.1 if f.args.inherited_source else 0.0) - (
-            0.15 if f.args.fallback_target else 0.0)
+        confidence = (
+            f.entry.confidence
+            - (0.1 if f.args.inherited_source else 0.0)
+            - (0.15 if f.args.fallback_target else 0.0)
+        )
         return Event(
-            id=f"e{k}", type=f.entry.type, mode=f.entry.mode, context=context, cameo=cameo,
+            id=f"e{k}",
+            type=f.entry.type,
+            mode=f.entry.mode,
+            context=context,
+            cameo=cameo,
             quad_class=code.quad_class if code else self.ontology.types[f.entry.type].quad_class,
             goldstein=code.goldstein if code else None,
-            source=list(f.args.source), target=list(f.args.target), polarity=f.polarity, modality=f.modality,
-            attributed_to=f.quote.speaker if f.quote else None, quote=f.quote.id if f.quote else None,
+            source=list(f.args.source),
+            target=list(f.args.target),
+            polarity=f.polarity,
+            modality=f.modality,
+            attributed_to=f.quote.speaker if f.quote else None,
+            quote=f.quote.id if f.quote else None,
             trigger=TextSpan(start=t_start, end=t_end, text=doc.text[t_start:t_end]),
             evidence=TextSpan(start=e_start, end=e_end, text=doc.text[e_start:e_end]),
             also_evidence=[TextSpan(start=a, end=b, text=doc.text[a:b]) for _, _, a, b in f.also],
-            date=self._date(f, published), location=location, location_country=location_country,
-            quantities=list(f.quantities), confidence=round(max(0.05, min(1.0, confidence)), 2),
+            date=self._date(f, published),
+            location=location,
+            location_country=location_country,
+            quantities=list(f.quantities),
+            confidence=round(max(0.05, min(1.0, confidence)), 2),
         )
 
 

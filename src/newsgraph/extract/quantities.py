@@ -11,35 +11,212 @@ from spacy.tokens import Doc, Span, Token
 from newsgraph.contract import Quantity
 
 _WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12, "a": 1, "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "dozen": 12,
+    "a": 1,
+    "an": 1,
 }
-_SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-           "mln": 1e6, "bln": 1e9, "m": 1e6, "bn": 1e9, "k": 1e3}
+_SCALES = {
+    "hundred": 1e2,
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "mln": 1e6,
+    "bln": 1e9,
+    "m": 1e6,
+    "bn": 1e9,
+    "k": 1e3,
+}
 _CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₽": "RUB", "₹": "INR"}
-_CURRENCY_WORDS = {"dollar": "USD", "euro": "EUR", "pound": "GBP", "yen": "JPY", "yuan": "CNY",
-                   "renminbi": "CNY", "ruble": "RUB", "rouble": "RUB", "rupee": "INR", "shekel": "ILS",
-                   "hryvnia": "UAH", "won": "KRW", "franc": "CHF", "lira": "TRY", "riyal": "SAR", "dinar": None}
+_CURRENCY_WORDS = {
+    "dollar": "USD",
+    "euro": "EUR",
+    "pound": "GBP",
+    "yen": "JPY",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "ruble": "RUB",
+    "rouble": "RUB",
+    "rupee": "INR",
+    "shekel": "ILS",
+    "hryvnia": "UAH",
+    "won": "KRW",
+    "franc": "CHF",
+    "lira": "TRY",
+    "riyal": "SAR",
+    "dinar": None,
+}
 _QUALIFIERS = (
-    "more than", "less than", "fewer than", "up to", "at least", "at most", "as many as", "as much as",
-    "as few as", "close to", "in excess of", "upwards of", "just over", "just under", "well over", "nearly",
-    "almost", "about", "around", "approximately", "roughly", "some", "over", "under", "below", "above",
-    "estimated", "only", "exactly", "an estimated", "a further", "another",
+    "more than",
+    "less than",
+    "fewer than",
+    "up to",
+    "at least",
+    "at most",
+    "as many as",
+    "as much as",
+    "as few as",
+    "close to",
+    "in excess of",
+    "upwards of",
+    "just over",
+    "just under",
+    "well over",
+    "nearly",
+    "almost",
+    "about",
+    "around",
+    "approximately",
+    "roughly",
+    "some",
+    "over",
+    "under",
+    "below",
+    "above",
+    "estimated",
+    "only",
+    "exactly",
+    "an estimated",
+    "a further",
+    "another",
 )
-_UNITS = {"ton", "tonne", "kilogram", "kg", "gram", "pound", "barrel", "litre", "liter", "gallon", "kilometre",
-          "kilometer", "km", "mile", "metre", "meter", "percent", "per", "hectare", "acre", "container", "crate",
-          "box", "truckload", "shipment", "round", "shell", "battalion", "brigade", "division", "unit", "batch",
-          "cubic", "square", "megawatt", "dose", "bag", "sack", "carton", "case"}
-_PERSONS = {"people", "person", "troop", "soldier", "protester", "protestor", "demonstrator", "refugee", "civilian",
-            "worker", "student", "police", "policeman", "officer", "fighter", "militant", "rebel", "personnel",
-            "marcher", "activist", "supporter", "member", "resident", "villager", "child", "woman", "man",
-            "prisoner", "detainee", "migrant", "guerrilla", "insurgent", "servicemen", "serviceman", "peacekeeper",
-            "sailor", "marine", "pilot", "adviser", "advisor", "national", "citizen", "voter", "teacher",
-            "doctor", "journalist", "worshipper", "pilgrim", "striker", "youth"}
-_KILL = {"kill", "slay", "massacre", "execute", "murder", "shoot", "behead", "die", "perish", "dead", "death",
-         "fatality", "toll", "casualty"}
+_UNITS = {
+    "ton",
+    "tonne",
+    "kilogram",
+    "kg",
+    "gram",
+    "pound",
+    "barrel",
+    "litre",
+    "liter",
+    "gallon",
+    "kilometre",
+    "kilometer",
+    "km",
+    "mile",
+    "metre",
+    "meter",
+    "percent",
+    "per",
+    "hectare",
+    "acre",
+    "container",
+    "crate",
+    "box",
+    "truckload",
+    "shipment",
+    "round",
+    "shell",
+    "battalion",
+    "brigade",
+    "division",
+    "unit",
+    "batch",
+    "cubic",
+    "square",
+    "megawatt",
+    "dose",
+    "bag",
+    "sack",
+    "carton",
+    "case",
+}
+_PERSONS = {
+    "people",
+    "person",
+    "troop",
+    "soldier",
+    "protester",
+    "protestor",
+    "demonstrator",
+    "refugee",
+    "civilian",
+    "worker",
+    "student",
+    "police",
+    "policeman",
+    "officer",
+    "fighter",
+    "militant",
+    "rebel",
+    "personnel",
+    "marcher",
+    "activist",
+    "supporter",
+    "member",
+    "resident",
+    "villager",
+    "child",
+    "woman",
+    "man",
+    "prisoner",
+    "detainee",
+    "migrant",
+    "guerrilla",
+    "insurgent",
+    "servicemen",
+    "serviceman",
+    "peacekeeper",
+    "sailor",
+    "marine",
+    "pilot",
+    "adviser",
+    "advisor",
+    "national",
+    "citizen",
+    "voter",
+    "teacher",
+    "doctor",
+    "journalist",
+    "worshipper",
+    "pilgrim",
+    "striker",
+    "youth",
+}
+_KILL = {
+    "kill",
+    "slay",
+    "massacre",
+    "execute",
+    "murder",
+    "shoot",
+    "behead",
+    "die",
+    "perish",
+    "dead",
+    "death",
+    "fatality",
+    "toll",
+    "casualty",
+}
 _INJURE = {"wound", "injure", "hurt", "maim", "injured", "wounded", "injury"}
 _NUM_RE = re.compile(r"^[\d.,]+$")
 
@@ -75,15 +252,18 @@ def _number_value(tokens: list[Token]) -> float | None:
 
 def _is_numeric(t: Token) -> bool:
     low = t.lower_
-    return bool(_NUM_RE.match(low) and any(ch.isdigit() for ch in low)) or (
-        low in _WORDS and low not in ("a", "an") and t.pos_ == "NUM") or (low in _SCALES and t.pos_ == "NUM")
+    return (
+        bool(_NUM_RE.match(low) and any(ch.isdigit() for ch in low))
+        or (low in _WORDS and low not in ("a", "an") and t.pos_ == "NUM")
+        or (low in _SCALES and t.pos_ == "NUM")
+    )
 
 
 def _phrase(t: Token) -> str:
     """A noun with its adjective/compound modifiers ("emergency food aid")."""
     left = [c for c in t.lefts if c.dep_ in ("compound", "amod") and not _is_numeric(c)]
     start = min([t.i] + [c.i for c in left])
-    return t.doc[start:t.i + 1].text
+    return t.doc[start : t.i + 1].text
 
 
 def _role(head: Token, item_lemma: str | None, currency: str | None) -> str | None:
@@ -116,9 +296,11 @@ def find_quantities(doc: Doc | Span) -> list[QuantityMatch]:
             i += 1
             continue
         j = i + 1
-        while j < len(tokens) and (_is_numeric(tokens[j]) or tokens[j].lower_ in _SCALES
-                                   or (tokens[j].lower_ == "-" and j + 1 < len(tokens)
-                                       and _is_numeric(tokens[j + 1]))):
+        while j < len(tokens) and (
+            _is_numeric(tokens[j])
+            or tokens[j].lower_ in _SCALES
+            or (tokens[j].lower_ == "-" and j + 1 < len(tokens) and _is_numeric(tokens[j + 1]))
+        ):
             j += 1
         num = tokens[i:j]
         value = _number_value(num)
@@ -135,8 +317,12 @@ def find_quantities(doc: Doc | Span) -> list[QuantityMatch]:
             currency = "USD"
             start = i - 2
         head = num[-1]
-        while head.head.i != head.i and head.dep_ in ("compound", "nummod", "quantmod", "nmod") \
-                and head.head.i >= head.i and head.head.pos_ in ("NOUN", "PROPN", "NUM", "SYM"):
+        while (
+            head.head.i != head.i
+            and head.dep_ in ("compound", "nummod", "quantmod", "nmod")
+            and head.head.i >= head.i
+            and head.head.pos_ in ("NOUN", "PROPN", "NUM", "SYM")
+        ):
             head = head.head
         if head.lower_ in _CURRENCY_SYMBOLS:
             head = num[-1]
@@ -167,18 +353,33 @@ def find_quantities(doc: Doc | Span) -> list[QuantityMatch]:
                 item, item_lemma = _phrase(of_obj), of_obj.lemma_.lower()
                 end = of_obj.i + 1
         qualifier = None
-        words = [x.lower_ for x in tokens[max(0, start - 3):start]]
+        words = [x.lower_ for x in tokens[max(0, start - 3) : start]]
         for q in _QUALIFIERS:
             qw = q.split()
-            if words[-len(qw):] == qw:
+            if words[-len(qw) :] == qw:
                 qualifier = q
                 start -= len(qw)
                 break
-        span = doc[start:end] if isinstance(doc, Doc) else doc.doc[base + start:base + end]
+        span = doc[start:end] if isinstance(doc, Doc) else doc.doc[base + start : base + end]
         role = _role(head if head.i != num[-1].i else num[-1], item_lemma, currency)
-        out.append(QuantityMatch(
-            Quantity(id="", text=span.text, start=span.start_char, end=span.end_char, value=value,
-                     qualifier=qualifier, unit=unit, item=item, currency=currency, role=role),
-            span.start, span.end, head.i))
+        out.append(
+            QuantityMatch(
+                Quantity(
+                    id="",
+                    text=span.text,
+                    start=span.start_char,
+                    end=span.end_char,
+                    value=value,
+                    qualifier=qualifier,
+                    unit=unit,
+                    item=item,
+                    currency=currency,
+                    role=role,
+                ),
+                span.start,
+                span.end,
+                head.i,
+            )
+        )
         i = j
     return out

@@ -1,15 +1,34 @@
 """Event dates: explicit dates and relative expressions ("on Monday", "last week", "yesterday") resolved
-against the article's publication date. Results are ISO dates, or "YYYY-MM" / "YYYY" when only those are known."""
+against the article's publication date. Results are ISO dates, or "YYYY-MM" / "YYYY" when only those
+are known."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-_WEEKDAYS = {d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                                          "sunday"))}
-_MONTHS = {m: i + 1 for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
-                                            "august", "september", "october", "november", "december"))}
+_WEEKDAYS = {
+    d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
+}
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        )
+    )
+}
 _MONTHS.update({m[:3]: n for m, n in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
@@ -27,10 +46,18 @@ def resolve_date(text: str, published: dt.date | None, future: bool = False) -> 
     if not words:
         return None
     # explicit: "June 18, 2024", "18 June 2024", "June 18", "15 October", "June 2024", "1988"
-    month = next((_MONTHS[w] for w in words if w in _MONTHS and w != "may" or (w == "may" and len(words) > 1)), None)
+    month = next(
+        (_MONTHS[w] for w in words if w in _MONTHS and w != "may" or (w == "may" and len(words) > 1)), None
+    )
     year = next((int(w) for w in words if _YEAR.match(w)), None)
-    day = next((int(_DAY.match(w).group(1)) for w in words if _DAY.match(w) and 1 <= int(_DAY.match(w).group(1)) <= 31
-                and not _YEAR.match(w)), None)
+    day = next(
+        (
+            int(_DAY.match(w).group(1))
+            for w in words
+            if _DAY.match(w) and 1 <= int(_DAY.match(w).group(1)) <= 31 and not _YEAR.match(w)
+        ),
+        None,
+    )
     if month:
         if year is None and published is not None:
             year = published.year
