@@ -155,3 +155,55 @@ def test_iter_web_inputs_pages_then_feeds(server):
     results = list(web.iter_web_inputs([f"{server.base}/port.html"], [f"{server.base}/atom.xml"], Settings()))
     assert [r.title for r in results] == ["Port reopens after storm", "Port reopens after storm"]
     assert web.is_url("https://x.example/a") and not web.is_url("articles/a.txt")
+
+
+class _FakeExtractor:
+    """Stands in for the spaCy pipeline: one article-level extraction per input, no NLP."""
+
+    def __init__(self, settings):
+        self.settings = settings
+
+    def extract_many(self, articles, batch_size=None):
+        import hashlib
+
+        from newsgraph.contract import Article, Coder, Extraction, ModelInfo
+
+        for a in articles:
+            yield Extraction(
+                coder=Coder(version="fake-1", model=ModelInfo(name="none", version="0")),
+                article=Article(
+                    id=a.id or hashlib.sha256(a.text.encode()).hexdigest()[:16],
+                    title=a.title,
+                    published=a.published,
+                    url=a.url,
+                    source=a.source,
+                    text_sha256=hashlib.sha256(a.text.encode()).hexdigest(),
+                ),
+            )
+
+
+def test_feed_ingest_into_store_once(server, tmp_path):
+    from newsgraph import query as q
+    from newsgraph.store import Store
+    from newsgraph.store.ingest import run_ingest
+
+    settings = Settings()
+    problems = []
+    with Store.open(str(tmp_path / "web.db")) as store:
+        for expected_added, expected_stored in ((2, 0), (0, 2)):
+            summary = run_ingest(
+                web.iter_web_inputs([], [f"{server.base}/rss.xml"], settings),
+                store,
+                settings,
+                factory=_FakeExtractor,
+                coder_version="fake-1",
+                on_problem=problems.append,
+            )
+            assert summary.report.added == expected_added and summary.already_stored == expected_stored
+        articles = q.list_articles(store).items
+    assert sorted((a.title, a.published) for a in articles) == [
+        ("Ministers meet on grain corridor", "2024-03-05"),
+        ("Port reopens after storm", "2024-03-06"),
+    ]
+    assert all(a.url.startswith(server.base) for a in articles)
+    assert len(problems) == 2 and all("404" in p.message for p in problems)
