@@ -66,13 +66,14 @@ def office_rank(role: str) -> int:
     if any(w in r for w in ("vice ", "deputy", "acting ", "former ")):
         return 3
     top = ("supreme leader", "king", "queen", "emperor", "emir", "sultan", "pope", "general secretary",
-           "chairman of the state affairs")
-    if any(w in r for w in top) or r.startswith("president"):
+           "president of the state affairs")
+    if any(w in r for w in top) or r == "president" or r.startswith("president of the palestinian"):
         return 0
-    if any(w in r for w in ("prime minister", "premier", "chancellor", "secretary general", "taoiseach")) \
-            and "exchequer" not in r:
+    if "exchequer" not in r and any(w in r for w in ("prime minister", "premier", "chancellor", "taoiseach")):
         return 1
-    if "minister" in r or "secretary" in r or r.startswith(("chair", "head", "director")):
+    senior = ("minister", "secretary", "exchequer", "president", "chair", "head", "director", "commander",
+              "chief", "speaker", "governor", "leader")
+    if any(w in r for w in senior):
         return 2
     return 4
 
