@@ -62,10 +62,6 @@ def _types(values: list[str] | None) -> list[str] | None:
     return out or None
 
 
-def _page(page: Any) -> Any:
-    return page  # a query Page; FastAPI serialises it through the route's response_model
-
-
 def _slice(items: list[Any], limit: int, offset: int) -> Any:
     """Pagination for query functions that return whole lists (timeline, changes)."""
     return {"items": items[offset:offset + limit], "total": len(items),
@@ -87,7 +83,7 @@ Svc = Annotated[Services, Depends(services)]
             summary="List stored articles")
 def list_articles(_: Read, svc: Svc, search: str | None = None, since: Since = None, until: Until = None,
                   limit: Limit = 50, offset: Offset = 0) -> Any:
-    return _page(q.list_articles(svc.store, search=search, since=_iso(since), until=_iso(until),
+    return (q.list_articles(svc.store, search=search, since=_iso(since), until=_iso(until),
                                  limit=limit, offset=offset))
 
 
@@ -110,7 +106,7 @@ def list_events(_: Read, svc: Svc,
                 article: Annotated[str | None, Query(description="article id")] = None,
                 all: Annotated[bool, Query(description="include negated and non-actual events")] = False,
                 limit: Limit = 50, offset: Offset = 0) -> Any:
-    return _page(q.list_events(svc.store, actor=actor, source=source, target=target, type=_types(type),
+    return (q.list_events(svc.store, actor=actor, source=source, target=target, type=_types(type),
                                since=_iso(since), until=_iso(until), claimed_by=claimed_by, article=article,
                                include_all=all, limit=limit, offset=offset))
 
@@ -121,7 +117,7 @@ def list_quotes(_: Read, svc: Svc, speaker: str | None = None,
                 since: Since = None, until: Until = None,
                 search: Annotated[str | None, Query(description="text search in the quote")] = None,
                 limit: Limit = 50, offset: Offset = 0) -> Any:
-    return _page(q.list_quotes(svc.store, speaker=speaker, about=about, since=_iso(since), until=_iso(until),
+    return (q.list_quotes(svc.store, speaker=speaker, about=about, since=_iso(since), until=_iso(until),
                                search=search, limit=limit, offset=offset))
 
 
@@ -131,7 +127,7 @@ def list_actors(_: Read, svc: Svc, name: str | None = None,
                 kind: Literal["person", "state", "organization", "group"] | None = None,
                 country: Annotated[str | None, Query(description="ISO 3166-1 alpha-3")] = None,
                 limit: Limit = 50, offset: Offset = 0) -> Any:
-    return _page(q.list_actors(svc.store, name=name, kind=kind, country=country, limit=limit, offset=offset))
+    return (q.list_actors(svc.store, name=name, kind=kind, country=country, limit=limit, offset=offset))
 
 
 @router.get("/actors/{actor_id}", tags=["queries"], response_model=q.ActorDetail,
@@ -174,7 +170,7 @@ def timeline(_: Read, svc: Svc,
             summary="Events reported by several articles, grouped into stories")
 def list_stories(_: Read, svc: Svc, since: Since = None, until: Until = None, actor: str | None = None,
                  type: Types = None, limit: Limit = 50, offset: Offset = 0) -> Any:
-    return _page(q.list_stories(svc.store, since=_iso(since), until=_iso(until), actor=actor,
+    return (q.list_stories(svc.store, since=_iso(since), until=_iso(until), actor=actor,
                                 type=_types(type), limit=limit, offset=offset))
 
 
