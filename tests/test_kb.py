@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from newsgraph.kb import KnowledgeBase, KBFormatError, latest_office, office_rank
+from newsgraph.kb import KBFormatError, KnowledgeBase, latest_office, office_rank
 from newsgraph.kb.normalize import alias_key, surface_keys
 
 D = datetime.date
@@ -60,11 +60,13 @@ def test_united_states_variants(kb: KnowledgeBase, surface: str) -> None:
 
 
 @pytest.mark.parametrize(("surface", "expected"), [
-    ("DPRK", "state:PRK"), ("North Korea", "state:PRK"), ("Democratic People’s Republic of Korea", "state:PRK"),
-    ("ROK", "state:KOR"), ("South Korea", "state:KOR"), ("U.K.", "state:GBR"), ("Britain", "state:GBR"),
-    ("Great Britain", "state:GBR"), ("UAE", "state:ARE"), ("PRC", "state:CHN"), ("People's Republic of China", "state:CHN"),
-    ("Russian Federation", "state:RUS"), ("Ivory Coast", "state:CIV"), ("Côte d’Ivoire", "state:CIV"),
-    ("Cote d'Ivoire", "state:CIV"), ("Burma", "state:MMR"), ("Czech Republic", "state:CZE"), ("Czechia", "state:CZE"),
+    ("DPRK", "state:PRK"), ("North Korea", "state:PRK"),
+    ("Democratic People’s Republic of Korea", "state:PRK"), ("ROK", "state:KOR"),
+    ("South Korea", "state:KOR"),
+    ("U.K.", "state:GBR"), ("Britain", "state:GBR"), ("Great Britain", "state:GBR"), ("UAE", "state:ARE"),
+    ("PRC", "state:CHN"), ("People's Republic of China", "state:CHN"), ("Russian Federation", "state:RUS"),
+    ("Ivory Coast", "state:CIV"), ("Côte d’Ivoire", "state:CIV"), ("Cote d'Ivoire", "state:CIV"),
+    ("Burma", "state:MMR"), ("Czech Republic", "state:CZE"), ("Czechia", "state:CZE"),
     ("Guinea Bissau", "state:GNB"), ("Türkiye", "state:TUR"), ("Turkiye", "state:TUR"),
 ])
 def test_state_aliases(kb: KnowledgeBase, surface: str, expected: str) -> None:
@@ -226,17 +228,18 @@ regions: [Atlantis]
 
 
 def test_load_without_bundled_and_format_errors(tmp_path: Path) -> None:
-    only = write(tmp_path, "only.yaml", "version: 1\nentries:\n  - {code: XYZ, name: Freedonia, kind: state}\n")
+    only = write(tmp_path, "only.yaml", "version: 1\nentries:\n  - {code: XYZ, name: Freedonia, kind: state}")
     kb = KnowledgeBase.load([only], include_bundled=False)
     assert [e.id for e in kb.entries()] == ["state:XYZ"]
     assert kb.lookup("United States") == []
     with pytest.raises(KBFormatError, match="version"):
         KnowledgeBase.load([write(tmp_path, "nov.yaml", "entries: []\n")], include_bundled=False)
+    bad_kind = write(tmp_path, "bad.yaml", "version: 1\nentries:\n  - {id: x, name: X, kind: thing}\n")
     with pytest.raises(KBFormatError, match="kind"):
-        KnowledgeBase.load([write(tmp_path, "bad.yaml", "version: 1\nentries:\n  - {id: x, name: X, kind: thing}\n")],
-                           include_bundled=False)
+        KnowledgeBase.load([bad_kind], include_bundled=False)
+    prose = write(tmp_path, "bad.txt", "this is prose, not a dictionary\n")
     with pytest.raises(KBFormatError):
-        KnowledgeBase.load([write(tmp_path, "bad.txt", "this is prose, not a dictionary\n")], include_bundled=False)
+        KnowledgeBase.load([prose], include_bundled=False)
 
 
 # ---------------------------------------------------------------- data consistency
@@ -288,8 +291,8 @@ def test_codes_ids_and_references_are_consistent(kb: KnowledgeBase) -> None:
 
 
 def test_agents_are_lower_case_with_known_sectors(kb: KnowledgeBase) -> None:
-    sectors = {"GOV", "MIL", "LEG", "JUD", "COP", "SPY", "REB", "OPP", "CVL", "REF", "MED", "BUS", "NGO", "IGO",
-               "HLH", "EDU", "LAB", "REL", "UAF"}
+    sectors = {"GOV", "MIL", "LEG", "JUD", "COP", "SPY", "REB", "OPP", "CVL", "REF", "MED", "BUS", "NGO",
+               "IGO", "HLH", "EDU", "LAB", "REL", "UAF"}
     for agent in kb.agents():
         assert agent.pattern == agent.pattern.lower() and agent.pattern.strip() == agent.pattern
         assert agent.sector in sectors, agent
