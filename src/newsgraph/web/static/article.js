@@ -169,7 +169,7 @@ export async function renderArticle(root, articleId, params) {
   clear(root).append(
     h("h1", {}, meta.title || meta.id),
     h("p", { class: "muted" }, facts, meta.url ? [" · ", h("a", { href: meta.url, rel: "noopener noreferrer" }, "original")] : null,
-      ` · ${extraction.actors.length} actors, ${extraction.quotes.length} quotes, ${extraction.events.length} events`,
+      ` · ${extraction.actors.length} actors · ${extraction.quotes.length} quotes · ${extraction.events.length} events`,
       ` · coded by ${extraction.coder.name} ${extraction.coder.version}`),
     h("div", { class: "legend" },
       h("span", { class: "hl hl-actor" }, "actor"), h("span", { class: "hl hl-quote" }, "quote"),

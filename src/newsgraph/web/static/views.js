@@ -5,6 +5,8 @@ import { clear, h, setStatus } from "./dom.js";
 
 const PAGE = 25;
 
+const count = (list, noun) => `${list.length} ${noun}${list.length === 1 ? "" : "s"}`;
+
 function pager(page, go) {
   const last = page.offset + page.items.length;
   return h("div", { class: "pager" },
@@ -145,9 +147,10 @@ export function renderIngest(root) {
       const id = response.headers.get("X-Newsgraph-Article-Id") || extraction.article.id;
       setStatus(response.status === 200 ? "This article was stored already; showing its new extraction." : "");
       result.append(h("div", { class: "card" },
-        h("h2", {}, (response.status === 201 ? "Stored: " : "Already stored: ") + (extraction.article.title || id)),
-        h("p", {}, `${extraction.actors.length} actors, ${extraction.quotes.length} quotes, ` +
-          `${extraction.events.length} events.`),
+        h("h2", {}, (response.status === 201 ? "Stored: " : "Already stored: ") +
+          (extraction.article.title || `untitled article ${id}`)),
+        h("p", {}, `${count(extraction.actors, "actor")}, ${count(extraction.quotes, "quote")}, ` +
+          `${count(extraction.events, "event")}.`),
         h("p", {}, articleLink({ article_id: id, article_title: "Open the annotated article" }), " · ",
           h("a", { href: "#/network" }, "See the network"))));
     } catch (err) {
