@@ -1,1 +1,1 @@
-"""The web UI's static files (HTML, CSS, JavaScript modules) live in ``static/``; the API server serves them."""
+"""The web UI: static HTML, CSS and JavaScript modules in ``static/``, served by the API server."""
