@@ -87,6 +87,15 @@ def synthetic_server(tmp_path_factory) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="module")
+def private_server(synthetic_server) -> Iterator[LiveServer]:
+    from newsgraph.api import create_app
+
+    app = create_app(_settings(), store=synthetic_server.store, private=True)
+    for url in _serve(app):
+        yield LiveServer(url, synthetic_server.store)
+
+
+@pytest.fixture(scope="module")
 def seed_server(tmp_path_factory, seed_extraction, seed_text, extractor) -> Iterator[LiveServer]:
     _vendor_or_skip()
     from newsgraph.api import create_app
@@ -304,6 +313,25 @@ def test_ingest_needs_a_key_and_reports_errors(page, synthetic_server):
     page.click("#ingest-form button[type=submit]")
     page.wait_for_selector("#status.error")
     assert "not valid" in page.inner_text("#status")
+
+
+def test_private_server_asks_for_the_key(page, private_server):
+    _open(page, private_server.url + "/#/network")
+    assert "API key" in page.inner_text("#status")
+    page.fill("#api-key", KEY)
+    page.click("#key-form button")
+    page.wait_for_function("() => window.newsgraphUI && window.newsgraphUI.cy.nodes().length >= 4")
+    assert "Russia" in _node_names(page)
+
+
+def test_api_reference_page_renders_offline(page, synthetic_server):
+    page.goto(synthetic_server.url + "/docs")
+    page.wait_for_selector("section.card")
+    text = page.inner_text("#docs")
+    for path in ("/api/events", "/api/network", "/api/timeline", "/api/articles/{article_id}"):
+        assert path in text, path
+    assert "problem+json" in text
+    _shot(page, "api-docs")
 
 
 # -- acceptance on the seed article (real extractor) ------------------------------------------------------
