@@ -114,6 +114,8 @@ class QuoteBuilder:
         for q, toks in zip(scan.quotes, q_tokens, strict=True):
             partial = self._is_partial(q)
             st: Statement | None = None
+            if partial and self._is_title(toks):
+                continue  # CNN’s “State of the Union”: the name of a show, book or operation, not speech
             if partial:
                 frame = self._governing(toks, by_cue)
                 if frame is not None:
@@ -188,6 +190,13 @@ class QuoteBuilder:
         if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in self.lex.verbs or tok.lower_ == "that":
             return False
         return True
+
+    def _is_title(self, toks: set[int]) -> bool:
+        """Every content word capitalised: a title or a name in quotation marks."""
+        words = [self.doc[i] for i in sorted(toks) if self.doc[i].is_alpha]
+        content = [w for w in words if not w.is_stop or w.i == min(toks)]
+        return bool(content) and all(w.text[0].isupper() for w in content) and not (
+            len(words) == 1 and words[0].is_sent_start)
 
     def _governing(self, toks: set[int], by_cue: dict[int, Frame]) -> Frame | None:
         """The reporting frame whose cue governs the quoted words in the parse."""

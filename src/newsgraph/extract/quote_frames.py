@@ -77,8 +77,9 @@ def subject_of(verb: Token) -> Token | None:
         if subjects:
             # a headline hung on the verb brings a second subject: take the nearest one on the verb's line
             text = v.doc.text
-            same_line = [c for c in subjects
-                         if "\n" not in text[min(c.idx, v.idx):max(c.idx, v.idx)]] or subjects
+            same_line = [c for c in subjects if "\n" not in text[min(c.idx, v.idx):max(c.idx, v.idx)]]
+            if not same_line:
+                return _line_subject(v) or subjects[0]
             c = min(same_line, key=lambda s: abs(s.i - v.i))
             if c.lower_ in _RELATIVE and v.dep_ == "relcl":
                 return v.head
@@ -103,6 +104,25 @@ def subject_of(verb: Token) -> Token | None:
         if v.dep_ == "acl" and v.head.pos_ in ("NOUN", "PROPN"):  # "a statement saying that ..."
             return v.head
         return None
+    return None
+
+
+def _line_subject(verb: Token) -> Token | None:
+    """The noun phrase right before the verb on its own line: the subject when the parser took a word of
+    the headline above for it ("Senate Stalls on Health Bill / Senate Majority Leader Mitch McConnell
+    acknowledged ...")."""
+    doc = verb.doc
+    line_start = doc.text.rfind("\n", 0, verb.idx) + 1
+    for i in range(verb.i - 1, max(-1, verb.i - 9), -1):
+        t = doc[i]
+        if t.idx < line_start:
+            return None
+        if t.pos_ in ("NOUN", "PROPN", "PRON"):
+            while t.dep_ in ("compound", "flat") and t.i < t.head.i < verb.i:
+                t = t.head
+            return t
+        if not (t.is_punct or t.pos_ in ("ADV", "AUX", "PART")):
+            return None
     return None
 
 
@@ -203,7 +223,8 @@ class FrameFinder:
                         conf = min(conf, 0.75)
                         break
         speaker = subject_of(tok)
-        if tok.dep_ == "conj" and _child(tok, "nsubj") is None and tok.head.dep_ == "ccomp":
+        if tok.dep_ == "conj" and _child(tok, "nsubj") is None and tok.head.dep_ == "ccomp" \
+                and self.lex.verbs.get(tok.head.lemma_.lower()) is None:
             # "said his city had received no help and complained about ...": the parser coordinates the
             # second cue inside the first one's content; both belong to the first cue's subject
             outer = tok.head.head
