@@ -38,7 +38,8 @@ TEXT_A = ("Germany pledged air defence systems to Ukraine on Monday. "
           "\u201cWe will stand with Ukraine for as long as it takes,\u201d Chancellor Olaf Scholz said. "
           "Russia struck the port of Odesa with drones overnight.")
 TEXT_B = ("France criticised Russia over the strikes on Tuesday. "
-          "\u201cThese attacks on civilians are unacceptable,\u201d President Emmanuel Macron said in Paris.")
+          "\u201cThese attacks on civilians are unacceptable,\u201d President Emmanuel Macron said in Paris. "
+          "France may impose new sanctions on Russia.")
 
 ACTORS = {
     "DEU": ("Germany", "state", "DEU"), "UKR": ("Ukraine", "state", "UKR"), "RUS": ("Russia", "state", "RUS"),
@@ -93,7 +94,7 @@ def build(article_id: str, text: str, published: str, actor_keys: list[str], men
                          attributed_to=local.get(ev.get("claimed_by", "")),
                          trigger=text_span(text, ev["trigger"]),
                          evidence=sentence_of(text, ev["trigger"]), date=published,
-                         polarity=ev.get("polarity", "positive")))
+                         polarity=ev.get("polarity", "positive"), modality=ev.get("modality", "actual")))
     return Extraction(
         coder=Coder(version="0.1.0", model=ModelInfo(name="test", version="0")),
         article=Article(id=article_id, title=title, published=published, source="Test Wire",
@@ -115,7 +116,9 @@ def extraction_a() -> Extraction:
 def extraction_b() -> Extraction:
     return build("art-b", TEXT_B, "2024-04-09", ["FRA", "RUS", "Macron"], {},
                  [{"type": "ACCUSE", "quad": 3, "goldstein": -2.0, "source": "FRA", "target": "RUS",
-                   "trigger": "criticised"}],
+                   "trigger": "criticised"},
+                  {"type": "SANCTION", "quad": 4, "goldstein": -5.0, "source": "FRA", "target": "RUS",
+                   "trigger": "impose", "modality": "hypothetical"}],
                  [{"text": "These attacks on civilians are unacceptable,", "speaker": "Macron",
                    "speaker_text": "Emmanuel Macron"}], "France criticises strikes")
 
@@ -228,6 +231,12 @@ def test_events_filters(client):
     assert {e["type"] for e in ukr_target["items"]} == {"AID", "ASSAULT"}
     assert client.get("/api/events", params={"since": "2024-04-01"}).json()["total"] == 1
     assert client.get("/api/events", params={"article": "art-b"}).json()["total"] == 1
+    # Non-actual (and negated) events only with all=true.
+    assert client.get("/api/events", params={"type": "SANCTION"}).json()["total"] == 0
+    planned = client.get("/api/events", params={"type": "SANCTION", "all": "true"}).json()["items"]
+    assert [(e["modality"], e["evidence_sentence"]) for e in planned] == \
+        [("hypothetical", "France may impose new sanctions on Russia.")]
+    assert client.get("/api/events", params={"all": "true"}).json()["total"] == 4
 
 
 def test_events_bad_type_and_bad_date_are_validation_problems(client):
