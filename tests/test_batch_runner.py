@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsgraph.batch import BatchError, BatchOptions, extract_shard, read_extractions, run_batch
-from newsgraph.batch.engines import LocalEngine, ShardOutcome, import_ray
+from newsgraph.batch.engines import LocalEngine, ShardOutcome, _pack, _unpack, import_ray
 from newsgraph.batch.runner import MANIFEST, _OutputLock
 from newsgraph.batch.synthetic import synthetic_articles, write_jsonl_corpus
 from newsgraph.cli import app
@@ -241,3 +241,11 @@ def test_killed_run_resumes_and_writes_every_shard_exactly_once(tmp_path: Path) 
     assert {n: (out / n / "_shard.json").stat().st_mtime_ns for n in before} == before  # not rewritten
     ids = [e.article.id for e in read_extractions(out)]
     assert ids == [a.id for a in arts]  # each article once, in input order
+
+
+def test_worker_payload_framing_round_trips_and_rejects_truncation() -> None:
+    files = {"_shard.json": b"{}", "events.parquet": b"PAR1\x00\x01PAR1", "empty.parquet": b""}
+    header, blob = _pack(files)
+    assert _unpack(header, blob) == files
+    with pytest.raises(ValueError):
+        _unpack(header, blob[:-1])

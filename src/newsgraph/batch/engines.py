@@ -2,7 +2,8 @@
 
 Both build the extractor once per worker (process initializer / actor constructor) from the
 picklable ``Settings`` and factory, so the spaCy pipeline is never shipped between processes.
-Workers return extraction JSON; the driver validates it and writes the shards. A shard whose
+Workers also encode the shard's files (flattening and compression run in parallel); the driver
+only commits the bytes, so it stays cheap however many workers there are. A shard whose
 extraction raises comes back as an error outcome instead of failing the run, so the runner can
 retry it and report it.
 """
@@ -24,11 +25,15 @@ from newsgraph.contract import Extraction
 from newsgraph.ingest.readers import ArticleInput
 
 from .core import BatchError, ExtractorFactory, ExtractorLike, ShardSpec, extract_shard
+from .shards import ShardFormat, encode_shard
 
 
 @dataclass
 class ShardOutcome:
+    """A shard's result: its encoded files (or extractions, which the runner then encodes), or an error."""
+
     shard_id: str
+    files: dict[str, bytes] | None = None
     extractions: list[Extraction] | None = None
     error: str | None = None
 
@@ -48,21 +53,16 @@ def _describe(err: BaseException) -> str:
     return f"{type(err).__name__}: {err}{where}"
 
 
-def _extract_payload(extractor: ExtractorLike, articles: Sequence[ArticleInput]
-                     ) -> tuple[list[dict] | None, str | None]:
+def _encode(extractor: ExtractorLike, shard_id: str, articles: Sequence[ArticleInput], digest: str,
+            fmt: ShardFormat) -> tuple[dict[str, bytes] | None, str | None]:
     try:
-        return [ex.to_json_dict() for ex in extract_shard(list(articles), extractor)], None
+        extractions = extract_shard(list(articles), extractor)
+        if len(extractions) != len(articles):
+            return None, f"extractor returned {len(extractions)} extractions for {len(articles)} articles"
+        texts = [a.text for a in articles]
+        return encode_shard(shard_id, extractions, texts, fmt=fmt, input_digest=digest), None
     except Exception as err:  # reported per shard; the runner retries it
         return None, _describe(err)
-
-
-def _outcome(shard_id: str, payload: list[dict] | None, error: str | None) -> ShardOutcome:
-    if error is not None or payload is None:
-        return ShardOutcome(shard_id, error=error or "worker returned nothing")
-    try:
-        return ShardOutcome(shard_id, extractions=[Extraction.model_validate(d) for d in payload])
-    except ValueError as err:
-        return ShardOutcome(shard_id, error=f"worker returned an invalid extraction: {err}")
 
 
 # -- local: worker processes ---------------------------------------------------------------------
@@ -87,10 +87,11 @@ def _init_local_worker(settings: Settings, factory: ExtractorFactory) -> None:
         _WorkerSlot.error = f"worker could not build the extractor: {_describe(err)}"
 
 
-def _run_local_shard(articles: Sequence[ArticleInput]) -> tuple[list[dict] | None, str | None]:
+def _run_local_shard(shard_id: str, articles: Sequence[ArticleInput], digest: str, fmt: ShardFormat
+                     ) -> tuple[dict[str, bytes] | None, str | None]:
     if _WorkerSlot.extractor is None:
         return None, _WorkerSlot.error or "worker has no extractor (initializer did not run)"
-    return _extract_payload(_WorkerSlot.extractor, articles)
+    return _encode(_WorkerSlot.extractor, shard_id, articles, digest, fmt)
 
 
 class LocalEngine:
@@ -99,10 +100,11 @@ class LocalEngine:
     name = "local"
 
     def __init__(self, settings: Settings, workers: int, factory: ExtractorFactory,
-                 start_method: str = "spawn") -> None:
+                 fmt: ShardFormat = "parquet", start_method: str = "spawn") -> None:
         self.settings = settings
         self.workers = max(1, workers)
         self.factory = factory
+        self.fmt = fmt
         self.start_method = start_method
         self._pool: ProcessPoolExecutor | None = None
 
@@ -117,13 +119,15 @@ class LocalEngine:
         if not shards:
             return
         pool = self._executor()
-        futures: dict[Future, str] = {pool.submit(_run_local_shard, s.articles): s.shard_id for s in shards}
+        futures: dict[Future, str] = {
+            pool.submit(_run_local_shard, s.shard_id, s.articles, s.digest, self.fmt): s.shard_id
+            for s in shards}
         broken = False
         try:
             for fut in as_completed(futures):
                 shard_id = futures[fut]
                 try:
-                    payload, error = fut.result()
+                    files, error = fut.result()
                 except BrokenProcessPool as err:
                     broken = True
                     yield ShardOutcome(shard_id, error=f"worker process died: {err}")
@@ -131,7 +135,7 @@ class LocalEngine:
                 except Exception as err:
                     yield ShardOutcome(shard_id, error=_describe(err))
                     continue
-                yield _outcome(shard_id, payload, error)
+                yield ShardOutcome(shard_id, files=files, error=None if files is not None else error)
         finally:
             if broken:  # a dead worker breaks the whole pool; the next round starts a fresh one
                 self.close()
@@ -155,21 +159,41 @@ def import_ray() -> Any:
     return ray
 
 
+def _pack(files: dict[str, bytes]) -> tuple[str, bytes]:
+    """A shard's files as one JSON header (names and sizes) and one byte string, for a Ray Data row."""
+    names = list(files)
+    return json.dumps({"names": names, "sizes": [len(files[n]) for n in names]}), b"".join(files.values())
+
+
+def _unpack(header: str, blob: bytes) -> dict[str, bytes]:
+    meta = json.loads(header)
+    files, at = {}, 0
+    for name, size in zip(meta["names"], meta["sizes"], strict=True):
+        files[name] = blob[at:at + size]
+        at += size
+    if at != len(blob):
+        raise ValueError("shard payload does not match its header")
+    return files
+
+
 class RayShardWorker:
     """A Ray Data actor: builds the extractor once in its constructor, then extracts one shard per call."""
 
-    def __init__(self, settings: Settings, factory: ExtractorFactory) -> None:
+    def __init__(self, settings: Settings, factory: ExtractorFactory, fmt: ShardFormat) -> None:
         self.extractor = factory(settings)
+        self.fmt = fmt
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
-        ids, payloads, errors = [], [], []
-        for shard_id, raw in zip(batch["shard_id"], batch["articles"], strict=True):
+        ids, headers, blobs, errors = [], [], [], []
+        for shard_id, raw, digest in zip(batch["shard_id"], batch["articles"], batch["digest"], strict=True):
             articles = [ArticleInput(**a) for a in json.loads(str(raw))]
-            payload, error = _extract_payload(self.extractor, articles)
+            files, error = _encode(self.extractor, str(shard_id), articles, str(digest), self.fmt)
+            header, blob = _pack(files) if files is not None else ("", b"")
             ids.append(str(shard_id))
-            payloads.append(json.dumps(payload) if payload is not None else "")
+            headers.append(header)
+            blobs.append(blob)
             errors.append(error or "")
-        return {"shard_id": ids, "payload": payloads, "error": errors}
+        return {"shard_id": ids, "header": headers, "blob": blobs, "error": errors}
 
 
 class RayEngine:
@@ -178,10 +202,11 @@ class RayEngine:
     name = "ray"
 
     def __init__(self, settings: Settings, workers: int | None, factory: ExtractorFactory,
-                 address: str | None = None) -> None:
+                 address: str | None = None, fmt: ShardFormat = "parquet") -> None:
         self.ray = import_ray()
         self.settings = settings
         self.factory = factory
+        self.fmt = fmt
         self._started = False
         if not self.ray.is_initialized():
             if address:
@@ -198,12 +223,12 @@ class RayEngine:
         if not shards:
             return
         rd = self.ray.data
-        items = [{"shard_id": s.shard_id,
+        items = [{"shard_id": s.shard_id, "digest": s.digest,
                   "articles": json.dumps([dataclasses.asdict(a) for a in s.articles], ensure_ascii=False)}
                  for s in shards]
         ds = rd.from_items(items, override_num_blocks=len(items)).map_batches(
             RayShardWorker,
-            fn_constructor_kwargs={"settings": self.settings, "factory": self.factory},
+            fn_constructor_kwargs={"settings": self.settings, "factory": self.factory, "fmt": self.fmt},
             batch_size=1, batch_format="numpy", num_cpus=1,
             compute=rd.ActorPoolStrategy(size=min(self.workers, len(items))),
         )
@@ -213,8 +238,13 @@ class RayEngine:
                 shard_id = str(row["shard_id"])
                 pending.discard(shard_id)
                 error = str(row["error"]) or None
-                payload = json.loads(str(row["payload"])) if not error else None
-                yield _outcome(shard_id, payload, error)
+                files = None
+                if not error:
+                    try:
+                        files = _unpack(str(row["header"]), bytes(row["blob"]))
+                    except ValueError as err:
+                        error = f"bad shard payload from a worker: {err}"
+                yield ShardOutcome(shard_id, files=files, error=error)
         except Exception as err:  # the dataset as a whole failed (e.g. actors kept dying): retry what is left
             message = f"Ray execution failed: {_describe(err)}"
             for shard_id in sorted(pending):

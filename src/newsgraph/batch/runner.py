@@ -28,7 +28,7 @@ from .core import (
     plan_shards,
 )
 from .engines import Engine, LocalEngine, RayEngine
-from .shards import META_FILE, ShardFormat, ShardMeta, remove_temporaries, write_shard
+from .shards import META_FILE, ShardFormat, ShardMeta, commit_shard, encode_shard, remove_temporaries
 
 MANIFEST = "_manifest.json"
 LOCK_FILE = ".lock"
@@ -108,9 +108,9 @@ class BatchSummary:
 
 def make_engine(settings: Settings, options: BatchOptions, factory: ExtractorFactory) -> Engine:
     if options.engine == "local":
-        return LocalEngine(settings, options.workers or os.cpu_count() or 1, factory)
+        return LocalEngine(settings, options.workers or os.cpu_count() or 1, factory, fmt=options.fmt)
     if options.engine == "ray":
-        return RayEngine(settings, options.workers, factory, options.address)
+        return RayEngine(settings, options.workers, factory, options.address, fmt=options.fmt)
     raise BatchError(f"unknown engine {options.engine!r} (local or ray)")
 
 
@@ -249,11 +249,14 @@ def _run_wave(engine: Engine, todo: list[ShardSpec], root: Path, options: BatchO
             spec = by_id[outcome.shard_id]
             seen.add(spec.shard_id)
             attempts[spec.shard_id] += 1
-            if outcome.extractions is not None:
+            if outcome.files is None and outcome.extractions is not None:
+                texts = [a.text for a in spec.articles]
+                outcome.files = encode_shard(spec.shard_id, outcome.extractions, texts, fmt=options.fmt,
+                                             input_digest=spec.digest)
+            if outcome.files is not None:
                 try:
-                    write_shard(root, spec.shard_id, outcome.extractions, [a.text for a in spec.articles],
-                                fmt=options.fmt, input_digest=spec.digest)
-                except OSError as err:
+                    commit_shard(root, spec.shard_id, outcome.files)
+                except (OSError, ValueError) as err:
                     outcome.error = f"writing the shard failed: {err}"
                 else:
                     done.append(ShardRecord(spec.shard_id, "written", len(spec.articles),

@@ -25,7 +25,7 @@ import shutil
 import types
 import typing
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -194,15 +194,54 @@ class ShardMeta:
         return cls(**{k: data.get(k) for k in cls.__dataclass_fields__})
 
 
-def write_shard(directory: str | Path, shard_id: str, extractions: Sequence[Extraction],
-                texts: Sequence[str | None] | None = None, *, fmt: ShardFormat = "parquet",
-                input_digest: str | None = None) -> Path:
-    """Write one shard atomically: into a temporary directory, then renamed to ``directory/shard_id``.
+def encode_shard(shard_id: str, extractions: Sequence[Extraction], texts: Sequence[str | None] | None = None,
+                 *, fmt: ShardFormat = "parquet", input_digest: str | None = None) -> dict[str, bytes]:
+    """The files of one shard, as bytes by file name (``_shard.json`` included).
 
-    ``texts`` (the article texts, same order) are kept in the ``extractions`` table so a later ingest
-    can find near-identical copies exactly as an ordinary ingest does. Returns the shard directory.
-    If the shard already exists it is left alone (a rerun never writes a shard twice).
+    Workers call this so that flattening and compression run in parallel; the driver only commits
+    the bytes. ``texts`` (the article texts, same order) are kept in the ``extractions`` table so a
+    later ingest can find near-identical copies exactly as an ordinary ingest does.
     """
+    texts = list(texts) if texts is not None else [None] * len(extractions)
+    files: dict[str, bytes] = {}
+    if fmt == "parquet":
+        for name, table in shard_tables(extractions, texts).items():
+            sink = pa.BufferOutputStream()
+            pq.write_table(table, sink, compression="zstd")
+            files[f"{name}.parquet"] = sink.getvalue().to_pybytes()
+    elif fmt == "jsonl":
+        files["extractions.jsonl"] = "".join(
+            json.dumps(ex.to_json_dict(), ensure_ascii=False, sort_keys=True) + "\n" for ex in extractions
+        ).encode("utf-8")
+        files["texts.jsonl"] = "".join(
+            json.dumps({"article_id": ex.article.id, "text": text}, ensure_ascii=False) + "\n"
+            for ex, text in zip(extractions, texts, strict=True)
+        ).encode("utf-8")
+    else:
+        raise ValueError(f"unknown shard format {fmt!r} (parquet or jsonl)")
+    meta = {
+        "shard_id": shard_id, "format": fmt, "articles": len(extractions),
+        "article_ids": [ex.article.id for ex in extractions], "input_digest": input_digest,
+        "coder": extractions[0].coder.model_dump(mode="json") if extractions else None,
+    }
+    files[META_FILE] = json.dumps(meta, indent=1).encode("utf-8")
+    return files
+
+
+_FILE_NAMES = frozenset({f"{t}.parquet" for t in TABLES} | {"extractions.jsonl", "texts.jsonl", META_FILE})
+
+
+def commit_shard(directory: str | Path, shard_id: str, files: Mapping[str, bytes]) -> Path:
+    """Write a shard's files atomically: into a temporary directory, renamed to ``directory/shard_id``.
+
+    If the shard already exists it is left alone (a rerun never writes a shard twice). Returns the
+    shard directory.
+    """
+    if not shard_id.startswith(SHARD_PREFIX) or "/" in shard_id or os.sep in shard_id:
+        raise ValueError(f"bad shard id {shard_id!r}")
+    unknown = set(files) - _FILE_NAMES
+    if unknown or META_FILE not in files:
+        raise ValueError(f"unexpected shard files {sorted(unknown)} (or no {META_FILE})")
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
     final = root / shard_id
@@ -211,33 +250,31 @@ def write_shard(directory: str | Path, shard_id: str, extractions: Sequence[Extr
     tmp = root / f"{TMP_PREFIX}{shard_id}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     try:
-        texts = list(texts) if texts is not None else [None] * len(extractions)
-        if fmt == "parquet":
-            for name, table in shard_tables(extractions, texts).items():
-                pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
-        elif fmt == "jsonl":
-            with open(tmp / "extractions.jsonl", "w", encoding="utf-8") as fh:
-                for ex in extractions:
-                    fh.write(json.dumps(ex.to_json_dict(), ensure_ascii=False, sort_keys=True) + "\n")
-            with open(tmp / "texts.jsonl", "w", encoding="utf-8") as fh:
-                for ex, text in zip(extractions, texts, strict=True):
-                    row = {"article_id": ex.article.id, "text": text}
-                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        else:
-            raise ValueError(f"unknown shard format {fmt!r} (parquet or jsonl)")
-        meta = {
-            "shard_id": shard_id, "format": fmt, "articles": len(extractions),
-            "article_ids": [ex.article.id for ex in extractions], "input_digest": input_digest,
-            "coder": extractions[0].coder.model_dump(mode="json") if extractions else None,
-        }
-        (tmp / META_FILE).write_text(json.dumps(meta, indent=1), encoding="utf-8")
+        for name in sorted(files, key=lambda n: n == META_FILE):  # the metadata last
+            with open(tmp / name, "wb") as fh:
+                fh.write(files[name])
+                fh.flush()
+                os.fsync(fh.fileno())
         _fsync_dir(tmp)
+        if final.exists():  # an incomplete directory of that name (no metadata) is not a shard
+            shutil.rmtree(final)
         os.rename(tmp, final)  # atomic on one filesystem: readers see all of the shard or none
         _fsync_dir(root)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return final
+
+
+def write_shard(directory: str | Path, shard_id: str, extractions: Sequence[Extraction],
+                texts: Sequence[str | None] | None = None, *, fmt: ShardFormat = "parquet",
+                input_digest: str | None = None) -> Path:
+    """Encode and commit one shard (see ``encode_shard`` and ``commit_shard``)."""
+    final = Path(directory) / shard_id
+    if (final / META_FILE).is_file():
+        return final
+    return commit_shard(directory, shard_id,
+                        encode_shard(shard_id, extractions, texts, fmt=fmt, input_digest=input_digest))
 
 
 def _fsync_dir(path: Path) -> None:
