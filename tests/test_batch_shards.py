@@ -150,3 +150,20 @@ def test_plan_is_deterministic_and_problems_take_no_position() -> None:
     assert input_digest(changed) != plan[0].digest
     with pytest.raises(ValueError):
         list(plan_shards(items, 0))
+
+
+def test_commit_accepts_only_shard_files(tmp_path: Path) -> None:
+    from newsgraph.batch.shards import commit_shard, encode_shard
+
+    files = encode_shard("shard-000004", [_extraction("x")], [TEXT])
+    assert set(files) == {f"{t}.parquet" for t in TABLES} | {"_shard.json"}
+    with pytest.raises(ValueError):
+        commit_shard(tmp_path, "shard-000004", {**files, "../escape.parquet": b""})
+    with pytest.raises(ValueError):
+        commit_shard(tmp_path, "../shard-000004", files)
+    stale = tmp_path / "shard-000004"  # a directory of that name without metadata is replaced
+    stale.mkdir()
+    (stale / "events.parquet").write_bytes(b"junk")
+    commit_shard(tmp_path, "shard-000004", files)
+    assert [e.article.id for e in read_extractions(tmp_path)] == ["x"]
+    assert (stale / "events.parquet").read_bytes() == files["events.parquet"]
