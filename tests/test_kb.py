@@ -85,6 +85,15 @@ def test_acronyms_need_capitals_but_words_do_not(kb: KnowledgeBase) -> None:
     assert "state:CHN" in ids(kb.lookup("CHINA"))
 
 
+def test_one_word_names_need_a_capital_so_common_words_do_not_match(kb: KnowledgeBase) -> None:
+    for word, entry_id in (("Polish", "state:POL"), ("Chad", "state:TCD"), ("Amnesty", "org:AMNESTY"),
+                           ("Turkey", "state:TUR")):
+        assert entry_id in ids(kb.lookup(word))
+        assert entry_id not in ids(kb.lookup(word.lower()))
+    assert "org:FED" in ids(kb.lookup("the Fed")) and kb.lookup("fed") == []
+    assert "state:USA" in ids(kb.lookup("united states"))  # several words: case-insensitive
+
+
 def test_hyphen_space_dot_and_accent_variants(kb: KnowledgeBase) -> None:
     assert ids(kb.lookup("al Qaeda")) == ids(kb.lookup("Al-Qaeda")) == ["org:AL-QAEDA"]
     assert "state:FRA" in ids(kb.lookup("the Elysee")) and "state:FRA" in ids(kb.lookup("Élysée"))

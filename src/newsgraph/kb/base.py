@@ -18,7 +18,7 @@ from newsgraph.kb.loader import (
     read_yaml,
 )
 from newsgraph.kb.model import Agent, KBEntry, MatchKind, Office, office_rank
-from newsgraph.kb.normalize import agent_key, alias_key, surface_keys, token_count
+from newsgraph.kb.normalize import agent_key, alias_key, clean, surface_keys, token_count
 from newsgraph.kb.petrarch import looks_like_petrarch, read_petrarch_file
 
 # Order in which match kinds are reported when one surface names several entries.
@@ -34,6 +34,9 @@ class _Hit:
     entry_id: str
     how: MatchKind
     layer: int
+    # One-word names written with a capital ("Chad", "Amnesty", "Polish") only match capitalised text,
+    # so the common words "chad", "amnesty", "polish" do not name actors.
+    needs_capital: bool = False
 
 
 def _values(value: object) -> list[str]:
@@ -46,13 +49,22 @@ def _raw_keys(rec: Mapping[str, Any]) -> set[str]:
     return {alias_key(v) for fname, _ in _RAW_KEY_FIELDS for v in _values(rec.get(fname))}
 
 
-def _entry_keys(entry: KBEntry) -> list[tuple[str, MatchKind]]:
-    out: list[tuple[str, MatchKind]] = [(alias_key(entry.name), "name")]
-    out += [(alias_key(a), "alias") for a in entry.aliases]
-    out += [(alias_key(a), "metonym") for a in entry.metonyms]
-    out += [(alias_key(a), "adjective") for a in entry.adjectives]
-    out += [(alias_key(a), "surname") for a in entry.surnames]
-    return [(k, how) for k, how in out if k]
+def _name_key(rec: Mapping[str, Any]) -> tuple[str, str]:
+    return str(rec.get("kind")), alias_key(str(rec.get("name", ""))).lower()
+
+
+def _entry_keys(entry: KBEntry) -> list[tuple[str, MatchKind, bool]]:
+    forms: list[tuple[str, MatchKind]] = [(entry.name, "name")]
+    forms += [(a, "alias") for a in entry.aliases]
+    forms += [(a, "metonym") for a in entry.metonyms]
+    forms += [(a, "adjective") for a in entry.adjectives]
+    forms += [(a, "surname") for a in entry.surnames]
+    out = []
+    for form, how in forms:
+        key = alias_key(form)
+        if key:
+            out.append((key, how, token_count(key) == 1 and clean(form)[:1].isupper()))
+    return out
 
 
 class KnowledgeBase:
@@ -66,9 +78,17 @@ class KnowledgeBase:
         origins: dict[str, list[tuple[int, set[str]]]] = {}
         agents: dict[str, Agent] = {}
         regions: dict[str, str] = {}
+        by_name: dict[tuple[str, str], str] = {}  # (kind, name key) -> id, for dictionary records
         for n, layer in enumerate(layers):
             for rid, rec in layer.raw.items():
+                if rec.get("match_by_name") and rid not in records:
+                    # A dictionary entry for an actor we already have (same kind and name) extends it,
+                    # keeping the existing display name.
+                    rid = by_name.get(_name_key(rec), rid)
+                    if rid in records:
+                        rec = {k: v for k, v in rec.items() if k != "name"} | {"id": rid}
                 records[rid] = merge_records(records[rid], rec) if rid in records else dict(rec)
+                by_name.setdefault(_name_key(records[rid]), rid)
                 if rec.get("replace"):
                     origins[rid] = []
                 origins.setdefault(rid, []).append((n, _raw_keys(rec)))
@@ -84,12 +104,12 @@ class KnowledgeBase:
         index: dict[str, list[_Hit]] = {}
         for rid, entry in self._entries.items():
             seen: set[str] = set()
-            for key, how in _entry_keys(entry):
+            for key, how, cap in _entry_keys(entry):
                 if key in seen:
                     continue
                 seen.add(key)
                 layer_no = min((n for n, keys in origins[rid] if key in keys), default=origins[rid][-1][0])
-                index.setdefault(key, []).append(_Hit(rid, how, layer_no))
+                index.setdefault(key, []).append(_Hit(rid, how, layer_no, cap))
         # A surface form defined in a later file hides the entries earlier files gave it.
         self._index: dict[str, list[_Hit]] = {}
         for key, hits in index.items():
@@ -122,8 +142,11 @@ class KnowledgeBase:
     def lookup_kind(self, surface: str) -> list[tuple[KBEntry, MatchKind]]:
         """Entries a surface form names, with how it matched ("name", "alias", "metonym", ...)."""
         best: dict[str, MatchKind] = {}
+        capitalised = clean(surface)[:1].isupper()
         for key in surface_keys(surface):
             for hit in self._index.get(key, ()):
+                if hit.needs_capital and not capitalised:
+                    continue
                 prev = best.get(hit.entry_id)
                 if prev is None or _MATCH_ORDER.index(hit.how) < _MATCH_ORDER.index(prev):
                     best[hit.entry_id] = hit.how

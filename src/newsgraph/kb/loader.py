@@ -20,7 +20,11 @@ from newsgraph.kb.normalize import agent_key, slug
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 _LIST_FIELDS = ("aliases", "adjectives", "metonyms", "surnames", "cameo_aliases")
-_SCALAR_FIELDS = ("name", "kind", "code", "country", "sector", "cameo", "wikidata", "parent", "generic")
+_ENTRY_FIELDS = frozenset({
+    "id", "name", "official_name", "kind", "code", "country", "sector", "cameo", "wikidata", "parent",
+    "generic", "offices", "replace", "match_by_name", *_LIST_FIELDS,
+})
+_OFFICE_FIELDS = frozenset({"role", "country", "organization", "sector", "start", "end"})
 
 
 class KBFormatError(ValueError):
@@ -69,6 +73,9 @@ def _strs(value: object) -> tuple[str, ...]:
 
 
 def _office(rec: Mapping[str, Any], person: Mapping[str, Any]) -> Office:
+    unknown = set(rec) - _OFFICE_FIELDS
+    if unknown:
+        raise ValueError(f"unknown office field(s) {sorted(unknown)}")
     org = rec.get("organization")
     # IGO offices belong to no state unless the record says so; others default to the person's country.
     if "country" in rec:
@@ -99,6 +106,9 @@ def entry_from_record(rec: Mapping[str, Any]) -> KBEntry:
     kind = rec.get("kind")
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    unknown = set(rec) - _ENTRY_FIELDS
+    if unknown:  # a misspelt field would otherwise be dropped silently
+        raise ValueError(f"unknown field(s) {sorted(unknown)}")
     name = str(rec["name"])
     code = rec.get("code")
     country = rec.get("country", code if kind == "state" else None)
@@ -150,9 +160,11 @@ def agent_from_record(rec: Mapping[str, Any]) -> Agent:
 def merge_records(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
     """A later record with the same id: given scalars replace, lists extend (unless ``replace: true``)."""
     if new.get("replace"):
-        return dict(new)
+        return {k: v for k, v in new.items() if k != "replace"}
     merged = dict(old)
     for key, value in new.items():
+        if key in ("id", "match_by_name"):
+            continue
         if key in _LIST_FIELDS and key in old:
             merged[key] = list(dict.fromkeys([*_strs(old[key]), *_strs(value)]))
         elif key == "offices" and key in old:

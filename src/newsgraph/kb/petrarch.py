@@ -120,11 +120,19 @@ def display_name(raw: str) -> str:
 
 
 def _split_code(code: str) -> tuple[str | None, str | None]:
-    """Country (ISO3-like prefix of a state code) and sector (next three letters)."""
-    prefix, rest = code[:3], code[3:6]
+    """Country (ISO3-like prefix of a state code) and sector (the next three letters).
+
+    For non-state prefixes ("IGOUNO", "IMGMOSREB") the sector is the first known role group after the
+    prefix, else the prefix itself for IGO/NGO/MNC.
+    """
+    prefix = code[:3]
+    groups = [code[i:i + 3] for i in range(3, len(code), 3)]
     if prefix in NON_STATE_PREFIXES:
-        return None, prefix if prefix in ("IGO", "NGO", "MNC") and not rest else (rest or prefix)
-    return prefix, rest or None
+        known = [g for g in groups if g in ROLE_LABELS]
+        if known:
+            return None, known[0]
+        return None, prefix if prefix in ("IGO", "NGO", "MNC") else None
+    return prefix, groups[0] if groups else None
 
 
 def _actor_record(actor: _Actor) -> dict[str, Any]:
@@ -133,7 +141,9 @@ def _actor_record(actor: _Actor) -> dict[str, Any]:
     codes = actor.codes
     latest = max(codes, key=lambda c: (c[2] or datetime.date.max, c[1] or datetime.date.min), default=None)
     person = any(s or e for _, s, e in codes) or len(codes) > 1
-    rec: dict[str, Any] = {"name": name, "aliases": aliases}
+    # Records from dictionaries carry this flag so the knowledge base can fold them into an existing entry
+    # with the same name (dictionary ids are slugs and cannot match the bundled wikidata ids).
+    rec: dict[str, Any] = {"name": name, "aliases": aliases, "match_by_name": True}
     if latest is None:
         rec.update(kind="person", id=f"person:{slug(name)}")
         return rec
@@ -144,12 +154,16 @@ def _actor_record(actor: _Actor) -> dict[str, Any]:
         return rec
     rec.update(kind="person", id=f"person:{slug(name)}", code=country or latest[0][:3], country=country,
                sector=sector, cameo=latest[0])
+    # Only dated codes become offices: an undated code says what the actor is, not when it held a post.
     offices = []
     for code, start, end in codes:
+        if start is None and end is None:
+            continue
         c, s = _split_code(code)
         offices.append({"role": ROLE_LABELS.get(s or "", s or code), "country": c,
-                        "organization": None, "sector": s, "start": start, "end": end, "cameo": code})
-    rec["offices"] = offices
+                        "organization": None, "sector": s, "start": start, "end": end})
+    if offices:
+        rec["offices"] = offices
     return rec
 
 

@@ -1,0 +1,104 @@
+"""PETRARCH/TABARI dictionary reader on small fixtures written for these tests."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from newsgraph.kb import KnowledgeBase, read_petrarch
+from newsgraph.kb.petrarch import display_name, looks_like_petrarch, parse_code
+
+FIXTURES = Path(__file__).parent / "fixtures" / "petrarch"
+ACTORS = FIXTURES / "actors.txt"
+AGENTS = FIXTURES / "agents.txt"
+D = datetime.date
+
+
+def test_parse_code_date_forms() -> None:
+    assert parse_code("USAGOV 20090120-20170120") == ("USAGOV", D(2009, 1, 20), D(2017, 1, 20))
+    assert parse_code("USAGOV >20090120") == ("USAGOV", D(2009, 1, 20), None)
+    assert parse_code("USAGOV <20170120") == ("USAGOV", None, D(2017, 1, 20))
+    assert parse_code("IGOUNO") == ("IGOUNO", None, None)
+    with pytest.raises(ValueError, match="YYYYMMDD"):
+        parse_code("USAGOV 2009-2017")
+
+
+def test_display_names() -> None:
+    assert display_name("BARACK_OBAMA_") == "Barack Obama"
+    assert display_name("US_SECRETARY_OF_STATE_") == "US Secretary of State"
+    assert display_name("UNITED_NATIONS_CHILDREN'S_FUND_") == "United Nations Children's Fund"
+
+
+def test_format_detection() -> None:
+    assert looks_like_petrarch(ACTORS.read_text(encoding="utf-8"))
+    assert looks_like_petrarch(AGENTS.read_text(encoding="utf-8"))
+    assert not looks_like_petrarch("version: 1\nentries: []\n")
+    assert not looks_like_petrarch("Some prose about the news.\n")
+
+
+def test_actor_entries_names_synonyms_and_dated_codes() -> None:
+    layer = read_petrarch(ACTORS.read_text(encoding="utf-8"), "actors.txt")
+    assert layer.skipped == 1  # the {...} block
+    ardern = layer.raw["person:jacinda-ardern"]
+    assert ardern["name"] == "Jacinda Ardern"
+    assert ardern["aliases"] == ["Ardern", "Prime Minister Ardern"]
+    assert ardern["country"] == "NZL" and ardern["cameo"] == "NZLELI"  # latest code: open-ended
+    spans = [(o["sector"], o["start"], o["end"]) for o in ardern["offices"]]
+    assert spans == [("ELI", D(2008, 3, 8), D(2017, 10, 25)), ("GOV", D(2017, 10, 26), D(2023, 1, 25)),
+                     ("ELI", D(2023, 1, 26), None)]
+    kerry = layer.raw["person:john-kerry"]  # one undated code on the name line: no office, just the code
+    assert kerry["cameo"] == "USAGOV" and kerry["sector"] == "GOV" and "offices" not in kerry
+    assert kerry["aliases"] == ["Secretary Kerry"]
+    howard = layer.raw["person:john-howard"]
+    assert [(o["start"], o["end"]) for o in howard["offices"]] == [(None, D(2007, 12, 3))]
+    unicef = layer.raw["org:UNITED-NATIONS-CHILDRENS-FUND"]
+    assert unicef["kind"] == "organization" and unicef["code"] == "IGO" and unicef["sector"] == "IGO"
+    assert unicef["cameo"] == "IGOUNO" and unicef["country"] is None
+
+
+def test_agent_entries() -> None:
+    layer = read_petrarch(AGENTS.read_text(encoding="utf-8"), "agents.txt")
+    agents = {a.pattern: a for a in layer.agents}
+    assert set(agents) == {"foreign minister", "riot police", "insurgents", "trade unionists",
+                           "harbour master"}
+    assert (agents["foreign minister"].sector, agents["foreign minister"].kind) == ("GOV", "person")
+    assert agents["foreign minister"].role == "Foreign Minister"
+    assert (agents["riot police"].sector, agents["riot police"].kind) == ("COP", "group")
+    assert (agents["insurgents"].sector, agents["insurgents"].kind) == ("REB", "group")
+    assert agents["trade unionists"].sector == "LAB"
+    assert layer.skipped == 1 and layer.raw == {}
+
+
+def test_malformed_dictionaries_raise() -> None:
+    with pytest.raises(ValueError, match="synonym before any entry"):
+        read_petrarch("+OBAMA_\n")
+    with pytest.raises(ValueError, match=":2:"):
+        read_petrarch("BARACK_OBAMA_\n  [USAGOV 2009]\n")
+
+
+def test_dictionaries_layer_over_bundled_data() -> None:
+    kb = KnowledgeBase.load([ACTORS, AGENTS])
+    ardern = kb.lookup("Jacinda Ardern")[0]
+    assert kb.lookup_kind("Ardern") == [(ardern, "alias")]
+    assert kb.office_at(ardern, D(2020, 1, 1)).sector == "GOV"
+    assert kb.office_at(ardern, D(2024, 1, 1)).sector == "ELI"
+    # A dictionary entry with the name of a bundled person extends that person instead of duplicating it.
+    merkel = kb.get("person:Q567")
+    assert "Chancellor Merkel" in merkel.aliases and merkel.name == "Angela Merkel"
+    assert [e.id for e in kb.lookup("Angela Merkel")] == ["person:Q567"]
+    assert kb.office_at(merkel, D(2015, 1, 1)).role == "Chancellor"  # bundled title kept, more senior
+    assert [e.id for e in kb.lookup("Secretary Kerry")] == ["person:Q22316"]
+    assert kb.office_at(kb.get("person:Q22316"), D(2014, 1, 1)).role == "Secretary of State"
+    assert kb.agent("the harbour master").role == "Harbour Master"
+    assert kb.agent("riot police").sector == "COP"
+
+
+def test_dictionary_alone() -> None:
+    kb = KnowledgeBase.load([ACTORS], include_bundled=False)
+    assert {e.id for e in kb.entries()} == {
+        "person:jacinda-ardern", "person:angela-merkel", "person:john-kerry", "person:john-howard",
+        "org:UNITED-NATIONS-CHILDRENS-FUND",
+    }
+    assert [e.id for e in kb.lookup("UNICEF")] == ["org:UNITED-NATIONS-CHILDRENS-FUND"]
