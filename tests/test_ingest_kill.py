@@ -144,7 +144,7 @@ def _assert_consistent(db: Path, expect: int) -> None:
                 f"SELECT count(*) FROM {table} WHERE article_id NOT IN (SELECT id FROM articles)"
             ).fetchone()[0]
             assert orphans == 0, table
-        for table in ("event_actors", "event_evidence", "event_quantities"):
+        for table in ("event_actors", "event_evidence", "event_quantities", "event_dyads"):
             orphans = conn.execute(
                 f"SELECT count(*) FROM {table} WHERE event_id NOT IN (SELECT id FROM events)"
             ).fetchone()[0]

@@ -222,7 +222,7 @@ def _orphans(store: Store) -> dict[str, int]:
             ).scalar()
             if n:
                 found[name] = n
-        for name in ("event_actors", "event_evidence", "event_quantities"):
+        for name in ("event_actors", "event_evidence", "event_quantities", "event_dyads"):
             table = t.metadata.tables[name]
             n = conn.execute(
                 select(func.count()).select_from(table).where(~table.c.event_id.in_(select(t.events.c.id)))
@@ -249,3 +249,24 @@ def test_without_text_same_title_date_and_statements_is_a_copy(store):
     with store.engine.connect() as conn:
         rows = dict(conn.execute(select(t.articles.c.id, t.articles.c.duplicate_of)).all())
     assert rows == {"wire-1": None, "elsewhere": "wire-1", "unrelated": None}
+
+
+def test_story_first_report_and_counts_follow_the_reports(store):
+    from newsgraph import query as q
+
+    corpus = demo_corpus()
+    wire, paper = corpus[0], corpus[2]
+    store.add([paper])  # the later report arrives first
+    store.add([wire])
+    story = q.list_stories(store, type="AID").items[0]
+    assert (story.reports, story.articles, story.first_report.article_id) == (2, 2, "wire-1")
+    assert story.first_date == "2024-03-04" and story.last_date == "2024-03-05"
+    # The wire story is re-coded without the delivery: the story shrinks back to the other report.
+    newer = wire[0].model_copy(deep=True)
+    newer.coder.version = "test-2"
+    newer.events = [e for e in newer.events if e.type != "AID"]
+    store.add([(newer, wire[1])], reprocess=True)
+    story = q.list_stories(store, type="AID").items[0]
+    assert (story.reports, story.articles, story.first_report.article_id) == (1, 1, "paper-2")
+    assert story.first_date == "2024-03-05"
+    assert _orphans(store) == {}

@@ -82,6 +82,11 @@ def actor_match(spec: str) -> Select:
     return select(A.c.id).where(or_(*conds))
 
 
+def _actor_ids(conn, spec: str) -> list[str]:
+    """The matching actors' ids, resolved once so the big tables are filtered by a short literal list."""
+    return list(conn.execute(actor_match(spec)).scalars())
+
+
 def _involving(spec: str, role: str | None = None) -> Select:
     q = select(EA.c.event_id).where(EA.c.actor_id.in_(actor_match(spec)))
     if role:
@@ -598,38 +603,35 @@ def _dyad_counts(
     store: Store, *, since: str | None, until: str | None, types: list[str] | None, count: CountBy
 ) -> dict[tuple[str, str], dict]:
     """Per directed dyad: counts per QuadClass, total and Goldstein sum (counted events only)."""
-    src, tgt = EA.alias("s"), EA.alias("t")
+    D = t.event_dyads
     unit = (
-        func.count(func.distinct(E.c.story_id)) if count == "stories" else func.count(func.distinct(E.c.id))
+        func.count(func.distinct(D.c.unit)) if count == "stories" else func.count(func.distinct(D.c.event_id))
     )
-    conds = [E.c.counted == 1, src.c.actor_id != tgt.c.actor_id]
+    conds = []
     if since:
-        conds.append(E.c.date >= since)
+        conds.append(D.c.date >= since)
     if until:
-        conds.append(E.c.date <= until)
+        conds.append(D.c.date <= until)
     if types:
-        conds.append(E.c.type.in_(types))
+        conds.append(D.c.type.in_(types))
     query = (
         select(
-            src.c.actor_id.label("src_id"),
-            tgt.c.actor_id.label("tgt_id"),
-            E.c.quad_class,
+            D.c.source_id,
+            D.c.target_id,
+            D.c.quad_class,
             unit.label("n"),
-            func.sum(E.c.goldstein).label("g"),
-            func.count(E.c.goldstein).label("gn"),
-        )
-        .select_from(
-            E.join(src, and_(src.c.event_id == E.c.id, src.c.role == "source")).join(
-                tgt, and_(tgt.c.event_id == E.c.id, tgt.c.role == "target")
-            )
+            func.sum(D.c.goldstein).label("g"),
+            func.count(D.c.goldstein).label("gn"),
         )
         .where(*conds)
-        .group_by(src.c.actor_id, tgt.c.actor_id, E.c.quad_class)
+        .group_by(D.c.source_id, D.c.target_id, D.c.quad_class)
     )
     out: dict[tuple[str, str], dict] = {}
     with store.engine.connect() as conn:
         for r in conn.execute(query):
-            d = out.setdefault((r.src_id, r.tgt_id), {"quads": [0, 0, 0, 0], "total": 0, "g": 0.0, "gn": 0})
+            d = out.setdefault(
+                (r.source_id, r.target_id), {"quads": [0, 0, 0, 0], "total": 0, "g": 0.0, "gn": 0}
+            )
             if r.quad_class in (1, 2, 3, 4):
                 d["quads"][r.quad_class - 1] += int(r.n)
             d["total"] += int(r.n)
@@ -729,45 +731,61 @@ def timeline(
     ``A:B`` (both directions).  Periods between the first and last are listed even when empty."""
     if (actor is None) == (dyad is None):
         raise ValueError("give exactly one of actor or dyad")
-    src, tgt = EA.alias("s"), EA.alias("t")
     since_d, until_d = _day(since), _day(until)
-    conds = [E.c.counted == 1, E.c.date.is_not(None)]
-    if since_d:
-        conds.append(E.c.date >= since_d)
-    if until_d:
-        conds.append(E.c.date <= until_d)
-    if _types(types):
-        conds.append(E.c.type.in_(_types(types)))
-    if actor is not None:
-        query = select(E.c.id, E.c.story_id, E.c.date, E.c.quad_class, E.c.goldstein).where(
-            E.c.id.in_(_involving(actor)), *conds
-        )
-    else:
-        left, _, right = dyad.partition(":")  # type: ignore[union-attr]
-        if not left.strip() or not right.strip():
-            raise ValueError(f"dyad must be 'A:B', not {dyad!r}")
-        a_ids, b_ids = actor_match(left), actor_match(right)
-        pair = or_(
-            and_(src.c.actor_id.in_(a_ids), tgt.c.actor_id.in_(b_ids)),
-            and_(src.c.actor_id.in_(b_ids), tgt.c.actor_id.in_(a_ids)),
-        )
-        query = (
-            select(E.c.id, E.c.story_id, E.c.date, E.c.quad_class, E.c.goldstein)
-            .distinct()
-            .select_from(
-                E.join(src, and_(src.c.event_id == E.c.id, src.c.role == "source")).join(
-                    tgt, and_(tgt.c.event_id == E.c.id, tgt.c.role == "target")
+    type_list = _types(types)
+    with store.engine.connect() as conn:
+        if actor is not None:
+            ids = _actor_ids(conn, actor)
+            conds = [EA.c.actor_id.in_(ids), E.c.counted == 1, E.c.date.is_not(None)]
+            if since_d:
+                conds.append(E.c.date >= since_d)
+            if until_d:
+                conds.append(E.c.date <= until_d)
+            if type_list:
+                conds.append(E.c.type.in_(type_list))
+            query = (
+                select(
+                    E.c.id,
+                    func.coalesce(E.c.story_id, E.c.id).label("unit"),
+                    E.c.date,
+                    E.c.quad_class,
+                    E.c.goldstein,
                 )
+                .select_from(EA.join(E, E.c.id == EA.c.event_id))
+                .where(*conds)
             )
-            .where(pair, *conds)
-        )
+        else:
+            left, _, right = dyad.partition(":")  # type: ignore[union-attr]
+            if not left.strip() or not right.strip():
+                raise ValueError(f"dyad must be 'A:B', not {dyad!r}")
+            a_ids, b_ids = _actor_ids(conn, left), _actor_ids(conn, right)
+            D = t.event_dyads
+            conds = [
+                or_(
+                    and_(D.c.source_id.in_(a_ids), D.c.target_id.in_(b_ids)),
+                    and_(D.c.source_id.in_(b_ids), D.c.target_id.in_(a_ids)),
+                ),
+                D.c.date.is_not(None),
+            ]
+            if since_d:
+                conds.append(D.c.date >= since_d)
+            if until_d:
+                conds.append(D.c.date <= until_d)
+            if type_list:
+                conds.append(D.c.type.in_(type_list))
+            query = select(D.c.event_id.label("id"), D.c.unit, D.c.date, D.c.quad_class, D.c.goldstein).where(
+                *conds
+            )
+        rows = conn.execute(query).all()
     buckets: dict[str, dict] = {}
     seen: set[tuple[str, str]] = set()
-    with store.engine.connect() as conn:
-        rows = conn.execute(query.order_by(E.c.date, E.c.id)).all()
+    periods: dict[str, tuple[str, dt.date, dt.date]] = {}
+    rows.sort(key=lambda r: (r.date, r.id))
     for r in rows:
-        label, start, end = _period(dt.date.fromisoformat(r.date), by)
-        unit = r.story_id or r.id if count == "stories" else r.id
+        if r.date not in periods:
+            periods[r.date] = _period(dt.date.fromisoformat(r.date), by)
+        label, start, end = periods[r.date]
+        unit = r.unit if count == "stories" else r.id
         if (label, unit) in seen:
             continue  # one story counts once per period
         seen.add((label, unit))
@@ -823,30 +841,30 @@ def list_stories(
     """Events grouped into stories (same type and dyad, close in time, similar evidence), most reported
     first, with the number of reports and the first report."""
     S = t.stories
-    stats = (
-        select(
-            E.c.story_id.label("story_id"),
-            func.count().label("reports"),
-            func.count(func.distinct(E.c.article_id)).label("articles"),
-        )
-        .where(E.c.story_id.is_not(None))
-        .group_by(E.c.story_id)
-        .subquery("st")
-    )
-    conds: list = [stats.c.reports >= min_reports]
+    conds: list = [S.c.reports >= min_reports] if min_reports > 1 else []
     if _day(since):
         conds.append(S.c.last_date >= _day(since))
     if _day(until):
         conds.append(S.c.first_date <= _day(until))
     if _types(type):
         conds.append(S.c.type.in_(_types(type)))
-    if actor:
-        conds.append(S.c.id.in_(select(E.c.story_id).where(E.c.id.in_(_involving(actor)))))
-    base = select(S, stats.c.reports, stats.c.articles).join(stats, stats.c.story_id == S.c.id).where(*conds)
     with store.engine.connect() as conn:
-        total = int(conn.execute(select(func.count()).select_from(base.subquery())).scalar_one())
+        if actor:
+            ids = _actor_ids(conn, actor)
+            conds.append(
+                S.c.id.in_(
+                    select(E.c.story_id)
+                    .select_from(EA.join(E, E.c.id == EA.c.event_id))
+                    .where(EA.c.actor_id.in_(ids))
+                )
+            )
+        total = int(conn.execute(select(func.count()).select_from(S).where(*conds)).scalar_one())
         rows = conn.execute(
-            base.order_by(stats.c.reports.desc(), S.c.first_date.desc(), S.c.id).limit(limit).offset(offset)
+            select(S)
+            .where(*conds)
+            .order_by(S.c.reports.desc(), S.c.first_date.desc(), S.c.id)
+            .limit(limit)
+            .offset(offset)
         ).all()
         first_ids = [r.first_event_id for r in rows]
         firsts = (

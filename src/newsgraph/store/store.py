@@ -136,8 +136,11 @@ class _Story:
     tokens: set[str]
     first_event_id: str
     first_article_id: str
+    reports: int = 0
+    articles: int = 0
     new: bool = False
     changed: bool = False
+    batch_articles: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -155,6 +158,7 @@ class _Batch:
     new_actors: dict[str, dict] = field(default_factory=dict)
     new_keys: dict[str, str] = field(default_factory=dict)
     pending_events: list[dict] = field(default_factory=list)
+    dyads: list[tuple[dict, str, str]] = field(default_factory=list)  # (event row, source id, target id)
 
 
 @dataclass
@@ -620,6 +624,11 @@ class Store:
                 batch.rows["event_quantities"].append(
                     {"event_id": event_id, "quantity_id": f"{article_id}:{qid}"}
                 )
+        if counted:
+            for source_id in sources:
+                for target_id in targets:
+                    if source_id != target_id:
+                        batch.dyads.append((row, source_id, target_id))
         if counted and row["date"]:
             batch.pending_events.append(
                 {
@@ -775,6 +784,8 @@ class Store:
                         set(r.evidence_tokens.split()),
                         r.first_event_id,
                         r.first_article_id,
+                        reports=r.reports,
+                        articles=r.articles,
                     )
                 )
         window = self.story_window.days
@@ -807,10 +818,16 @@ class Store:
                 known[(row["type"], p["dyad"])].append(story)
             else:
                 story = best[1]
-                if row["date"] < story.first_date:
-                    story.first_date, story.changed = row["date"], True
-                if row["date"] > story.last_date:
-                    story.last_date, story.changed = row["date"], True
+                story.changed = True
+                if row["date"] < story.first_date:  # an earlier report becomes the first one
+                    story.first_date = row["date"]
+                    story.first_event_id, story.first_article_id = row["id"], row["article_id"]
+                story.last_date = max(story.last_date, row["date"])
+            # Articles are new in their batch, so an article not seen in this batch is a new reporter.
+            story.reports += 1
+            if row["article_id"] not in story.batch_articles:
+                story.batch_articles.add(row["article_id"])
+                story.articles += 1
             row["story_id"] = story.id
         for stories in known.values():
             for story in stories:
@@ -825,13 +842,22 @@ class Store:
                             "first_event_id": story.first_event_id,
                             "first_article_id": story.first_article_id,
                             "evidence_tokens": " ".join(sorted(story.tokens)),
+                            "reports": story.reports,
+                            "articles": story.articles,
                         }
                     )
                 elif story.changed:
                     conn.execute(
                         update(s)
                         .where(s.c.id == story.id)
-                        .values(first_date=story.first_date, last_date=story.last_date)
+                        .values(
+                            first_date=story.first_date,
+                            last_date=story.last_date,
+                            first_event_id=story.first_event_id,
+                            first_article_id=story.first_article_id,
+                            reports=story.reports,
+                            articles=story.articles,
+                        )
                     )
 
     def _flush(self, conn: Connection, batch: _Batch) -> None:
@@ -854,7 +880,21 @@ class Store:
             "event_evidence",
             "event_quantities",
         )
-        for name in order:
+        batch.rows["event_dyads"] = [
+            {
+                "event_id": row["id"],
+                "source_id": source_id,
+                "target_id": target_id,
+                "article_id": row["article_id"],
+                "date": row["date"],
+                "type": row["type"],
+                "quad_class": row["quad_class"],
+                "goldstein": row["goldstein"],
+                "unit": row["story_id"] or row["id"],
+            }
+            for row, source_id, target_id in batch.dyads
+        ]
+        for name in (*order, "event_dyads"):
             rows = batch.rows.get(name)
             if rows:
                 table = t.metadata.tables[name]
@@ -872,6 +912,7 @@ class Store:
         )
         event_ids = select(ev.c.id).where(ev.c.article_id == article_id).scalar_subquery()
         quote_ids = select(t.quotes.c.id).where(t.quotes.c.article_id == article_id).scalar_subquery()
+        conn.execute(delete(t.event_dyads).where(t.event_dyads.c.article_id == article_id))
         conn.execute(delete(t.event_quantities).where(t.event_quantities.c.event_id.in_(event_ids)))
         conn.execute(delete(t.event_evidence).where(t.event_evidence.c.event_id.in_(event_ids)))
         conn.execute(delete(t.event_actors).where(t.event_actors.c.event_id.in_(event_ids)))
@@ -902,7 +943,11 @@ class Store:
             if first is None:
                 conn.execute(delete(s).where(s.c.id == story_id))
                 continue
-            last = conn.execute(select(func.max(ev.c.date)).where(ev.c.story_id == story_id)).scalar_one()
+            last, reports, articles = conn.execute(
+                select(func.max(ev.c.date), func.count(), func.count(func.distinct(ev.c.article_id))).where(
+                    ev.c.story_id == story_id
+                )
+            ).one()
             conn.execute(
                 update(s)
                 .where(s.c.id == story_id)
@@ -911,6 +956,8 @@ class Store:
                     first_article_id=first.article_id,
                     first_date=first.date,
                     last_date=last,
+                    reports=reports,
+                    articles=articles,
                 )
             )
 

@@ -189,7 +189,10 @@ stories = Table(
     Column("first_event_id", String(250), nullable=False),
     Column("first_article_id", String(200), nullable=False),
     Column("evidence_tokens", Text, nullable=False),
+    Column("reports", Integer, nullable=False, default=1),  # events in the story
+    Column("articles", Integer, nullable=False, default=1),  # distinct articles reporting it
     Index("ix_stories_key", "type", "dyad", "last_date"),
+    Index("ix_stories_reports", "reports", "first_date"),
 )
 
 events = Table(
@@ -236,6 +239,28 @@ event_actors = Table(
     Index("ix_event_actors_actor", "actor_id", "role"),
 )
 
+# One row per (source, target) pair of every counted event: what the network, timelines and changes
+# aggregate, kept narrow and indexed so they read no other table.  ``unit`` is the event's story
+# (or the event itself when it has none), so counting distinct units counts stories.
+event_dyads = Table(
+    "event_dyads",
+    metadata,
+    Column("event_id", String(250), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("source_id", String(40), primary_key=True),
+    Column("target_id", String(40), primary_key=True),
+    Column("article_id", String(200), nullable=False),
+    Column("date", String(10)),
+    Column("type", String(20), nullable=False),
+    Column("quad_class", Integer),
+    Column("goldstein", Float),
+    Column("unit", String(250), nullable=False),
+    Index("ix_event_dyads_pair", "source_id", "target_id", "date"),
+    Index("ix_event_dyads_target", "target_id", "date"),
+    Index("ix_event_dyads_date", "date"),
+    Index("ix_event_dyads_article", "article_id"),
+    Index("ix_event_dyads_all", "source_id", "target_id", "quad_class", "unit", "goldstein"),
+)
+
 event_evidence = Table(
     "event_evidence",
     metadata,
@@ -273,6 +298,7 @@ event_quantities = Table(
 
 # Rows that belong to one article, in the order they must be deleted (children first).
 ARTICLE_CHILD_TABLES = (
+    "event_dyads",
     "event_quantities",
     "event_evidence",
     "event_actors",
