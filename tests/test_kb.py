@@ -94,6 +94,22 @@ def test_one_word_names_need_a_capital_so_common_words_do_not_match(kb: Knowledg
     assert "state:USA" in ids(kb.lookup("united states"))  # several words: case-insensitive
 
 
+def test_surface_forms_list_what_lookup_resolves(tmp_path: Path) -> None:
+    extra = write(tmp_path, "g.yaml", "version: 1\nentries:\n  - {id: 'org:GEORGIA-CLUB', name: Georgia, "
+                  "kind: organization}\n")
+    kb = KnowledgeBase.load([extra])
+    forms = list(kb.surface_forms())
+    usa = [f for f in forms if f.entry.id == "state:USA"]
+    found = {(f.text, f.how) for f in usa}
+    assert {("U.S.", "alias"), ("Washington", "metonym"), ("American", "adjective")} <= found
+    assert all(kb.lookup(f.text) for f in forms[:500])
+    polish = next(f for f in forms if f.text == "Polish")
+    assert polish.needs_capital and polish.key == "polish"
+    # "Georgia" now names the user's entry only, so the state no longer offers that form.
+    assert not any(f.entry.id == "state:GEO" and f.key == "georgia" for f in forms)
+    assert any(f.entry.id == "state:GEO" and f.key == "tbilisi" for f in forms)
+
+
 def test_hyphen_space_dot_and_accent_variants(kb: KnowledgeBase) -> None:
     assert ids(kb.lookup("al Qaeda")) == ids(kb.lookup("Al-Qaeda")) == ["org:AL-QAEDA"]
     assert "state:FRA" in ids(kb.lookup("the Elysee")) and "state:FRA" in ids(kb.lookup("Élysée"))

@@ -5,12 +5,12 @@
     kb.office_at(kb.get("person:Q6279"), date(2015, 1, 1))
 """
 
-from newsgraph.kb.base import KnowledgeBase
+from newsgraph.kb.base import KnowledgeBase, SurfaceForm
 from newsgraph.kb.loader import KBFormatError
 from newsgraph.kb.model import Agent, KBEntry, Kind, MatchKind, Office, latest_office, office_rank
 from newsgraph.kb.petrarch import read_petrarch
 
 __all__ = [
     "Agent", "KBEntry", "KBFormatError", "Kind", "KnowledgeBase", "MatchKind", "Office", "latest_office",
-    "office_rank", "read_petrarch",
+    "office_rank", "read_petrarch", "SurfaceForm",
 ]

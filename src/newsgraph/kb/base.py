@@ -30,6 +30,17 @@ _RAW_KEY_FIELDS: tuple[tuple[str, MatchKind], ...] = (
 
 
 @dataclass(frozen=True)
+class SurfaceForm:
+    """One way of naming an entry, as a matcher needs it (see :meth:`KnowledgeBase.surface_forms`)."""
+
+    entry: KBEntry
+    text: str  # as written in the data ("the White House", "U.S.")
+    key: str  # normalised lookup key (normalize.alias_key)
+    how: MatchKind
+    needs_capital: bool  # one-word form: only matches text that starts with a capital
+
+
+@dataclass(frozen=True)
 class _Hit:
     entry_id: str
     how: MatchKind
@@ -53,17 +64,25 @@ def _name_key(rec: Mapping[str, Any]) -> tuple[str, str]:
     return str(rec.get("kind")), alias_key(str(rec.get("name", ""))).lower()
 
 
-def _entry_keys(entry: KBEntry) -> list[tuple[str, MatchKind, bool]]:
+def _entry_forms(entry: KBEntry) -> list[tuple[str, MatchKind]]:
     forms: list[tuple[str, MatchKind]] = [(entry.name, "name")]
     forms += [(a, "alias") for a in entry.aliases]
     forms += [(a, "metonym") for a in entry.metonyms]
     forms += [(a, "adjective") for a in entry.adjectives]
     forms += [(a, "surname") for a in entry.surnames]
+    return forms
+
+
+def _needs_capital(form: str, key: str) -> bool:
+    return token_count(key) == 1 and clean(form)[:1].isupper()
+
+
+def _entry_keys(entry: KBEntry) -> list[tuple[str, MatchKind, bool]]:
     out = []
-    for form, how in forms:
+    for form, how in _entry_forms(entry):
         key = alias_key(form)
         if key:
-            out.append((key, how, token_count(key) == 1 and clean(form)[:1].isupper()))
+            out.append((key, how, _needs_capital(form, key)))
     return out
 
 
@@ -201,6 +220,22 @@ class KnowledgeBase:
                 if found:
                     return found
         return None
+
+    def surface_forms(self) -> Iterator[SurfaceForm]:
+        """Every form that :meth:`lookup` can match, after layering (forms a later file hides are left out).
+
+        For matchers that scan text for names: a span whose text is one of these forms (under the same
+        normalisation, and with a capital where ``needs_capital``) is what ``lookup`` resolves.
+        """
+        for entry in self._entries.values():
+            seen: set[str] = set()
+            for form, how in _entry_forms(entry):
+                key = alias_key(form)
+                if not key or form in seen:
+                    continue
+                seen.add(form)
+                if any(h.entry_id == entry.id for h in self._index.get(key, ())):
+                    yield SurfaceForm(entry, form, key, how, _needs_capital(form, key))
 
     def agents(self) -> Iterable[Agent]:
         return self._agents.values()
