@@ -39,10 +39,10 @@ def _steady_rate(out: Path) -> float | None:
     return (sum(counts) - counts[0]) / span if span > 0 else None
 
 
-def _baseline(articles: int, seed: int) -> dict:
+def _baseline(articles: int, seed: int, paragraphs: int) -> dict:
     from newsgraph.extract.pipeline import Extractor
 
-    arts = synthetic_articles(articles, seed=seed)
+    arts = synthetic_articles(articles, seed=seed, extra_paragraphs=paragraphs)
     started = time.perf_counter()
     extractor = Extractor(Settings())
     loaded = time.perf_counter()
@@ -58,6 +58,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--shard-size", type=int, default=50)
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--paragraphs", type=int, default=8,
+                        help="background paragraphs per article (8: about 3 KB, a typical news article)")
     parser.add_argument("--configs", default="baseline,local1,local2,ray2",
                         help="comma-separated: baseline, local1, local2, ray2")
     parser.add_argument("--json", type=Path, help="also write the results here")
@@ -72,12 +74,14 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="newsgraph-batch-bench-"))
     try:
         src = work / "in"
-        write_jsonl_corpus(src, synthetic_articles(args.articles, seed=args.seed), per_file=100)
-        print(f"{args.articles} synthetic articles, shard size {args.shard_size}, "
-              f"{os.cpu_count()} CPUs visible")
+        arts = synthetic_articles(args.articles, seed=args.seed, extra_paragraphs=args.paragraphs)
+        write_jsonl_corpus(src, arts, per_file=100)
+        mean_bytes = sum(len(a.text.encode()) for a in arts) / max(1, len(arts))
+        print(f"{args.articles} synthetic articles of {mean_bytes:,.0f} bytes on average, shard size "
+              f"{args.shard_size}, {os.cpu_count()} CPUs visible")
         for config in configs:
             if config == "baseline":
-                results.append(_baseline(args.articles, args.seed))
+                results.append(_baseline(args.articles, args.seed, args.paragraphs))
             else:
                 engine, workers = config.rstrip("0123456789"), int(config[len(config.rstrip("0123456789")):])
                 out = work / f"out-{config}"

@@ -36,7 +36,7 @@ _FIGURES = (
 )
 
 _VERBS = (
-    ("agreed to expand trade with", "signed an agreement with"),
+    ("agreed to expand trade with", "after two days of talks"),
     ("accused", "of violating the ceasefire"),
     ("threatened to impose sanctions on", "over the border dispute"),
     ("met", "to discuss energy security"),
@@ -59,8 +59,22 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "October", "November", "December")
 
 
-def synthetic_articles(count: int, seed: int = 7) -> list[ArticleInput]:
-    """``count`` short articles with a speaker, a quote and one or two events each."""
+def _paragraph(rng: random.Random) -> str:
+    a, b = rng.sample(_FIGURES, 2)
+    verb = rng.choice(_VERBS)
+    quote = rng.choice(_QUOTES)
+    return (f"Earlier this month {a.role} {a.name} {verb[0]} {b.country} {verb[1]}. "
+            f"\"{quote},\" {a.surname} said in a speech in {a.capital.title()}. "
+            f"{b.surname} did not respond to a request for comment, and officials in {b.capital.title()} "
+            f"said talks would resume within {rng.randrange(2, 30)} days.")
+
+
+def synthetic_articles(count: int, seed: int = 7, extra_paragraphs: int = 0) -> list[ArticleInput]:
+    """``count`` articles with a speaker, a quote and one or two events each.
+
+    About 460 bytes each; every one of ``extra_paragraphs`` adds about 330 bytes of background
+    (news articles are typically 2-5 KB: use 6-12 for realistic throughput figures).
+    """
     rng = random.Random(seed)
     out: list[ArticleInput] = []
     for n in range(count):
@@ -79,8 +93,10 @@ def synthetic_articles(count: int, seed: int = 7) -> list[ArticleInput]:
             f"The talks in {a.capital.title()} lasted {rng.randrange(2, 9)} hours and {rng.randrange(3, 40)} "
             f"delegates took part, a government spokesman said."
         )
-        out.append(ArticleInput(text=f"{title}\n\n{body}\n", id=f"syn-{seed}-{n:05d}", title=title,
-                                published=published, source="synthetic", origin=f"synthetic#{n}"))
+        background = "".join(f"\n\n{_paragraph(rng)}" for _ in range(extra_paragraphs))
+        out.append(ArticleInput(text=f"{title}\n\n{body}{background}\n", id=f"syn-{seed}-{n:05d}",
+                                title=title, published=published, source="synthetic",
+                                origin=f"synthetic#{n}"))
     return out
 
 
