@@ -212,8 +212,11 @@ class RayEngine:
             if address:
                 self.ray.init(address=address, log_to_driver=False)
             else:
-                self.ray.init(num_cpus=workers or None, include_dashboard=False, log_to_driver=False)
-                self._started = True
+                try:
+                    self.ray.init(num_cpus=workers or None, include_dashboard=False, log_to_driver=False)
+                    self._started = True
+                except ValueError:  # RAY_ADDRESS names a running cluster, which takes no num_cpus: join it
+                    self.ray.init(log_to_driver=False)
         cpus = int(self.ray.cluster_resources().get("CPU", 1))
         self.workers = max(1, workers or cpus)
         ctx = self.ray.data.DataContext.get_current()
