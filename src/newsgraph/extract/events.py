@@ -24,6 +24,30 @@ from newsgraph.extract.quantities import find_quantities
 from newsgraph.extract.temporal import resolve_date
 
 _PREPS = {"of", "for", "to", "in", "on", "from", "with", "against", "by", "between", "into", "over"}
+_PARTICLES = {
+    "in",
+    "on",
+    "for",
+    "off",
+    "up",
+    "down",
+    "out",
+    "back",
+    "over",
+    "away",
+    "to",
+    "with",
+    "into",
+    "against",
+    "around",
+    "behind",
+    "aside",
+    "by",
+    "from",
+    "at",
+    "of",
+    "upon",
+}
 _LOCATION_PREPS = ("in", "at", "near", "outside", "inside", "across", "along")
 _CONTEXT_WORDS = {
     "military": {
@@ -151,6 +175,14 @@ class EventCoder:
             frontier = nxt
         return out
 
+    @staticmethod
+    def _particle_of(r: Token, head: Token) -> bool:
+        """A particle or preposition completes a phrasal verb only right after it ("give in", "call for")
+        or as its particle ("called the strike off")."""
+        if r.head.i != head.i:
+            return False
+        return r.dep_ == "prt" or r.i == head.i + 1
+
     def _match(self, tok: Token, pos: str, consumed: set[int]) -> tuple[TriggerEntry, list[Token]] | None:
         keys = {tok.lemma_.lower(), tok.lower_}
         if tok.i > 1 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 2].whitespace_:
@@ -178,6 +210,12 @@ class EventCoder:
                             if (r.lemma_.lower() == need or r.lower_ == need)
                             and r not in used
                             and r.i not in consumed
+                            and (
+                                need not in _PARTICLES
+                                or pos != "verb"
+                                or len(entry.needs) > 1
+                                or self._particle_of(r, tok)
+                            )
                         ),
                         None,
                     )
@@ -192,6 +230,8 @@ class EventCoder:
     def _triggers(self, sent: Span, consumed: set[int]) -> list[tuple[Token, TriggerEntry, list[Token]]]:
         found = []
         for tok in sent:  # verbs first: phrasal verbs consume the nouns they contain
+            if tok.i in consumed:
+                continue
             if tok.pos_ in ("VERB",) or (tok.pos_ == "AUX" and tok.dep_ not in ("aux", "auxpass")):
                 m = self._match(tok, "verb", consumed)
                 if m:

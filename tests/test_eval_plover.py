@@ -1,0 +1,117 @@
+"""``newsgraph eval plover``: record loading, actor matching, scoring and the command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsgraph.contract import Actor, Mention
+from newsgraph.eval.plover import GoldActor, actor_matches, load_records, normalise_code
+from newsgraph.extract.event_ontology import load_ontology
+
+SHARED = Path(__file__).parents[1].parent / "shared"
+
+RECORDS = [
+    {
+        "id": "T-1",
+        "event": "DISAPPROVE",
+        "text": "Norway criticized Belarus over the arrests of journalists.",
+        "source": [{"actorText": "Norway", "code": "NOR"}],
+        "target": [{"actorText": "Belarus", "code": "BLR"}],
+    },
+    {
+        "id": "T-2",
+        "event": "FIGHT",
+        "text": "Ethiopian troops shelled Eritrea on Sunday.",
+        "source": [{"actorText": "Ethiopian troops", "code": "ETH", "sector": "MIL"}],
+        "target": [{"actorText": "Eritrea", "code": "ERI"}],
+    },
+    {
+        "id": "T-3",
+        "event": "AGREE",
+        "text": "Japan will provide emergency aid to Vietnam after the floods.",
+        "source": [{"actorText": "Japan", "code": "JAP"}],
+        "target": [{"actorText": "Vietnam", "code": "VTN"}],
+    },
+    {
+        "id": "T-4",
+        "event": "DEMAND",
+        "text": "Chile demanded that Peru release the detained fishermen.",
+        "source": [{"actorText": "Chile", "code": "CHL"}],
+        "target": [{"actorText": "Peru", "code": "PER"}],
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def ontology():
+    return load_ontology()
+
+
+def test_old_type_names_and_country_codes(tmp_path, ontology):
+    path = tmp_path / "gold.json"
+    path.write_text(json.dumps(RECORDS), encoding="utf-8")
+    records = load_records(path, ontology)
+    assert [r.type for r in records] == ["ACCUSE", "ASSAULT", "AGREE", "REQUEST"]
+    assert records[2].sources[0].code == "JPN" and records[2].targets[0].code == "VNM"
+    assert normalise_code("itl") == "ITA"
+
+
+def test_actor_matching():
+    from newsgraph.contract import Extraction  # noqa: F401  (type of the extraction argument)
+
+    class Ex:
+        def __init__(self, actors):
+            self.actors = {a.id: a for a in actors}
+
+        def actor(self, i):
+            return self.actors.get(i)
+
+    un = Actor(id="a1", name="United Nations", kind="organization", code="IGO")
+    envoy = Actor(id="a2", name="envoy", kind="person", sector="GOV", organization="a1")
+    fr = Actor(id="a3", name="France", kind="state", code="FRA", country="FRA")
+    anon = Actor(id="a4", name="rebels", kind="group", mentions=[Mention(start=0, end=6, text="rebels")])
+    ex = Ex([un, envoy, fr, anon])
+    assert actor_matches(un, GoldActor("IGO", None, "U.N."), ex, "")
+    assert actor_matches(envoy, GoldActor("IGO", "GOV", "envoy"), ex, "")  # through its organization
+    assert actor_matches(fr, GoldActor("FRA", None, "France"), ex, "")
+    assert not actor_matches(fr, GoldActor("DEU", None, "Germany"), ex, "")
+    text = "rebels attacked"
+    assert actor_matches(anon, GoldActor("SDN", "REB", "rebels"), ex, text)  # no code: by its text
+    assert not actor_matches(anon, GoldActor("SDN", "REB", "army"), ex, text)
+
+
+def test_command_scores_a_small_file(tmp_path):
+    from newsgraph.cli import app
+
+    path = tmp_path / "gold.json"
+    path.write_text(json.dumps(RECORDS), encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "plover", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["records"] == 4 and data["sentences"] == 4
+    assert data["dyad_type"]["recall"] >= 0.75, data  # written to be easy: all four should be found
+    assert data["dyad_type"]["precision"] >= 0.75, data
+    assert set(data["by_type"]) == {"ACCUSE", "ASSAULT", "AGREE", "REQUEST"}
+
+
+def test_text_output(tmp_path):
+    from newsgraph.cli import app
+
+    path = tmp_path / "gold.json"
+    path.write_text(json.dumps(RECORDS[:1]), encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "plover", str(path), "--details"])
+    assert result.exit_code == 0, result.output
+    assert "dyad+type" in result.output and "type accuracy" in result.output
+
+
+def test_shared_dev_records_load(ontology):
+    path = SHARED / "eval" / "plover-gsr-dev.json"
+    if not path.is_file():
+        pytest.skip("../shared/eval/plover-gsr-dev.json is not available")
+    records = load_records(path, ontology)
+    assert len(records) == 179
+    assert {r.type for r in records} <= set(ontology.types)

@@ -1,0 +1,233 @@
+"""Event coding: constructions, polarity, modality, claims, dedup, dates (sentences written for the tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsgraph.config import Settings
+from newsgraph.extract.pipeline import Extractor, build_pipeline
+from newsgraph.ingest.readers import ArticleInput
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline(Settings())
+
+
+def coded(nlp, text):
+    """(type, source names, target names, polarity, modality) for each event of ``text``."""
+    doc = nlp(text)
+    table = doc._.ng_actors
+
+    def names(ids):
+        return frozenset(table.get(a).name for a in ids)
+
+    return [(e.type, names(e.source), names(e.target), e.polarity, e.modality) for e in doc._.ng_events]
+
+
+def has(events, type_, source, target, polarity="positive", modality="actual"):
+    return any(
+        t == type_
+        and any(source in s for s in src)
+        and any(target in x for x in tgt)
+        and p == polarity
+        and m == modality
+        for t, src, tgt, p, m in events
+    )
+
+
+# ---- constructions ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text, type_, source, target",
+    [
+        ("Germany criticized Hungary over its veto.", "ACCUSE", "Germany", "Hungary"),
+        ("Ukraine was attacked by Russia on Tuesday.", "ASSAULT", "Russia", "Ukraine"),  # passive
+        ("Japan gave Ukraine new armoured vehicles.", "AID", "Japan", "Ukraine"),  # dative
+        ("Norway transferred air defence systems to Ukraine.", "AID", "Norway", "Ukraine"),  # "to X"
+        ("Egypt negotiated with Israel over the border crossing.", "CONSULT", "Egypt", "Israel"),  # "with X"
+        ("Iran has been supplying Russia with drones.", "AID", "Iran", "Russia"),  # supplying X with Y
+        (
+            "Armenia condemned Turkey's support for Azerbaijan.",
+            "SUPPORT",
+            "Turkey",
+            "Azerbaijan",
+        ),  # possessive
+        (
+            "Armenia condemned Turkey's support for Azerbaijan.",
+            "ACCUSE",
+            "Armenia",
+            "Turkey",
+        ),  # owner of object
+        ("Hungary was compelled to make concessions to Poland.", "CONCEDE", "Hungary", "Poland"),  # control
+        (
+            "Analysts watched Venezuela, which threatened Guyana over the disputed region.",
+            "THREATEN",
+            "Venezuela",
+            "Guyana",
+        ),  # relative clause
+        ("Antony Blinken, the US secretary of state, praised Kenya.", "SUPPORT", "Blinken", "Kenya"),
+        ("Sweden warned Russia against further provocations.", "THREATEN", "Sweden", "Russia"),
+        ("Portugal apologized to Brazil for the remarks.", "SUPPORT", "Portugal", "Brazil"),
+        ("Poland expelled Belarusian diplomats on Friday.", "SANCTION", "Poland", "Belarus"),
+    ],
+)
+def test_constructions(nlp, text, type_, source, target):
+    events = coded(nlp, text)
+    assert has(events, type_, source, target), events
+
+
+def test_coordination_on_both_sides(nlp):
+    events = coded(nlp, "France and Germany condemned Iran and Syria.")
+    accuse = [e for e in events if e[0] == "ACCUSE"]
+    assert len(accuse) == 1
+    _, src, tgt, _, _ = accuse[0]
+    assert {"France", "Germany"} <= set(src) and {"Iran", "Syria"} <= set(tgt)
+
+
+def test_prepositional_nominal_visit_is_planned(nlp):
+    events = coded(nlp, "An upcoming visit from Emmanuel Macron to India was announced.")
+    assert has(events, "CONSULT", "Macron", "India", modality="planned"), events
+
+
+def test_cooperation_between_is_reciprocal(nlp):
+    events = coded(nlp, "Officials praised the growing cooperation between Vietnam and Japan.")
+    coop = [e for e in events if e[0] == "COOPERATE"]
+    assert coop and coop[0][1] == coop[0][2] == frozenset({"Vietnam", "Japan"})
+
+
+def test_warnings_about_support_target_its_sources(nlp):
+    events = coded(nlp, "Canada issued warnings about support from Iran and Belarus for the junta.")
+    threat = [e for e in events if e[0] == "THREATEN"]
+    assert threat and "Canada" in threat[0][1] and {"Iran", "Belarus"} <= set(threat[0][2])
+
+
+def test_gerund_under_warning_has_no_borrowed_agent(nlp):
+    # the warner is not the one "aiding": no AID event from Britain
+    events = coded(nlp, "Britain repeated its warnings against aiding Serbia.")
+    assert not any(e[0] == "AID" for e in events), events
+
+
+def test_trigger_needs_actors(nlp):
+    assert coded(nlp, "The weather criticized nobody in particular.") == []
+
+
+# ---- polarity and modality ------------------------------------------------------------------------
+def test_negation(nlp):
+    assert has(coded(nlp, "Chile did not send troops to Peru."), "AID", "Chile", "Peru", polarity="negative")
+    assert has(
+        coded(nlp, "Kenya never attacked Somalia."), "ASSAULT", "Kenya", "Somalia", polarity="negative"
+    )
+
+
+def test_denial_negates_the_content(nlp):
+    events = coded(nlp, "Mexico denied that it had supplied weapons to Venezuela.")
+    assert has(events, "AID", "Mexico", "Venezuela", polarity="negative"), events
+
+
+def test_refusal_negates_the_deed(nlp):
+    events = coded(nlp, "Greece refused to release Turkey's fishermen.")
+    assert not any(e[0] == "CONCEDE" and e[3] == "positive" for e in events), events
+    assert any(e[0] == "REJECT" for e in events), events
+
+
+@pytest.mark.parametrize(
+    "text, type_, source, target, modality",
+    [
+        ("Germany might impose sanctions on Belarus.", "SANCTION", "Germany", "Belarus", "hypothetical"),
+        ("Brazil could attack Paraguay.", "ASSAULT", "Brazil", "Paraguay", "hypothetical"),
+        ("If Iran attacks Israel, the region will suffer.", "ASSAULT", "Iran", "Israel", "hypothetical"),
+        ("Spain will send aid to Morocco.", "AID", "Spain", "Morocco", "planned"),
+        ("Italy plans to send troops to Libya.", "AID", "Italy", "Libya", "planned"),
+        (
+            "Austria is expected to host Slovakia's president next week.",
+            "CONSULT",
+            "Austria",
+            "Slovakia",
+            "planned",
+        ),
+        ("Will Japan provide aid to the Philippines?", "AID", "Japan", "Philippines", "question"),
+        ("What is Egypt going to give Sudan in return?", "AID", "Egypt", "Sudan", "question"),
+    ],
+)
+def test_modality(nlp, text, type_, source, target, modality):
+    events = coded(nlp, text)
+    assert has(events, type_, source, target, modality=modality), events
+
+
+def test_threat_to_act_is_one_threat(nlp):
+    events = coded(nlp, "Russia threatened to attack Georgia.")
+    assert has(events, "THREATEN", "Russia", "Georgia"), events
+    assert not any(e[0] == "ASSAULT" and e[4] == "actual" for e in events), events
+
+
+def test_condition_names_the_threatened_party(nlp):
+    events = coded(nlp, "Serbia threatened to halt talks if Croatia holds the vote.")
+    assert has(events, "THREATEN", "Serbia", "Croatia"), events
+
+
+# ---- claims, evidence, dedup, dates -----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def extractor(nlp):
+    return Extractor(Settings(), nlp=nlp)
+
+
+def test_event_in_a_quote_is_attributed_to_its_speaker(extractor):
+    text = '"Russia has attacked Ukraine again," Volodymyr Zelensky said on Monday.'
+    ex = extractor.extract(ArticleInput(text=text, id="t1"))
+    attack = next(e for e in ex.events if e.type == "ASSAULT")
+    speaker = ex.actor(attack.attributed_to)
+    assert speaker is not None and "Zelensky" in speaker.name
+    assert attack.quote and any(q.id == attack.quote for q in ex.quotes)
+
+
+def test_unquoted_event_is_the_articles(extractor):
+    ex = extractor.extract(ArticleInput(text="Norway transferred air defence systems to Ukraine.", id="t2"))
+    assert ex.events and ex.events[0].attributed_to is None and ex.events[0].quote is None
+
+
+def test_every_event_is_fully_specified(extractor):
+    text = "Israeli soldiers arrested more than 100 Palestinians in Hebron on Saturday. Japan praised Kenya."
+    ex = extractor.extract(ArticleInput(text=text, id="t3", published="2024-06-18"))
+    assert [e.id for e in ex.events] == [f"e{k}" for k in range(1, len(ex.events) + 1)]
+    for e in ex.events:
+        assert text[e.trigger.start : e.trigger.end] == e.trigger.text
+        assert text[e.evidence.start : e.evidence.end] == e.evidence.text
+        assert e.evidence.start <= e.trigger.start and e.trigger.end <= e.evidence.end
+        assert e.cameo and e.quad_class in (1, 2, 3, 4) and e.goldstein is not None and 0 < e.confidence <= 1
+    arrest = next(e for e in ex.events if e.type == "COERCE")
+    assert arrest.date == "2024-06-15"  # the Saturday before Tuesday 18 June
+    assert arrest.location == "Hebron"
+    assert arrest.quantities and ex.quantities[0].id == arrest.quantities[0]
+
+
+def test_relative_dates_resolve_against_publication(extractor):
+    text = "Japan criticized China yesterday over the conduct of its coast guard near the disputed islands."
+    ex = extractor.extract(ArticleInput(text=text, id="t4", published="2024-03-01"))
+    assert ex.events[0].date == "2024-02-29"
+
+
+def test_same_event_twice_is_one_event(extractor):
+    text = "Iran has supplied Russia with drones. Iran has been supplying Russia with drones for months."
+    ex = extractor.extract(ArticleInput(text=text, id="t5"))
+    aid = [e for e in ex.events if e.type == "AID"]
+    assert len(aid) == 1 and len(aid[0].also_evidence) == 1
+    assert aid[0].also_evidence[0].text in text
+
+
+def test_different_events_stay_apart(extractor):
+    text = "Iran supplied Russia with drones. Russia attacked Ukraine."
+    ex = extractor.extract(ArticleInput(text=text, id="t6"))
+    assert sorted(e.type for e in ex.events) == ["AID", "ASSAULT"]
+
+
+def test_user_lexicon_adds_and_removes_triggers(tmp_path):
+    extra = tmp_path / "mine.yaml"
+    extra.write_text(
+        'groups:\n  - {type: ACCUSE, cameo: "111", verbs: [upbraid]}\n'
+        "remove:\n  - {trigger: praise, pos: verb}\n",
+        encoding="utf-8",
+    )
+    nlp = build_pipeline(Settings(trigger_lexicons=(extra,)))
+    assert has(coded(nlp, "Chile upbraided Bolivia."), "ACCUSE", "Chile", "Bolivia")
+    assert has(coded(nlp, "Chile lauded Bolivia."), "SUPPORT", "Chile", "Bolivia")  # the rest stays
+    assert not any(e[0] == "SUPPORT" for e in coded(nlp, "Chile praised Bolivia."))
