@@ -95,7 +95,8 @@ def subject_of(verb: Token) -> Token | None:
             return v.head
         if v.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in v.children):
             return None  # "when asked whether ...": a bare passive participle, the asker is someone else
-        if v.dep_ == "advcl" and v.tag_ == "VBG" and v.head.dep_ == "ccomp" and v.head.head is not v.head:
+        if v.dep_ == "advcl" and v.tag_ == "VBG" and v.head.dep_ == "ccomp" and v.head.head.i < v.head.i \
+                and "\n" not in v.doc.text[v.head.head.idx:v.idx]:
             v = v.head.head  # "said the campaign would file a complaint, adding that …": the sayer adds
             continue
         if v.dep_ in _INHERITS_SUBJECT and v.head is not v:
