@@ -252,6 +252,19 @@ regions: [Atlantis]
     assert kb.is_region("Atlantis")
 
 
+def test_file_defaults_do_not_reset_extended_entries(tmp_path: Path) -> None:
+    extra = write(tmp_path, "people.yaml", """
+version: 1
+defaults: {kind: person}
+entries:
+  - {name: Jane Roe, country: NZL, offices: [{role: Foreign Minister, sector: GOV, start: 2024}]}
+  - {id: "state:USA", aliases: [Uncle Sam]}
+""")
+    kb = KnowledgeBase.load([extra])
+    assert kb.get("person:jane-roe").kind == "person"
+    assert kb.state("USA").kind == "state" and "Uncle Sam" in kb.state("USA").aliases
+
+
 def test_load_without_bundled_and_format_errors(tmp_path: Path) -> None:
     only = write(tmp_path, "only.yaml", "version: 1\nentries:\n  - {code: XYZ, name: Freedonia, kind: state}")
     kb = KnowledgeBase.load([only], include_bundled=False)

@@ -16,6 +16,7 @@ from newsgraph.kb.loader import (
     layer_from_documents,
     merge_records,
     read_yaml,
+    with_defaults,
 )
 from newsgraph.kb.model import Agent, KBEntry, MatchKind, Office, office_rank
 from newsgraph.kb.normalize import agent_key, alias_key, clean, surface_keys, token_count
@@ -106,7 +107,10 @@ class KnowledgeBase:
                     rid = by_name.get(_name_key(rec), rid)
                     if rid in records:
                         rec = {k: v for k, v in rec.items() if k != "name"} | {"id": rid}
-                records[rid] = merge_records(records[rid], rec) if rid in records else dict(rec)
+                if rid in records:
+                    records[rid] = merge_records(records[rid], with_defaults(rec, new=False))
+                else:
+                    records[rid] = with_defaults(rec, new=True)
                 by_name.setdefault(_name_key(records[rid]), rid)
                 if rec.get("replace"):
                     origins[rid] = []

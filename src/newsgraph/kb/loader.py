@@ -27,6 +27,15 @@ _ENTRY_FIELDS = frozenset({
 _OFFICE_FIELDS = frozenset({"role", "country", "organization", "sector", "start", "end"})
 
 
+DEFAULTS_KEY = "_defaults"
+
+
+def with_defaults(rec: Mapping[str, Any], *, new: bool) -> dict[str, Any]:
+    """A raw record ready to build or merge: its file's defaults applied only when it is new."""
+    body = {k: v for k, v in rec.items() if k != DEFAULTS_KEY}
+    return {**(rec.get(DEFAULTS_KEY) or {}), **body} if new else body
+
+
 class KBFormatError(ValueError):
     """A knowledge-base file that cannot be read; the message names the file and the record."""
 
@@ -184,12 +193,15 @@ def layer_from_documents(docs: Iterable[tuple[str, Mapping[str, Any]]], source: 
             raise KBFormatError(f"{fname}: missing 'version:'")
         defaults = doc.get("defaults") or {}
         for i, rec in enumerate(doc.get("entries") or ()):
-            full = {**defaults, **rec}
+            if not isinstance(rec, Mapping):
+                raise KBFormatError(f"{fname}: entry #{i + 1} is not a mapping")
             try:
-                rid = str(full.get("id") or _default_id(full))
+                rid = str(rec.get("id") or _default_id({**defaults, **rec}))
             except KeyError as exc:
                 raise KBFormatError(f"{fname}: entry #{i + 1}: missing field {exc}") from exc
-            full["id"] = rid
+            # File defaults fill in new entries only: a record that extends an entry from an earlier
+            # file must not reset, say, its kind. The knowledge base applies them (see DEFAULTS_KEY).
+            full = {**rec, "id": rid, DEFAULTS_KEY: defaults} if defaults else {**rec, "id": rid}
             layer.raw[rid] = merge_records(layer.raw[rid], full) if rid in layer.raw else full
         for i, rec in enumerate(doc.get("agents") or ()):
             try:
