@@ -17,6 +17,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 
 from newsgraph.extract.actor_rules import ActorRules
@@ -63,12 +64,20 @@ def _expletive(tok: Token) -> bool:
     return head.lemma_ in ("seem", "appear", "happen", "rain") and tok.dep_ in _SUBJECT_DEPS
 
 
-def resolve_pronouns(doc: Doc, table: ActorTable, rules: ActorRules, gender: dict[str, str]) -> None:
-    """Add how="pronoun" mentions to ``table``; ``gender`` (actor id -> "m"/"f") is read and extended."""
+def resolve_pronouns(doc: Doc, table: ActorTable, rules: ActorRules, gender: dict[str, str],
+                     text: str | None = None, lower: list[int] | None = None) -> None:
+    """Add how="pronoun" mentions to ``table``; ``gender`` (actor id -> "m"/"f") is read and extended.
+
+    ``text`` and ``lower`` (the LOWER hash of each token) may be passed when the caller has them.
+    """
     pronoun_words = rules.person_pronouns | rules.thing_pronouns | rules.plural_pronouns
-    if not any(t.lower_ in pronoun_words for t in doc):
+    strings = doc.vocab.strings
+    hashes = {strings[w] for w in pronoun_words}
+    lower = lower if lower is not None else doc.to_array(LOWER).tolist()
+    positions = [i for i, h in enumerate(lower) if h in hashes]
+    if not positions:
         return
-    regions = quote_regions(doc.text)
+    regions = quote_regions(text if text is not None else doc.text)
     region_starts = [r[0] for r in regions]
     sent_starts = [s.start for s in doc.sents]
 
@@ -87,9 +96,10 @@ def resolve_pronouns(doc: Doc, table: ActorTable, rules: ActorRules, gender: dic
                                      _region_of(m.start, regions, region_starts),
                                      _is_subject(doc, m.token_start, m.token_end)))
     cand_starts = [c.token for c in candidates]
-    for tok in doc:
+    for i in positions:
+        tok = doc[i]
         low = tok.lower_
-        if low not in pronoun_words or table.mention_at(tok.i) is not None:
+        if table.mention_at(i) is not None:
             continue
         if low in rules.person_pronouns:
             wanted = ("person",)

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from spacy.attrs import ORTH, SPACY
 from spacy.tokens import Doc
 
 from newsgraph.kb import KBEntry, KnowledgeBase
@@ -20,6 +21,7 @@ from newsgraph.kb.normalize import MIN_TITLECASE_ACRONYM, is_acronym
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014")
 _HOW_ORDER = ("name", "alias", "metonym", "adjective", "surname")
+_CACHE_LIMIT = 200_000
 
 
 def token_key(text: str) -> str:
@@ -57,6 +59,9 @@ class KBMatcher:
 
     def __init__(self, kb: KnowledgeBase, tokenize: Callable[[str], Iterable[str]]) -> None:
         self.kb = kb
+        # Per-pipeline caches (bounded): token texts and matched surfaces repeat across articles.
+        self._key_cache: dict[int, tuple[str, str | None, bool, bool]] = {}
+        self._surface_cache: dict[str, tuple[tuple[KBEntry, str], ...]] = {}
         self._index: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         for entry in kb.entries():
             forms: list[tuple[str, str]] = [(entry.name, "name")]
@@ -86,14 +91,28 @@ class KBMatcher:
             keys.pop()
         return tuple(keys)
 
+    def _keys(self, orth: int, strings) -> tuple[str, str | None, bool, bool]:
+        """(key, alternative, is_space, is_joiner) of a token text, cached by its hash."""
+        found = self._key_cache.get(orth)
+        if found is None:
+            if len(self._key_cache) > _CACHE_LIMIT:
+                self._key_cache.clear()
+            text = strings[orth]
+            key = token_key(text)
+            found = (key, alternative_key(text, key), text.isspace(), _is_joiner(text))
+            self._key_cache[orth] = found
+        return found
+
     def find(self, doc: Doc) -> list[KBMatch]:
         """Non-overlapping matches, left to right, longest first."""
         stream: list[tuple[int, str, str | None]] = []
-        for tok in doc:
-            if tok.is_space or (_is_joiner(tok.text) and tok.i > 0 and not doc[tok.i - 1].whitespace_):
+        strings = doc.vocab.strings
+        rows = doc.to_array([ORTH, SPACY]).tolist() if len(doc) else []
+        for i, (orth, _space) in enumerate(rows):
+            key, alt, is_space, is_joiner = self._keys(orth, strings)
+            if is_space or (is_joiner and i > 0 and not rows[i - 1][1]):
                 continue
-            key = token_key(tok.text)
-            stream.append((tok.i, key, alternative_key(tok.text, key)))
+            stream.append((i, key, alt))
         out: list[KBMatch] = []
         p, n = 0, len(stream)
         while p < n:
@@ -116,6 +135,14 @@ class KBMatcher:
         return out
 
     def _candidates(self, surface: str, hits: list[tuple[str, str]]) -> tuple[tuple[KBEntry, str], ...]:
+        found = self._surface_cache.get(surface)
+        if found is None:
+            if len(self._surface_cache) > _CACHE_LIMIT:
+                self._surface_cache.clear()
+            found = self._surface_cache[surface] = self._lookup(surface, hits)
+        return found
+
+    def _lookup(self, surface: str, hits: list[tuple[str, str]]) -> tuple[tuple[KBEntry, str], ...]:
         # The KB's own lookup applies its layering (a user file hiding a bundled alias); fall back to the
         # token index when tokenisation differs from the KB's normalisation.
         found = [(e, how) for e, how in self.kb.lookup_kind(surface) if any(e.id == h for h, _ in hits)]

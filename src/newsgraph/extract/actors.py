@@ -21,6 +21,7 @@ Per article, in this order (each step reads what the earlier ones put in the Act
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -64,6 +65,8 @@ class _Work:
     doc: Doc
     table: ActorTable
     ctx: ArticleContext
+    text: str  # doc.text, built once (spaCy rebuilds it from the tokens on every access)
+    lower: list[int]  # LOWER hash of each token, for fast scans
     skip: tuple[int, int] | None = None  # dateline tokens: a place, never an actor
     consumed: set[int] = field(default_factory=set)  # tokens of titles and roles
     adjectives: dict[int, tuple[int, KBEntry]] = field(default_factory=dict)  # start -> (end, state)
@@ -89,6 +92,7 @@ class ActorResolver:
         self.rules = ActorRules.load(Path(rules_file) if rules_file else None)
         tokenizer = nlp.tokenizer
         self.matcher = KBMatcher(self.kb, lambda text: [t.text for t in tokenizer(text)])
+        self._agent_cache: dict[str, object] = {}
         self._seat_keys = {token_key(m[4:]) for e in self.kb.entries() for m in e.metonyms
                            if m.lower().startswith("the ")}
 
@@ -99,7 +103,9 @@ class ActorResolver:
         ctx = context_of(doc)
         if not ctx.analysable or not len(doc):
             return doc
-        w = _Work(doc, table, ctx, skip=self._dateline_tokens(doc, ctx))
+        text = doc.text
+        w = _Work(doc, table, ctx, text, doc.to_array(LOWER).tolist(),
+                  skip=self._dateline_tokens(doc, text, ctx))
         matches = [m for m in self.matcher.find(doc) if not w.in_skip(m.start, m.end) and m.candidates
                    and any(not c.islower() for c in doc[m.start:m.end].text) and not self._title_only(doc, m)]
         later = self._people_and_adjectives(w, matches)
@@ -111,7 +117,7 @@ class ActorResolver:
         self._leftover_entities(w)
         self._descriptions(w)
         self._adjective_mentions(w)
-        resolve_pronouns(doc, table, self.rules, w.gender)
+        resolve_pronouns(doc, table, self.rules, w.gender, text=text, lower=w.lower)
         self._finish(w)
         return doc
 
@@ -535,10 +541,13 @@ class ActorResolver:
                 if how == "surname" and w.table.actor_for_kb(entry.id) and not w.covered(m.start):
                     w.table.add_mention(doc, w.table.actor_for_kb(entry.id), m.start, m.end, "surname")
                     break
-        for tok in doc:
+        strings = doc.vocab.strings
+        wanted = {strings[k]: a for k, a in by_surname.items()}
+        for i in [i for i, h in enumerate(w.lower) if h in wanted]:
+            tok = doc[i]
             if w.covered(tok.i) or not tok.text[:1].isupper() or w.in_skip(tok.i, tok.i + 1):
                 continue
-            actor_id = by_surname.get(tok.lower_)
+            actor_id = wanted[w.lower[i]]
             if actor_id is None or (tok.pos_ not in ("PROPN", "NOUN")
                                     and tok.ent_type_ not in ("PERSON", "ORG")):
                 continue
@@ -615,7 +624,7 @@ class ActorResolver:
             while first < root.i and (doc[first].pos_ in ("DET", "PRON") or doc[first].text in _POSSESSIVES):
                 first += 1
             words = doc[first:root.i + 1].text
-            agent = self.kb.agent(words)
+            agent = self._agent(words)
             if agent is None or agent.pattern.split()[-1] not in (root.lower_, root.lemma_.lower()):
                 continue
             aff = _Affiliation()
@@ -681,6 +690,14 @@ class ActorResolver:
                                    f"desc:{name.lower()}|{country}|{aff.organization}")
             w.table.add_mention(doc, actor_id, mention_start, root.i + 1, "description")
 
+    def _agent(self, words: str):
+        """``kb.agent`` with a bounded cache: the same noun phrases recur across articles."""
+        if words not in self._agent_cache:
+            if len(self._agent_cache) > 100_000:
+                self._agent_cache.clear()
+            self._agent_cache[words] = self.kb.agent(words)
+        return self._agent_cache[words]
+
     @staticmethod
     def _apposed_actor(w: _Work, root) -> str | None:
         if root.dep_ == "appos" and w.table.mention_at(root.head.i) is not None:
@@ -717,10 +734,10 @@ class ActorResolver:
                 w.table.add_mention(doc, self._kb_actor(w, entry), start, end, "adjective")
 
     # --- helpers -------------------------------------------------------------------------------------------
-    def _dateline_tokens(self, doc: Doc, ctx: ArticleContext) -> tuple[int, int] | None:
+    def _dateline_tokens(self, doc: Doc, text: str, ctx: ArticleContext) -> tuple[int, int] | None:
         if not ctx.dateline_place:
             return None
-        pos = doc.text.find(ctx.dateline_place, ctx.body_start)
+        pos = text.find(ctx.dateline_place, ctx.body_start)
         if pos < 0 or pos > ctx.body_start + 400:
             return None
         span = doc.char_span(pos, pos + len(ctx.dateline_place), alignment_mode="expand")
@@ -737,7 +754,7 @@ class ActorResolver:
         return None
 
     def _finish(self, w: _Work) -> None:
-        text = w.doc.text
+        text = w.text
         surfaces: dict[str, list[str]] = {}
         for m in w.table.mentions:
             if m.how in ("pronoun", "description"):
