@@ -138,3 +138,10 @@ def test_ingest_files_once_and_with_workers(tmp_path):
     assert "2 added" in third.stderr
     with Store.open(db) as store:
         assert store.counts()["articles"] == 5
+
+
+def test_query_on_a_missing_store_is_an_error(tmp_path):
+    missing = tmp_path / "none.db"
+    result = runner.invoke(app, ["events", "--db", str(missing)])
+    assert result.exit_code == 2 and "no store" in result.stderr
+    assert not missing.exists()

@@ -52,10 +52,15 @@ def _settings(config: Path | None = None) -> Settings:
     return Settings.load(config_file=config)
 
 
-def _open(db: str | None, config: Path | None = None):
+def _open(db: str | None, config: Path | None = None, *, create: bool = False):
+    """Open the store; queries refuse to create an empty SQLite file where none exists."""
     from newsgraph.store import Store
 
     target = db or _settings(config).db
+    is_file = not target.startswith(("postgresql", "postgres:", "sqlite:")) and target != ":memory:"
+    if is_file and not create and not Path(target).exists():
+        typer.echo(f"newsgraph: no store at {target} (run `newsgraph ingest … --db {target}` first)", err=True)
+        raise typer.Exit(2)
     try:
         return Store.open(target)
     except Exception as err:  # a bad URL, an unreachable server, a newer schema
@@ -185,7 +190,7 @@ def ingest_command(
     def problem(p) -> None:
         typer.echo(f"newsgraph: skipped {p.origin}: {p.message}", err=True)
 
-    store = _open(db or settings.db)
+    store = _open(db or settings.db, create=True)
     bar = _Progress(progress)
     try:
         summary = run_ingest(
