@@ -166,15 +166,19 @@ def test_office_at_picks_office_held_on_the_date(kb: KnowledgeBase) -> None:
 
 
 def test_office_at_prefers_the_most_senior_concurrent_office(kb: KnowledgeBase) -> None:
-    xi = kb.get("person:Q15031")
-    role = kb.office_at(xi, D(2020, 1, 1)).role
-    assert office_rank(role) == 0
+    xi = kb.get("person:Q15031")  # president, party general secretary and military commission chairman
+    assert kb.office_at(xi, D(2020, 1, 1)).role == "President"
+    assert kb.office_at(xi, D(2012, 12, 1)).role.startswith("General Secretary")
+    kim = kb.get("person:Q56226")
+    assert kb.office_at(kim, D(2024, 6, 1)).role == "Supreme Leader"
     rubio = kb.lookup("Marco Rubio")[0]
     assert kb.office_at(rubio, D(2025, 6, 1)).role == "Secretary of State"  # also acting NSA
     assert kb.office_at(rubio, D(2020, 6, 1)).role == "Senator"
 
 
 def test_office_ranks() -> None:
+    assert office_rank("Supreme Leader") < office_rank("King") == office_rank("President")
+    assert office_rank("President") < office_rank("General Secretary of the Communist Party of China")
     assert office_rank("President") < office_rank("Prime Minister") < office_rank("Foreign Minister")
     assert office_rank("Vice President") > office_rank("Prime Minister")
     assert office_rank("Chancellor of the Exchequer") == office_rank("Foreign Secretary")

@@ -61,21 +61,30 @@ class Agent:
 
 
 def office_rank(role: str) -> int:
-    """Seniority of a title, 0 = highest (head of state) — used to pick one office among several."""
+    """Seniority of a title, 0 = highest — used to pick one office among several held at once.
+
+    0 supreme leader; 1 head of state; 2 party or junta chief; 3 head of government; 4 ministers,
+    secretaries, chiefs, speakers; 5 deputies and acting holders; 6 anything else.
+    """
     r = role.lower().replace("-", " ")
     if any(w in r for w in ("vice ", "deputy", "acting ", "former ")):
-        return 3
-    top = ("supreme leader", "king", "queen", "emperor", "emir", "sultan", "pope", "general secretary",
-           "president of the state affairs")
-    if any(w in r for w in top) or r == "president" or r.startswith("president of the palestinian"):
+        return 5
+    if "supreme leader" in r:
         return 0
-    if "exchequer" not in r and any(w in r for w in ("prime minister", "premier", "chancellor", "taoiseach")):
+    heads = ("king", "queen", "emperor", "emir", "sultan", "pope", "president of the state affairs",
+             "president of the palestinian authority")
+    if r == "president" or any(w in r for w in heads):
         return 1
+    party_chiefs = ("general secretary", "first secretary", "chairman of the state", "leader of the")
+    if any(w in r for w in party_chiefs):
+        return 2
+    if "exchequer" not in r and any(w in r for w in ("prime minister", "premier", "chancellor", "taoiseach")):
+        return 3
     senior = ("minister", "secretary", "exchequer", "president", "chair", "head", "director", "commander",
               "chief", "speaker", "governor", "leader")
     if any(w in r for w in senior):
-        return 2
-    return 4
+        return 4
+    return 6
 
 
 def latest_office(offices: tuple[Office, ...] | list[Office]) -> Office | None:
