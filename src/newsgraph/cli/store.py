@@ -59,7 +59,7 @@ def _open(db: str | None, config: Path | None = None, *, create: bool = False):
     target = db or _settings(config).db
     is_file = not target.startswith(("postgresql", "postgres:", "sqlite:")) and target != ":memory:"
     if is_file and not create and not Path(target).exists():
-        typer.echo(f"newsgraph: no store at {target} (run `newsgraph ingest … --db {target}` first)", err=True)
+        typer.echo(f"newsgraph: no store at {target} (ingest into it first)", err=True)
         raise typer.Exit(2)
     try:
         return Store.open(target)
