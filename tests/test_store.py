@@ -270,3 +270,15 @@ def test_story_first_report_and_counts_follow_the_reports(store):
     assert (story.reports, story.articles, story.first_report.article_id) == (1, 1, "paper-2")
     assert story.first_date == "2024-03-05"
     assert _orphans(store) == {}
+
+
+def test_same_id_different_article_gets_its_own_id(store):
+    first = ExtractionBuilder("article", url="https://one.example/a")
+    first.add_text("A first text about a meeting of finance ministers in Brussels on the budget.")
+    second = ExtractionBuilder("article", url="https://two.example/b")
+    second.add_text("A second text about floods in the south of the country after days of rain.")
+    ex2, text2 = second.build()
+    store.add([first.build()])
+    store.add([(ex2, text2)])
+    ids = store.article_ids()
+    assert ids[0] == "article" and ids[1] == f"article~{ex2.article.text_sha256[:12]}"
