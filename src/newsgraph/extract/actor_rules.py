@@ -25,6 +25,7 @@ class ActorRules:
     travel_words: frozenset[str]
     government_nouns: frozenset[str]
     media_nouns: frozenset[str]
+    org_words: frozenset[str]
     person_pronouns: frozenset[str]
     thing_pronouns: frozenset[str]
     plural_pronouns: frozenset[str]
@@ -51,6 +52,7 @@ class ActorRules:
             travel_words=words("travel_words"),
             government_nouns=words("government_nouns"),
             media_nouns=words("media_nouns"),
+            org_words=words("org_words"),
             person_pronouns=words("person", pronouns),
             thing_pronouns=words("thing", pronouns),
             plural_pronouns=words("plural", pronouns),

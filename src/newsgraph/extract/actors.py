@@ -38,6 +38,10 @@ _JOINERS = frozenset({"of", "for", "on", "to", "and", "the"})
 _STOP_POS = frozenset({"DET", "VERB", "AUX", "PRON", "CCONJ", "SCONJ", "NUM", "ADV", "PART", "INTJ", "SYM",
                        "ADP", "X"})
 _NAME_POS = frozenset({"PROPN", "NOUN", "ADJ"})
+_ROLE_ENDS = frozenset({"in", "at", "from", "with", "on", "since", "during", "after", "before", "who",
+                        "which", "that", "whose", "and"})
+_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\ufeff"
 # Lower-case particles inside personal names ("Mohammed bin Salman", "Ursula von der Leyen").
 _NAME_PARTICLES = frozenset({"bin", "bint", "ibn", "al", "el", "abu", "de", "da", "di", "do", "dos", "du",
                              "del", "della", "der", "den", "van", "von", "la", "le", "ter", "y"})
@@ -154,11 +158,20 @@ class ActorResolver:
     def _add_person(self, w: _Work, start: int, end: int, entry: KBEntry | None, how: str) -> str:
         doc = w.doc
         tokens = tuple(t.lower_ for t in doc[start:end] if not t.is_punct)
+        while len(tokens) > 1 and tokens[-1] in _NAME_SUFFIXES:  # "Charles Keating IV" is "Keating"
+            tokens = tokens[:-1]
         actor_id = None
         if entry is not None:
             actor_id = w.table.actor_for_kb(entry.id)
         if actor_id is None:
             actor_id = w.person_by_key.get(tokens)
+        if actor_id is None and entry is None:
+            # A shorter form of a name already seen ("Abu Jandal" after "Abu Jandal al-Kuwaiti").
+            n = len(tokens)
+            for p in w.persons:
+                if n < len(p.name_tokens) and (p.name_tokens[:n] == tokens or p.name_tokens[-n:] == tokens):
+                    actor_id, how = p.actor_id, "surname"
+                    break
         if actor_id is None:
             name = entry.name if entry is not None else doc[start:end].text
             actor_id = w.table.add(Actor(id="", name=name, kind="person",
@@ -296,7 +309,7 @@ class ActorResolver:
                 continue  # single words: surnames, resolved once all full names are known
             if ent.label_ == "ORG" and start == ent.start:
                 continue  # an ORG entity is a person only when a title was swallowed into it
-            if not _looks_like_name(doc[start:end]):
+            if not self._person_name(doc[start:end]):
                 continue
             name = doc[start:end].text
             hits = [e for e, how in self.kb.lookup_kind(name)
@@ -319,6 +332,9 @@ class ActorResolver:
             while j < n and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() and doc[j].is_alpha \
                     and not w.covered(j) and doc[j].lower_ not in rules.title_words:
                 j += 1
+            if not self._person_name(doc[i:j]):
+                i = j
+                continue
             prev = doc[i - 1] if i > 0 else None
             if 2 <= j - i <= 4 and prev is not None and (prev.lower_ in rules.title_words
                                                            or prev.lower_ in rules.honorifics) \
@@ -393,7 +409,7 @@ class ActorResolver:
                             break
                 if role_span is not None:
                     break
-        role = doc[role_span[0]:role_span[1]].text if role_span else None
+        role = doc[role_span[0]:role_span[1]].text.strip(_INVISIBLE + " ") if role_span else None
         if role_span:
             for tok in doc[role_span[0]:role_span[1]]:
                 if tok.lower_ in self.rules.female_words:
@@ -480,6 +496,9 @@ class ActorResolver:
                 if m is not None and m.token_end >= t1 and self._apply(w, aff, m.actor_id):
                     j = k
                     break
+        # The role ends before a place or clause: "a gang leader in Raqqa", "the envoy who ...".
+        j = next((k for k in range(i + 1, j) if doc[k].lower_ in _ROLE_ENDS
+                  or (doc[k].is_punct and doc[k].text not in "-.")), j)
         if i >= j or not any(t.lower_ in self.rules.title_heads for t in doc[i:j]):
             return None
         return i, j
@@ -565,18 +584,32 @@ class ActorResolver:
 
     def _leftover_entities(self, w: _Work) -> None:
         doc = w.doc
+        acronyms: dict[str, str] = {}  # "ISF" -> actor id, from "Iraqi Security Forces (ISF)"
+        for m in w.table.mentions:
+            self._acronym_after(w, m.token_end, m.actor_id, acronyms)
         for ent in doc.ents:
             if w.in_skip(ent.start, ent.end) or any(w.covered(i) for i in range(ent.start, ent.end)):
                 continue
+            acronym = acronyms.get(ent.text)
+            if acronym is not None:  # "Iraqi Security Forces (ISF)" ... "the ISF"
+                w.table.add_mention(doc, acronym, ent.start, ent.end, "alias")
+                continue
+            if ent.label_ == "PERSON" and not self._person_name(ent):
+                if ent.end - ent.start > 1 and any(t.lower_ in self.rules.org_words for t in ent):
+                    self._org_entity(w, ent, acronyms)
+                continue
             if ent.label_ == "PERSON":
                 start, end = self._strip_title(w, ent)
-                if end > start and _looks_like_name(doc[start:end]):
+                prev = doc[start - 1].lower_ if start > 0 else ""
+                if end - start == 1 and prev not in self.rules.title_words and prev not in self.rules.honorifics:
+                    continue  # one unknown word ("to defend Raqqah") is too often a place the model took for a name
+                if end > start and self._person_name(doc[start:end]):
                     person_id = self._add_person(w, start, end, None, "name")
                     person = next(p for p in w.persons if p.actor_id == person_id)
                     if person_id not in w.titled:
                         self._read_title(w, person)
             elif ent.label_ == "ORG":
-                self._org_entity(w, ent)
+                self._org_entity(w, ent, acronyms)
             elif ent.label_ == "NORP":
                 root = ent.root
                 if any(s <= ent.start < e for s, (e, _) in w.adjectives.items()):
@@ -586,7 +619,20 @@ class ActorResolver:
                                            f"norp:{ent.text.lower()}")
                     w.table.add_mention(doc, actor_id, ent.start, ent.end, "name")
 
-    def _org_entity(self, w: _Work, ent: Span) -> None:
+    @staticmethod
+    def _acronym_after(w: _Work, end: int, actor_id: str, acronyms: dict[str, str]) -> None:
+        doc = w.doc
+        if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
+            acr = doc[end + 1]
+            actor = w.table.get(actor_id)
+            if acr.is_upper and len(acr.text) >= 2 and actor is not None and actor.kind != "person":
+                acronyms.setdefault(acr.text, actor_id)
+
+    def _person_name(self, span: Span) -> bool:
+        """Capitalised like a name and holding no word of an organisation's name ("Forces", "Command")."""
+        return _looks_like_name(span) and not any(t.lower_ in self.rules.org_words for t in span)
+
+    def _org_entity(self, w: _Work, ent: Span, acronyms: dict[str, str] | None = None) -> None:
         doc = w.doc
         start = ent.start + (doc[ent.start].lower_ == "the")
         end = next((t.i for t in doc[start:ent.end] if t.is_space), ent.end)  # never across paragraphs
@@ -610,6 +656,8 @@ class ActorResolver:
                                      sector=sector, cameo=f"{iso}{sector or ''}" if iso else None),
                                f"org-text:{name.lower()}")
         w.table.add_mention(doc, actor_id, ent.start, end, "name")
+        if acronyms is not None:
+            self._acronym_after(w, end, actor_id, acronyms)
 
     def _descriptions(self, w: _Work) -> None:
         doc = w.doc

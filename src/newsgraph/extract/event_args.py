@@ -120,6 +120,13 @@ class ArgumentFinder:
                         for o in c.children:
                             if o.dep_ in ("pobj", "pcomp"):
                                 _add(out, self.owners(o, depth + 1))
+            if not out and t.pos_ == "NOUN" and self.lex.candidates(t.lemma_.lower(), "noun"):
+                # a nested event with no agent: whom it is aimed at ("sanctions against X", "curfew on X")
+                for c in t.children:
+                    if c.dep_ == "prep" and c.lower_ in ("against", "on", "to", "toward", "towards", "upon"):
+                        for o in c.children:
+                            if o.dep_ == "pobj":
+                                _add(out, self.owners(o, depth + 1))
             if not out and t.pos_ == "VERB":  # a nested clause: its actor, else whom it acts on
                 subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                 if subj is not None:
@@ -180,7 +187,12 @@ class ArgumentFinder:
                 ids, toks, _ = self.agent_of(gov, depth + 1)
                 return ids, toks, True
         if v.dep_ == "relcl" or (v.dep_ == "acl" and v.tag_ == "VBG"):
-            return self.owners(gov), [gov.i], True
+            ids = self.owners(gov)
+            if not ids and v.dep_ == "acl" and gov.dep_ in ("dobj", "attr") and gov.head.pos_ in ("VERB", "AUX"):
+                # "issued a declaration demanding ...": whoever issued it
+                ids, toks, _ = self.agent_of(gov.head, depth + 1)
+                return ids, toks, True
+            return ids, [gov.i], True
         if v.dep_ == "acl" and v.tag_ == "VBN":
             return [], [], False
         # "actions including supplying Y", "support by providing Y": the gerund shares the owner's agent;
@@ -364,6 +376,8 @@ class ArgumentFinder:
             between = self._between(v)
         else:
             n = trigger
+            while n.dep_ == "compound" and n.head.pos_ in ("NOUN", "PROPN") and n.head.i != n.i:
+                n = n.head  # "a mediation effort between X and Y": the phrase's head carries the arguments
             light = self.light_verb(n)
             args.clause_head = (
                 light

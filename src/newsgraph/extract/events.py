@@ -183,13 +183,17 @@ class EventCoder:
             return False
         return r.dep_ == "prt" or r.i == head.i + 1
 
-    def _match(self, tok: Token, pos: str, consumed: set[int]) -> tuple[TriggerEntry, list[Token]] | None:
+    def _match(
+        self, tok: Token, pos: str, consumed: set[int], phrasal: bool | None = None
+    ) -> tuple[TriggerEntry, list[Token]] | None:
         keys = {tok.lemma_.lower(), tok.lower_}
         if tok.i > 1 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 2].whitespace_:
             keys.add(f"{tok.doc[tok.i - 2].lower_}-{tok.lower_}")  # "sit-in", "cease-fire"
         related: list[Token] | None = None
         for key in keys:
             for entry in self.lexicon.candidates(key, pos):
+                if phrasal is not None and bool(entry.needs) != phrasal:
+                    continue
                 if not entry.needs:
                     return entry, [tok]
                 if related is None:
@@ -237,18 +241,22 @@ class EventCoder:
                 if m:
                     found.append((tok, m[0], m[1]))
                     consumed.update(t.i for t in m[1])
-        for tok in sent:
-            if tok.i in consumed:
-                continue
-            if tok.pos_ in ("NOUN", "PROPN") or (
-                tok.pos_ == "VERB" and tok.dep_ in ("pobj", "dobj", "nsubj") and tok.tag_ == "VBG"
-            ):
-                if tok.pos_ == "PROPN" and tok.ent_type_:
+        nouns = [
+            tok
+            for tok in sent
+            if (tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and not tok.ent_type_))
+            or (tok.pos_ == "VERB" and tok.dep_ in ("pobj", "dobj", "nsubj") and tok.tag_ == "VBG")
+        ]
+        # multi-word nominals first, so "war games" is not read as "war"
+        for phrasal in (True, False):
+            for tok in nouns:
+                if tok.i in consumed:
                     continue
-                m = self._match(tok, "noun", consumed)
+                m = self._match(tok, "noun", consumed, phrasal)
                 if m:
                     found.append((tok, m[0], m[1]))
                     consumed.update(t.i for t in m[1])
+        found.sort(key=lambda x: x[0].i)
         return found
 
     # ---- per-event details ---------------------------------------------------------------------------

@@ -70,6 +70,7 @@ class QuoteBuilder:
         self.lex = lexicon
         self.para = _paragraph_index(doc.text)
         self.warnings: list[str] = []
+        self._quoted: set[int] = set()  # tokens inside any direct quotation
 
     # --- helpers --------------------------------------------------------------------------------
     def _tok_at(self, char: int) -> int:
@@ -105,6 +106,7 @@ class QuoteBuilder:
                 toks.update(range(*r))
             q_tokens.append(toks)
             quoted |= toks
+        self._quoted = quoted
         # frames whose cue sits inside a quotation are the quoted speaker's own words: not attributions
         frames = [f for f in frames if f.cue_head not in quoted]
         by_cue = {f.cue_head: f for f in frames}
@@ -112,6 +114,8 @@ class QuoteBuilder:
         statements: list[Statement] = []
         last_post: Statement | None = None
         for q, toks in zip(scan.quotes, q_tokens, strict=True):
+            if self.title_span and self.title_span[0] <= q.start < self.title_span[1]:
+                continue  # headline quotes repeat the body's, without their cues
             partial = self._is_partial(q)
             st: Statement | None = None
             if partial and self._is_title(toks):
@@ -253,10 +257,12 @@ class QuoteBuilder:
         end = min(sent_end, start + 10)
         for i in range(start, end):
             t = self.doc[i]
-            if t.is_quote and i > start:
+            if (t.is_quote and i > start) or self.para[t.idx] != self.para[close]:
                 break
             f = by_cue.get(i)
             if f is not None and f.kind == "verb":
+                if f.content and not (f.content_tokens() & self._quoted):
+                    return None  # “… together.” She said the plan would fail: a new statement, not a cue
                 return f
         # any verb with a subject right after the quote: "“…,” he joked."
         for i in range(start, min(sent_end, start + 5)):

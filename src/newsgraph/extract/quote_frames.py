@@ -93,6 +93,8 @@ def subject_of(verb: Token) -> Token | None:
             return None
         if v.dep_ == "relcl" and v.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return v.head
+        if v.tag_ in ("VBN", "VBD") and v.dep_ == "advcl" and v.left_edge.is_sent_start:
+            return None  # "Asked whether he would run, Smith said …": the asker is someone else
         if v.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in v.children):
             return None  # "when asked whether ...": a bare passive participle, the asker is someone else
         if v.dep_ == "advcl" and v.tag_ == "VBG" and v.head.dep_ == "ccomp" and v.head.head.i < v.head.i \
