@@ -261,7 +261,8 @@ class QuoteBuilder:
                 break
             f = by_cue.get(i)
             if f is not None and f.kind == "verb":
-                if f.content and not (f.content_tokens() & self._quoted):
+                content = f.content_tokens()
+                if content and len(content & self._quoted) < 0.5 * len(content):
                     return None  # “… together.” She said the plan would fail: a new statement, not a cue
                 return f
         # any verb with a subject right after the quote: "“…,” he joked."
