@@ -191,6 +191,13 @@ class ActorResolver:
             entry, how = self._choose(w, m)
             if self.kb.is_region(doc[m.start:m.end].text):
                 continue
+            seat_of = next((e for e, h in m.candidates if h == "metonym" and e.kind == "state"), None)
+            if seat_of is not None and entry.kind == "organization" and entry.parent == seat_of.id:
+                # A seat of power the KB also lists as a body ("the Kremlin"): one government actor per
+                # state, whether the text says "the Kremlin" or "Moscow".
+                if not self._is_place(w, m.start, m.end):
+                    w.seats.setdefault(self._government(w, seat_of.code or seat_of.country or ""), entry.name)
+                entry, how = seat_of, "metonym"
             start = m.start
             if start > 0 and doc[start - 1].lower_ == "the" and not w.covered(start - 1):
                 start -= 1  # "the Kremlin", "the United States": the article is part of the name
@@ -390,24 +397,28 @@ class ActorResolver:
         doc = w.doc
         role_span: tuple[int, int] | None = None
         aff = _Affiliation()
+        found = False
         left = self._title_left(w, person.start)
         if left is not None:
             role_span = self._analyse_title(w, left[0], left[1], aff)
             if role_span is not None:
                 w.consumed.update(i for i in range(left[0], left[1]) if w.table.mention_at(i) is None)
-        if role_span is None:
+        if role_span is None or (aff.country is None and aff.organization is None):
+            # An apposition may say more than a bare rank before the name ("Gen. X, Central Command chief")
             for tok in doc[person.start:person.end]:
                 for child in tok.children:
                     if child.dep_ == "appos" and child.i >= person.end and child.pos_ in ("NOUN", "PROPN"):
                         t0, t1 = child.left_edge.i, child.right_edge.i + 1
                         while t0 < t1 and doc[t0].pos_ == "DET":
                             t0 += 1
-                        aff = _Affiliation()
-                        role_span = self._analyse_title(w, t0, t1, aff)
-                        if role_span is not None:
+                        appos_aff = _Affiliation()
+                        appos_span = self._analyse_title(w, t0, t1, appos_aff)
+                        if appos_span is not None and (role_span is None or appos_aff.country
+                                                       or appos_aff.organization):
+                            role_span, aff, found = appos_span, appos_aff, True
                             w.consumed.update(i for i in range(t0, t1) if w.table.mention_at(i) is None)
                             break
-                if role_span is not None:
+                if found:
                     break
         role = doc[role_span[0]:role_span[1]].text.strip(_INVISIBLE + " ") if role_span else None
         if role_span:
@@ -601,8 +612,9 @@ class ActorResolver:
             if ent.label_ == "PERSON":
                 start, end = self._strip_title(w, ent)
                 prev = doc[start - 1].lower_ if start > 0 else ""
-                if end - start == 1 and prev not in self.rules.title_words and prev not in self.rules.honorifics:
-                    continue  # one unknown word ("to defend Raqqah") is too often a place the model took for a name
+                if end - start == 1 and prev not in self.rules.title_words \
+                        and prev not in self.rules.honorifics:
+                    continue  # one unknown word without a title ("to defend Raqqah") is mostly a place
                 if end > start and self._person_name(doc[start:end]):
                     person_id = self._add_person(w, start, end, None, "name")
                     person = next(p for p in w.persons if p.actor_id == person_id)
