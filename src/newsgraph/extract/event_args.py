@@ -9,6 +9,7 @@ actor table, so pronouns, surnames and metonyms resolve there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Token
@@ -68,9 +69,16 @@ def _add(out: list[str], ids: list[str]) -> None:
 
 
 class ArgumentFinder:
-    def __init__(self, table: ActorTable, lexicon: TriggerLexicon) -> None:
+    def __init__(
+        self,
+        table: ActorTable,
+        lexicon: TriggerLexicon,
+        adjective_actor: Callable[[Token], str | None] | None = None,
+    ) -> None:
         self.table = table
         self.lex = lexicon
+        # resolves a nationality adjective the actor layer left alone ("Israeli helicopters") to its state
+        self.adjective_actor = adjective_actor
 
     # ---- actors of a phrase ----------------------------------------------------------------------
     def informative(self, actor_id: str) -> bool:
@@ -113,7 +121,11 @@ class ArgumentFinder:
         for t in [tok, *tok.conjuncts]:
             for c in t.children:
                 if c.dep_ in _MODIFIERS and c.i < t.i:
-                    _add(out, self.direct(c) or (self.owners(c, depth + 1) if c.dep_ == "poss" else []))
+                    found = self.direct(c) or (self.owners(c, depth + 1) if c.dep_ == "poss" else [])
+                    if not found and self.adjective_actor is not None and c.dep_ in ("amod", "compound"):
+                        a = self.adjective_actor(c)
+                        found = [a] if a else []
+                    _add(out, found)
             if not out:
                 for c in t.children:
                     if c.dep_ == "prep" and c.lower_ in ("from", "by", "of"):
@@ -188,7 +200,12 @@ class ArgumentFinder:
                 return ids, toks, True
         if v.dep_ == "relcl" or (v.dep_ == "acl" and v.tag_ == "VBG"):
             ids = self.owners(gov)
-            if not ids and v.dep_ == "acl" and gov.dep_ in ("dobj", "attr") and gov.head.pos_ in ("VERB", "AUX"):
+            if (
+                not ids
+                and v.dep_ == "acl"
+                and gov.dep_ in ("dobj", "attr")
+                and gov.head.pos_ in ("VERB", "AUX")
+            ):
                 # "issued a declaration demanding ...": whoever issued it
                 ids, toks, _ = self.agent_of(gov.head, depth + 1)
                 return ids, toks, True

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from newsgraph.contract import Event, Quantity, Quote, TextSpan
+from newsgraph.contract import Actor, Event, Quantity, Quote, TextSpan
 from newsgraph.extract.actor_table import ActorTable
 from newsgraph.extract.base import context_of, register_extensions
 from newsgraph.extract.event_args import ArgumentFinder, Arguments
@@ -22,6 +22,7 @@ from newsgraph.extract.event_modality import modality, polarity
 from newsgraph.extract.event_ontology import Ontology, load_ontology
 from newsgraph.extract.quantities import find_quantities
 from newsgraph.extract.temporal import resolve_date
+from newsgraph.kb import KnowledgeBase
 
 _PREPS = {"of", "for", "to", "in", "on", "from", "with", "against", "by", "between", "into", "over"}
 _PARTICLES = {
@@ -148,6 +149,7 @@ class EventCoder:
         self.trigger_lexicons = trigger_lexicons
         self.lexicon: TriggerLexicon = load_trigger_lexicon(trigger_lexicons)
         self.ontology: Ontology = load_ontology()
+        self.kb = KnowledgeBase.load()
 
     # ---- trigger matching ----------------------------------------------------------------------------
     def _related(self, tok: Token, depth: int = 3) -> list[Token]:
@@ -323,6 +325,33 @@ class EventCoder:
                     best = q
         return best
 
+    def _adjective_actor(self, tok: Token, table: ActorTable) -> str | None:
+        """The state a nationality adjective names ("Israeli helicopters", "Palestinian homes"), recorded in
+        the actor table as an adjective mention, when the actor layer left it alone."""
+        if not tok.text[:1].isupper() or tok.pos_ not in ("ADJ", "PROPN", "NOUN"):
+            return None
+        states = [e for e, how in self.kb.lookup_kind(tok.text) if how == "adjective" and e.kind == "state"]
+        if len(states) != 1:
+            return None
+        entry = states[0]
+        actor_id = table.actor_for_kb(entry.id)
+        if actor_id is None:
+            iso = entry.country or entry.code
+            actor_id = table.add(
+                Actor(
+                    id="",
+                    name=entry.name,
+                    kind="state",
+                    code=entry.code,
+                    country=iso,
+                    cameo=entry.cameo,
+                    wikidata=entry.wikidata,
+                ),
+                entry.id,
+            )
+        table.add_mention(tok.doc, actor_id, tok.i, tok.i + 1, "adjective")
+        return actor_id
+
     # ---- the component -------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         doc._.ng_events = []
@@ -331,7 +360,7 @@ class EventCoder:
             return doc
         table: ActorTable = doc._.ng_actors if doc._.ng_actors is not None else ActorTable()
         quotes: list[Quote] = list(doc._.ng_quotes or [])
-        finder = ArgumentFinder(table, self.lexicon)
+        finder = ArgumentFinder(table, self.lexicon, lambda tok: self._adjective_actor(tok, table))
         found: list[_Found] = []
         consumed: set[int] = set()
         for sent in doc.sents:
