@@ -228,3 +228,37 @@ def test_apostrophes_do_not_open_quotes(extract):
 def test_scare_quotes_are_not_statements(extract):
     ex = extract("Companies that use the ‘made in Europe’ label face new rules from May.")
     assert ex.quotes == []
+
+
+def test_colon_cue_and_new_statement_after_a_quote(extract):
+    text = ("Angela Rayner told a crowd in Leeds: “We are stronger together.” She said the plan would "
+            "“wreck the economy.”")
+    ex = extract(text)
+    together = find(ex, "We are stronger together")
+    assert together.kind == "direct" and together.cue == "told" and "Rayner" in together.speaker_text
+    wreck = find(ex, "wreck the economy")
+    assert wreck.kind == "partial" and wreck.cue == "said"
+    assert text[wreck.speaker_span.start:wreck.speaker_span.end] == "She"
+
+
+def test_headline_is_not_taken_for_the_subject_or_a_statement(extract):
+    text = ("Union Says ‘Enough Is Enough’ Over Pay\n\n"
+            "LONDON — The Royal College of Nursing said in a statement on Monday that nurses would strike "
+            "in June.\n")
+    ex = extract(text)
+    assert not any("Enough" in q.text for q in ex.quotes)
+    q = find(ex, "nurses would strike in June")
+    assert q.cue == "said" and "Royal College of Nursing" in q.speaker_text
+
+
+def test_quoted_titles_and_refusals_are_not_statements(extract):
+    text = ("The senator spoke to NBC’s “Meet the Press” on Sunday. Her spokesman declined to comment "
+            "on the report. The ministry did not say when the talks would resume. Asked whether he would "
+            "resign, the minister said he had the full support of the cabinet.")
+    ex = extract(text)
+    assert not any("Meet the Press" in q.text or "the report" == q.text for q in ex.quotes)
+    assert not any("talks would resume" in q.text for q in ex.quotes)
+    asked = [q for q in ex.quotes if q.cue == "Asked"]
+    assert all(q.speaker is None for q in asked) and not [q for q in asked if q.speaker_text]
+    said = find(ex, "full support of the cabinet")
+    assert said.cue == "said" and "minister" in said.speaker_text
