@@ -151,6 +151,17 @@ def test_regions_are_not_states(kb: KnowledgeBase) -> None:
     assert not kb.is_region("France")
 
 
+def test_places_belong_to_states(kb: KnowledgeBase) -> None:
+    assert kb.place_country("Crimea") == "UKR"
+    assert kb.place_country("the Gaza Strip") == "PSE" and kb.is_region("Gaza Strip")
+    assert kb.place_country("Darfur") == "SDN"
+    assert kb.place_country("Kyiv") == "UKR"  # a capital
+    assert kb.place_country("Atlantis") is None
+    states = {e.code for e in kb.entries() if e.kind == "state"}
+    assert set(kb.places().values()) <= states
+    assert not any(e.kind == "state" for place in kb.places() for e in kb.lookup(place))
+
+
 # ---------------------------------------------------------------- offices by date
 
 

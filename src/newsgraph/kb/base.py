@@ -98,6 +98,7 @@ class KnowledgeBase:
         origins: dict[str, list[tuple[int, set[str]]]] = {}
         agents: dict[str, Agent] = {}
         regions: dict[str, str] = {}
+        places: dict[str, tuple[str, str]] = {}  # key -> (name, ISO3)
         by_name: dict[tuple[str, str], str] = {}  # (kind, name key) -> id, for dictionary records
         for n, layer in enumerate(layers):
             for rid, rec in layer.raw.items():
@@ -119,11 +120,14 @@ class KnowledgeBase:
                 agents[agent.pattern] = agent  # a later file redefines a pattern
             for region in layer.regions:
                 regions.setdefault(alias_key(region).lower(), region)
+            for place, iso3 in layer.places.items():
+                places[alias_key(place).lower()] = (place, iso3)  # a later file may correct a country
         self._entries: dict[str, KBEntry] = {
             rid: build_entry(rec, layers[origins[rid][-1][0]].source) for rid, rec in records.items()
         }
         self._agents = agents
         self._regions = regions
+        self._places = places
         index: dict[str, list[_Hit]] = {}
         for rid, entry in self._entries.items():
             seen: set[str] = set()
@@ -186,8 +190,20 @@ class KnowledgeBase:
         return self._states.get(iso3.upper())
 
     def is_region(self, surface: str) -> bool:
-        """True for geographic regions that are not actors ("Europe", "the Middle East")."""
-        return any(k.lower() in self._regions for k in surface_keys(surface))
+        """True for regions and places that are not actors ("Europe", "the Middle East", "Gaza Strip")."""
+        return any(k.lower() in self._regions or k.lower() in self._places for k in surface_keys(surface))
+
+    def place_country(self, surface: str) -> str | None:
+        """ISO3 of the state a listed place belongs to ("Crimea" -> "UKR"); capitals count too."""
+        for key in surface_keys(surface):
+            if key.lower() in self._places:
+                return self._places[key.lower()][1]
+        capitals = [e for e, how in self.lookup_kind(surface) if how == "metonym" and e.kind == "state"]
+        return capitals[0].code if len(capitals) == 1 else None
+
+    def places(self) -> Mapping[str, str]:
+        """Listed places (name as written -> ISO3)."""
+        return dict(self._places.values())
 
     def office_at(self, entry: KBEntry, when: datetime.date | None) -> Office | None:
         """The office held on ``when`` (most senior if several); the latest office otherwise."""

@@ -47,6 +47,7 @@ class Layer:
     source: str
     agents: list[Agent] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
+    places: dict[str, str] = field(default_factory=dict)  # place name -> ISO3 of its state
     skipped: int = 0  # lines of an unsupported construct that were ignored
     # Records by id, still as mappings, so that a later record with the same id merges field by field.
     raw: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -209,6 +210,10 @@ def layer_from_documents(docs: Iterable[tuple[str, Mapping[str, Any]]], source: 
             except (KeyError, ValueError) as exc:
                 raise KBFormatError(f"{fname}: agent #{i + 1}: {exc}") from exc
         layer.regions.extend(_strs(doc.get("regions")))
+        places = doc.get("places") or {}
+        if not isinstance(places, Mapping):
+            raise KBFormatError(f"{fname}: 'places' must map place names to ISO3 codes")
+        layer.places.update({str(k): str(v) for k, v in places.items()})
     return layer
 
 
