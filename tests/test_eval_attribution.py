@@ -16,6 +16,7 @@ from newsgraph.eval.attribution import (
     overlap,
     parse_ann,
     parse_spans,
+    read_text,
     score_document,
 )
 
@@ -119,3 +120,12 @@ def test_command_on_shared_brat_sample(cli, shared_dir):
 def test_command_rejects_a_directory_without_the_layout(cli, tmp_path):
     result = CliRunner().invoke(cli, ["eval", "attribution", str(tmp_path)])
     assert result.exit_code == 2
+
+
+def test_line_ends_are_kept_as_brat_counts_them(tmp_path):
+    p = tmp_path / "crlf.txt"
+    p.write_bytes(b"Title\r\n\r\nShe said so.")
+    text = read_text(p)
+    assert text.index("She") == 9
+    other_events = "T1\tCue 9 12\tShe\nE1\tMention:T1\n"
+    assert parse_ann(other_events) == ()

@@ -85,6 +85,12 @@ class DocumentScore:
     extra: list[str] = field(default_factory=list)  # predicted quote text not matched (attributed)
 
 
+def read_text(path: Path) -> str:
+    """The file exactly as brat counts it: line ends are kept ("\\r\\n" stays two characters)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return fh.read()
+
+
 # --- reading brat ---------------------------------------------------------------------------------
 _SPAN = re.compile(r"^(\d+) (\d+)$")
 
@@ -119,10 +125,10 @@ def parse_ann(text: str) -> tuple[GoldAttribution, ...]:
             events.append((parts[0], args))  # type: ignore[arg-type]
     out = []
     for eid, args in events:
-        if not args or not args[0][0].startswith("Attribution"):
-            continue
+        if not args or not any(role.startswith("Content") for role, _ in args):
+            continue  # other event types
         roles: dict[str, list[tuple[int, int]]] = {"Content": [], "Source": [], "Cue": []}
-        for role, ref in args[1:]:
+        for role, ref in args:
             base = role.rstrip("0123456789")
             if base in roles and ref in spans:
                 roles[base].extend(spans[ref])
@@ -147,7 +153,7 @@ def load_corpus(root: Path) -> list[GoldDocument]:
         if not files:
             continue
         ann = files[0]
-        docs.append(GoldDocument(txt.stem, txt, ann, parse_ann(ann.read_text(encoding="utf-8"))))
+        docs.append(GoldDocument(txt.stem, txt, ann, parse_ann(read_text(ann))))
     return docs
 
 
@@ -231,7 +237,7 @@ def evaluate(docs: Iterable[GoldDocument], quotes_of: Iterable[Sequence[Quote]])
     scores = []
     content, attributed = Counts(), Counts()
     for doc, quotes in zip(docs, quotes_of, strict=True):
-        s = score_document(doc.doc_id, doc.text_path.read_text(encoding="utf-8"), quotes, doc.attributions)
+        s = score_document(doc.doc_id, read_text(doc.text_path), quotes, doc.attributions)
         scores.append(s)
         content.add(s.content)
         attributed.add(s.attributed)
@@ -246,7 +252,7 @@ def run(root: Path, settings: object | None = None) -> CorpusScore:
 
     docs = load_corpus(root)
     extractor = Extractor(settings if isinstance(settings, Settings) else Settings())
-    articles = (ArticleInput(text=d.text_path.read_text(encoding="utf-8"), id=d.doc_id) for d in docs)
+    articles = (ArticleInput(text=read_text(d.text_path), id=d.doc_id) for d in docs)
     return evaluate(docs, (ex.quotes for ex in extractor.extract_many(articles)))
 
 
