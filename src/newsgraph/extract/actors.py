@@ -314,8 +314,8 @@ class ActorResolver:
                 end = self._extend_name(w, end)
             if end - start < 2 or start == end:
                 continue  # single words: surnames, resolved once all full names are known
-            if ent.label_ == "ORG" and start == ent.start:
-                continue  # an ORG entity is a person only when a title was swallowed into it
+            if ent.label_ == "ORG" and start == ent.start and not self._person_apposition(ent):
+                continue  # an ORG entity is a person when a title was swallowed into it or follows it
             if not self._person_name(doc[start:end]):
                 continue
             name = doc[start:end].text
@@ -372,6 +372,16 @@ class ActorResolver:
         while end > start and (doc[end - 1].text in _POSSESSIVES or doc[end - 1].is_punct):
             end -= 1
         return start, end
+
+    def _person_apposition(self, ent: Span) -> bool:
+        """"X Y, a militia commander, ...": a title in apposition makes a two-word name a person."""
+        if not 2 <= len(ent) <= 4:
+            return False
+        for child in ent.root.children:
+            if child.dep_ == "appos" and child.i > ent.end and child.lower_ in self.rules.title_heads:
+                agent = self._agent(child.lower_)
+                return agent is None or agent.kind == "person"
+        return False
 
     def _media_apposition(self, ent: Span) -> bool:
         root = ent.root

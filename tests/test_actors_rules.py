@@ -1,0 +1,83 @@
+"""More resolution rules: acronyms, name variants, organisation names, groups and seats of power."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from newsgraph.config import Settings
+from newsgraph.extract import actors  # noqa: F401  (registers the component)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.load(Settings().model)
+    nlp.add_pipe("newsgraph_actors")
+    return nlp
+
+
+def table_of(nlp, text):
+    doc = nlp(text)
+    return doc, doc._.ng_actors
+
+
+def said(doc, table, how=None):
+    return [(doc[m.token_start:m.token_end].text, table.get(m.actor_id).name) for m in table.mentions
+            if how is None or m.how == how]
+
+
+def test_acronym_in_parentheses_is_an_alias(nlp):
+    doc, table = table_of(nlp, "The Free Kivu Alliance (FKA) said on Monday that the FKA would not disarm.")
+    [actor] = [a for a in table if "Kivu" in a.name]
+    assert actor.kind == "organization"
+    assert [t for t, name in said(doc, table, "alias")] == ["FKA", "FKA"]
+    assert len(table) == 1
+
+
+def test_shorter_form_of_a_name_is_the_same_person(nlp):
+    doc, table = table_of(nlp, "Commander Abu Omar al-Masri was killed on Friday. Supporters of Abu Omar "
+                               "gathered in the town.")
+    people = [a for a in table if a.kind == "person"]
+    assert len(people) == 1 and people[0].role == "Commander"
+    assert ("Abu Omar", "Abu Omar al-Masri") in said(doc, table, "surname")
+
+
+def test_name_suffix_does_not_hide_the_surname(nlp):
+    doc, table = table_of(nlp, "Ambassador Charles Dunn Jr. met the minister. Dunn said the meeting "
+                               "went well.")
+    assert ("Dunn", "Charles Dunn Jr.") in said(doc, table, "surname")
+
+
+def test_unit_names_are_not_people(nlp):
+    _, table = table_of(nlp, "Soldiers of the 3rd Special Forces Group arrived on Monday.")
+    assert not any(a.kind == "person" and "Forces" in a.name for a in table)
+
+
+def test_they_refers_to_a_group_but_not_from_inside_a_quote(nlp):
+    doc, table = table_of(nlp, "The rebels said they would not disarm. “They are lying,” the governor said.")
+    assert said(doc, table, "pronoun") == [("they", "rebels")]
+
+
+def test_seat_of_power_is_the_government_but_not_as_a_place(nlp):
+    doc, table = table_of(nlp, "The White House said on Monday that talks would continue. Reporters waited "
+                               "at the White House.")
+    gov = [a for a in table if a.kind == "organization" and a.country == "USA"]
+    assert len(gov) == 1 and "White House" in gov[0].name and gov[0].sector == "GOV"
+    assert [t for t, _ in said(doc, table, "metonym")] == ["The White House"]
+
+
+def test_apposition_gives_more_than_a_bare_rank(nlp):
+    _, table = table_of(nlp, "Gen. Ola Berg, the army chief of Norway, said the drills would go ahead.")
+    [berg] = [a for a in table if a.kind == "person"]
+    assert berg.country == "NOR" and berg.role == "army chief"
+
+
+def test_role_stops_before_a_place(nlp):
+    _, table = table_of(nlp, "Ivo Marin, a militia commander in Goma, was arrested on Sunday.")
+    [marin] = [a for a in table if a.kind == "person"]
+    assert marin.role == "militia commander"
+
+
+def test_lone_unknown_word_tagged_person_is_not_an_actor(nlp):
+    _, table = table_of(nlp, "Fighters moved north to defend Raqqah on Sunday.")
+    assert not any(a.kind == "person" for a in table)
