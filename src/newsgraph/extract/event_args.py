@@ -115,9 +115,15 @@ class ArgumentFinder:
     def owners(self, tok: Token, depth: int = 0) -> list[str]:
         """Actors a phrase names or belongs to: itself, its possessor or nationality modifier
         ("Israel's positions", "Palestinian homes"), or the agent of a nested event ("support from X")."""
-        out = self.direct(tok)
-        if out or depth > 2:
-            return out
+        named = self.direct(tok)
+        if depth > 2 or (named and any(self.informative(a) for a in named)):
+            return named
+        out = self._belongs_to(tok, depth)
+        # a bare description ("troops", "President Elias Hrawi") keeps the body it belongs to beside it
+        return [*named, *[a for a in out if a not in named and self.informative(a)]] if named else out
+
+    def _belongs_to(self, tok: Token, depth: int) -> list[str]:
+        out: list[str] = []
         for t in [tok, *tok.conjuncts]:
             for c in t.children:
                 if c.dep_ in _MODIFIERS and c.i < t.i:
@@ -128,7 +134,7 @@ class ArgumentFinder:
                     _add(out, found)
             if not out:
                 for c in t.children:
-                    if c.dep_ == "prep" and c.lower_ in ("from", "by", "of"):
+                    if c.dep_ == "prep" and c.lower_ in ("from", "by", "of", "in"):
                         for o in c.children:
                             if o.dep_ in ("pobj", "pcomp"):
                                 _add(out, self.owners(o, depth + 1))
@@ -285,7 +291,13 @@ class ArgumentFinder:
         return []
 
     def targets_of(
-        self, head: Token, preps: tuple[str, ...], skip: set[int], objects: bool, from_object: bool = False
+        self,
+        head: Token,
+        preps: tuple[str, ...],
+        skip: set[int],
+        objects: bool,
+        from_object: bool = False,
+        exclude: frozenset[str] = frozenset(),
     ) -> tuple[list[str], list[int]]:
         """Targets among the dependents of ``head``: objects first, then prepositional objects in the
         order of ``preps``; phrases naming an actor beat phrases merely owned by one."""
@@ -295,7 +307,7 @@ class ArgumentFinder:
             cands += [o for c in head.children if c.dep_ == "dative" for o in c.children if o.dep_ == "pobj"]
         if from_object:
             for c in cands:
-                ids = self.owners(c)
+                ids = [a for a in self.owners(c) if a not in exclude]
                 if ids:
                     return ids, [c.i]
             return [], []
@@ -304,12 +316,12 @@ class ArgumentFinder:
         # beats a bare description ("senior officers")
         for how in (self.direct, self.owners):
             for c in cands + pobjs:
-                ids = how(c)
+                ids = [a for a in how(c) if a not in exclude]
                 if ids and any(self.informative(a) for a in ids):
                     return ids, [c.i]
         for how in (self.direct, self.owners):
             for c in cands + pobjs:
-                ids = how(c)
+                ids = [a for a in how(c) if a not in exclude]
                 if ids:
                     return ids, [c.i]
         return [], []
@@ -346,13 +358,15 @@ class ArgumentFinder:
             if not args.target:
                 preps = entry.target_preps or d.get("verb_target_preps", ())
                 args.target, args.target_tokens = self.targets_of(
-                    v, tuple(preps), skip, True, entry.target_from_object
+                    v, tuple(preps), skip, True, entry.target_from_object, exclude=frozenset(args.source)
                 )
             if not args.target:  # the noun of a phrasal trigger: "issued warnings about X"
                 npreps = entry.target_preps or d.get("noun_target_preps", ())
                 for part in parts or []:
                     if part.i != v.i and part.pos_ in ("NOUN", "PROPN"):
-                        args.target, args.target_tokens = self.targets_of(part, tuple(npreps), skip, False)
+                        args.target, args.target_tokens = self.targets_of(
+                            part, tuple(npreps), skip, False, exclude=frozenset(args.source)
+                        )
                         if args.target:
                             break
             if not args.target and not entry.target_from_object:
@@ -368,12 +382,14 @@ class ArgumentFinder:
                 for c in v.children:  # "offered to hand over to Britain", "warned that allies ... on China"
                     if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
                         preps = entry.target_preps or d.get("verb_target_preps", ())
-                        args.target, args.target_tokens = self.targets_of(c, tuple(preps), skip, True)
+                        args.target, args.target_tokens = self.targets_of(
+                            c, tuple(preps), skip, True, exclude=frozenset(args.source)
+                        )
                         if args.target:
                             break
             if not args.target and not entry.target_from_object:
                 last = d.get("last_resort_target_preps", ())
-                ids, toks = self.targets_of(v, tuple(last), skip, False)
+                ids, toks = self.targets_of(v, tuple(last), skip, False, exclude=frozenset(args.source))
                 if ids and all((self.table.get(a) and self.table.get(a).kind == "state") for a in ids):
                     args.target, args.target_tokens = ids, toks
             if not args.target and entry.type in _CONDITION_TYPES:
@@ -386,7 +402,7 @@ class ArgumentFinder:
                     if c.dep_ in ("advcl", "xcomp") and c.pos_ == "VERB":
                         preps = entry.target_preps or d.get("verb_target_preps", ())
                         args.target, args.target_tokens = self.targets_of(
-                            c, tuple(preps) + ("from",), skip, True
+                            c, tuple(preps) + ("from",), skip, True, exclude=frozenset(args.source)
                         )
                         if args.target:
                             break
@@ -411,10 +427,14 @@ class ArgumentFinder:
                 for p in (entry.target_preps or d.get("noun_target_preps", ()))
                 if not entry.source_preps or p not in entry.source_preps
             )
-            args.target, args.target_tokens = self.targets_of(n, preps, skip, False)
+            args.target, args.target_tokens = self.targets_of(
+                n, preps, skip, False, exclude=frozenset(args.source)
+            )
             if not args.target and light is not None:
                 vpreps = entry.target_preps or d.get("verb_target_preps", ())
-                args.target, args.target_tokens = self.targets_of(light, tuple(vpreps), skip | {n.i}, True)
+                args.target, args.target_tokens = self.targets_of(
+                    light, tuple(vpreps), skip | {n.i}, True, exclude=frozenset(args.source)
+                )
             between = self._between(n)
             if not between:  # "the Russia-North Korea relationship"
                 mods = []
