@@ -345,7 +345,7 @@ def test_codes_ids_and_references_are_consistent(kb: KnowledgeBase) -> None:
 
 def test_agents_are_lower_case_with_known_sectors(kb: KnowledgeBase) -> None:
     sectors = {"GOV", "MIL", "LEG", "JUD", "COP", "SPY", "REB", "OPP", "CVL", "REF", "MED", "BUS", "NGO",
-               "IGO", "HLH", "EDU", "LAB", "REL", "UAF"}
+               "IGO", "HLH", "EDU", "LAB", "REL", "UAF", "AGR", "CRM"}
     for agent in kb.agents():
         assert agent.pattern == agent.pattern.lower() and agent.pattern.strip() == agent.pattern
         assert agent.sector in sectors, agent

@@ -40,7 +40,8 @@ def test_format_detection() -> None:
 
 def test_actor_entries_names_synonyms_and_dated_codes() -> None:
     layer = read_petrarch(ACTORS.read_text(encoding="utf-8"), "actors.txt")
-    assert layer.skipped == 1  # the {...} block
+    assert layer.skipped == 2  # the {...} block and the [---] entry
+    assert not any("board" in rid for rid in layer.raw)
     ardern = layer.raw["person:jacinda-ardern"]
     assert ardern["name"] == "Jacinda Ardern"
     assert ardern["aliases"] == ["Ardern", "Prime Minister Ardern"]

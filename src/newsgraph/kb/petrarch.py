@@ -10,9 +10,9 @@ Supported (a subset of the published formats, enough for user dictionaries):
 * agent entries: ``FOREIGN_MINISTER_ [~GOVFRM]`` or ``[GOV~]`` (the ``~`` marks a role noun);
 * ``#`` and ``;`` comments (whole line or trailing).
 
-Not supported and counted in ``Layer.skipped``: ``{...}`` plural/compound
-blocks and ``<...>`` pattern lines. The reader produces records in the project YAML format, so the
-knowledge base merges them with other files the same way.
+Not supported and counted in ``Layer.skipped``: ``{...}`` plural/compound blocks, ``<...>`` pattern
+lines and ``!...!`` macros; entries coded ``[---]`` ("not an actor") are dropped. The reader produces
+records in the project YAML format, so the knowledge base merges them with other files the same way.
 """
 
 from __future__ import annotations
@@ -188,8 +188,9 @@ def read_petrarch(text: str, source: str = "<petrarch>") -> Layer:
         s = _COMMENT.sub("", " " + line).strip()
         if not s or s.startswith(("#", ";")):
             continue
-        if s.startswith(("{", "<")) or "{" in s:
-            skipped += 1  # plural/compound blocks and pattern lines are not supported
+        if s.startswith(("{", "<", "!")) or "{" in s:
+            skipped += 1  # plural/compound blocks, pattern lines and macros are not supported
+            current = None
             continue
         groups = _CODE.findall(s)
         head = _CODE.sub("", s).strip()
@@ -214,6 +215,10 @@ def read_petrarch(text: str, source: str = "<petrarch>") -> Layer:
             continue
         current = _Actor(name=head, codes=codes)
         actors.append(current)
+    # "[---]" marks a phrase as "not an actor": such entries are dropped, not coded.
+    kept = [a for a in actors if not a.codes or any(c != "---" for c, _, _ in a.codes)]
+    skipped += len(actors) - len(kept)
+    actors = [_Actor(a.name, a.synonyms, [c for c in a.codes if c[0] != "---"]) for a in kept]
     for actor in actors:
         rec = _actor_record(actor)
         layer.raw[rec["id"]] = rec
