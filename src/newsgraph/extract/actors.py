@@ -430,6 +430,17 @@ class ActorResolver:
                             break
                 if found:
                     break
+        if role_span is None:
+            # The name in apposition to a title before it: "Its prime minister, Tomas Berg, said".
+            span = doc[person.start:person.end]
+            root = next((t for t in span if not person.start <= t.head.i < person.end), None)
+            head = root.head if root is not None and root.dep_ == "appos" else None
+            if head is not None and head.i < person.start and head.lower_ in self.rules.title_heads:
+                t0 = head.left_edge.i
+                while t0 < head.i and (doc[t0].pos_ in ("DET", "PRON") or doc[t0].text in _POSSESSIVES):
+                    t0 += 1
+                aff = _Affiliation()
+                role_span = self._analyse_title(w, t0, head.i + 1, aff)
         role = doc[role_span[0]:role_span[1]].text.strip(_INVISIBLE + " ") if role_span else None
         if role_span:
             for tok in doc[role_span[0]:role_span[1]]:
@@ -693,6 +704,9 @@ class ActorResolver:
             first = chunk.start
             while first < root.i and (doc[first].pos_ in ("DET", "PRON") or doc[first].text in _POSSESSIVES):
                 first += 1
+            number = max((t.i for t in doc[first:root.i] if t.like_num or t.pos_ == "NUM"), default=None)
+            if number is not None:
+                first = number + 1  # "up to 4,000 troops": the quantity is not part of the name
             words = doc[first:root.i + 1].text
             agent = self._agent(words)
             if agent is None or agent.pattern.split()[-1] not in (root.lower_, root.lemma_.lower()):
@@ -730,7 +744,9 @@ class ActorResolver:
                 if aff.country:  # "the Chinese government" is the same actor as "Beijing"
                     actor_id = self._government(w, aff.country)
                     w.table.add_mention(doc, actor_id, mention_start, root.i + 1, "description")
-                continue  # "his government": whose, the pronoun step does not know yet
+                    continue
+                if any(t.pos_ == "PRON" for t in doc[chunk.start:root.i]):
+                    continue  # "his government": whose, the pronoun step does not know yet
             if not plural and doc[chunk.start].lower_ in ("the", "this", "that") and aff.country is None:
                 same = self._person_with_role(w, root.lower_, root.i)
                 if same is not None:
