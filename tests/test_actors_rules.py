@@ -81,3 +81,16 @@ def test_role_stops_before_a_place(nlp):
 def test_lone_unknown_word_tagged_person_is_not_an_actor(nlp):
     _, table = table_of(nlp, "Fighters moved north to defend Raqqah on Sunday.")
     assert not any(a.kind == "person" for a in table)
+
+
+def test_title_in_apposition_before_the_name_and_its_for_a_government(nlp):
+    doc, table = table_of(nlp, "The neighbouring government rejected the report. Its prime minister, "
+                               "Karl Holt, called it baseless.")
+    [holt] = [a for a in table if a.kind == "person"]
+    assert holt.role == "prime minister"
+    assert ("Its", "neighbouring government") in said(doc, table, "pronoun")
+
+
+def test_quantities_are_not_part_of_group_names(nlp):
+    _, table = table_of(nlp, "France is ready to send up to 4,000 troops to the region.")
+    assert any(a.name == "troops" and a.kind == "group" and a.sector == "MIL" for a in table)
