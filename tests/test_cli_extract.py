@@ -114,3 +114,11 @@ def test_standard_input_through_a_real_process():
     assert proc.returncode == 0, proc.stderr.decode()
     [line] = proc.stdout.decode().splitlines()
     assert json.loads(line)["article"]["title"] == "Border Talks Resume"
+
+
+def test_invalid_actor_dictionary_is_a_clear_error(runner, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nentries:\n  - {name: Somebody, kind: alien}\n", encoding="utf-8")
+    result = invoke(runner, EXAMPLES / "ceasefire-talks.txt", "--actors", bad)
+    assert result.exit_code == 2
+    assert "bad.yaml" in result.stderr and "kind" in result.stderr and "Traceback" not in result.stderr

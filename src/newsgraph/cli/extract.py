@@ -69,7 +69,7 @@ def extract_command(
 
     try:
         extractor = Extractor(settings)
-    except RuntimeError as err:
+    except (RuntimeError, ValueError, OSError) as err:  # missing model; unreadable or invalid --actors file
         typer.echo(f"newsgraph: {err}", err=True)
         raise typer.Exit(2) from err
     results: list[Extraction] = []
