@@ -210,6 +210,12 @@ class FrameFinder:
             elif "direct-object" in frames and self._substantial(doc, dobj):
                 content = self._span(doc, *subtree_range(dobj))
                 conf = min(conf, 0.8)
+            if any(a <= tok.i < b for a, b in content):
+                content = []  # "what she described as …": the cue sits inside, a relative, not its object
+        if not content and "direct-object" in frames and ccomp is not None and ccomp.left_edge.tag_ in (
+                "WP", "WDT", "WRB") and ccomp.i > tok.i:
+            content = self._span(doc, *subtree_range(ccomp))  # "criticized what she called waste"
+            conf = min(conf, 0.8)
         if not content and "that-clause" in frames:
             content = self._that_in_adjunct(doc, tok)
         if not content:
