@@ -119,8 +119,17 @@ class ArgumentFinder:
         if depth > 2 or (named and any(self.informative(a) for a in named)):
             return named
         out = self._belongs_to(tok, depth)
-        # a bare description ("troops", "President Elias Hrawi") keeps the body it belongs to beside it
-        return [*named, *[a for a in out if a not in named and self.informative(a)]] if named else out
+        if not named:
+            return out
+        # a bare description ("Iraqi Kurds", "Lebanon's new President X") takes the country of what it
+        # belongs to
+        owner = next((self.table.get(a) for a in out if a not in named and self.informative(a)), None)
+        country = owner.country if owner is not None else None
+        for a in named:
+            actor = self.table.get(a)
+            if country and actor is not None and not actor.country and not actor.code:
+                self.table.update(a, country=country)
+        return named
 
     def _belongs_to(self, tok: Token, depth: int) -> list[str]:
         out: list[str] = []
@@ -302,6 +311,14 @@ class ArgumentFinder:
         """Targets among the dependents of ``head``: objects first, then prepositional objects in the
         order of ``preps``; phrases naming an actor beat phrases merely owned by one."""
         cands: list[Token] = []
+        if exclude:  # "offered its troops to X": the source's own things are not its target
+            skip = skip | {
+                c.i
+                for c in head.children
+                if any(
+                    p.dep_ == "poss" and set(self.direct(p)) <= exclude and self.direct(p) for p in c.children
+                )
+            }
         if objects:
             cands += [c for c in head.children if c.dep_ in ("dobj", "dative") and c.i not in skip]
             cands += [o for c in head.children if c.dep_ == "dative" for o in c.children if o.dep_ == "pobj"]

@@ -383,6 +383,7 @@ class EventCoder:
                     f.in_title = ctx.title_span[0] <= tok.idx < ctx.title_span[1]
                 found.append(f)
             found.extend(self._demands(sent, finder, found, quotes))
+        found = self._absorb_adjuncts(found)
         self._link_quantities(doc, found)
         found = self._dedup(found)
         doc._.ng_events = [self._event(f, k, table, ctx.published) for k, f in enumerate(found, start=1)]
@@ -440,6 +441,30 @@ class EventCoder:
                 )
                 out.append(f)
         return out
+
+    @staticmethod
+    def _absorb_adjuncts(found: list[_Found]) -> list[_Found]:
+        """One act, one event: a purpose or accompanying clause of an event by the same actors states that
+        act's aim or manner, not a second act ("staged rallies to demand reforms", "demonstrated, calling for
+        independence from X", "opened fire to disperse the crowd"). Its target fills in a missing one."""
+        by_head: dict[int, _Found] = {}
+        for f in found:
+            by_head.setdefault(f.trigger.i, f)
+            if f.args.clause_head is not None:
+                by_head.setdefault(f.args.clause_head.i, f)
+        kept = []
+        for f in found:
+            h = f.args.clause_head if f.args.clause_head is not None else f.trigger
+            purpose = h.dep_ == "advcl" and (h.tag_ == "VBG" or any(c.lower_ == "to" for c in h.children))
+            main = by_head.get(h.head.i) if purpose and h.head.i != h.i else None
+            if main is None or main is f or not set(main.args.source) & set(f.args.source):
+                kept.append(f)
+                continue
+            if (not main.args.target or main.args.fallback_target) and f.args.target:
+                main.args.target = [a for a in f.args.target if a not in main.args.source] or main.args.target
+                main.args.fallback_target = False
+            main.quantities += [q for q in f.quantities if q not in main.quantities]
+        return kept
 
     def _link_quantities(self, doc: Doc, found: list[_Found]) -> None:
         """A quantity belongs to the nearest event trigger above it in the parse ("transferred ... over
