@@ -225,6 +225,17 @@ def test_agents(kb: KnowledgeBase, words: str, pattern: str, sector: str, kind: 
     assert (agent.pattern, agent.sector, agent.kind) == (pattern, sector, kind)
 
 
+@pytest.mark.parametrize(("words", "pattern"), [
+    ("spokesman for the State Department", "spokesman"),
+    ("minister of foreign affairs of Iran", "minister of foreign affairs"),
+    ("army officers in the north", "officers"),
+    ("Chinese Foreign Ministry spokesperson Mao Ning", "foreign ministry spokesperson"),
+    ("senior US officials", "officials"),
+])
+def test_agent_heads(kb: KnowledgeBase, words: str, pattern: str) -> None:
+    assert kb.agent(words).pattern == pattern
+
+
 def test_agent_plural_fallback_and_miss(kb: KnowledgeBase) -> None:
     assert kb.agent("ambassadors").pattern == "ambassador"
     assert kb.agent("banana") is None

@@ -22,6 +22,7 @@ from newsgraph.kb.model import Agent, KBEntry, MatchKind, Office, office_rank
 from newsgraph.kb.normalize import agent_key, alias_key, clean, surface_keys, token_count
 from newsgraph.kb.petrarch import looks_like_petrarch, read_petrarch_file
 
+_PREPOSITIONS = frozenset({"of", "for", "in", "at", "from", "to", "with", "on", "over", "near", "under"})
 # Order in which match kinds are reported when one surface names several entries.
 _MATCH_ORDER: tuple[MatchKind, ...] = ("name", "alias", "metonym", "adjective", "surname")
 _RAW_KEY_FIELDS: tuple[tuple[str, MatchKind], ...] = (
@@ -223,20 +224,44 @@ class KnowledgeBase:
         return max(entry.offices, key=lambda o: (o.end or datetime.date.max, -office_rank(o.role)))
 
     def agent(self, words: str) -> Agent | None:
-        """Best role noun in ``words``: the longest pattern ending at the head (last) word, else anywhere."""
+        """The role noun that heads ``words``.
+
+        Tried in order: the whole words; the longest pattern followed by a preposition ("spokesman for
+        the State Department", "minister of foreign affairs of Iran"); the longest pattern ending at
+        the last word before the first preposition ("army officers in the north"), then at the last
+        word ("Foreign Ministry spokesman"), also with that word made singular ("ambassadors"); the
+        longest pattern anywhere.
+        """
         tokens = agent_key(words).split()
         if not tokens:
             return None
         for toks in (tokens, [*tokens[:-1], _singular(tokens[-1])]):
+            whole = self._agents.get(" ".join(toks))
+            if whole:
+                return whole
+        n = len(tokens)
+        for length in range(n - 1, 0, -1):
+            if tokens[length] in _PREPOSITIONS:
+                found = self._agents.get(" ".join(tokens[:length]))
+                if found:
+                    return found
+        cut = next((i for i, t in enumerate(tokens) if i > 0 and t in _PREPOSITIONS), None)
+        for part in ([tokens[:cut]] if cut is not None else []) + [tokens]:
+            found = self._agent_at_end(part)
+            if found:
+                return found
+        for length in range(n - 1, 0, -1):
+            for start in range(n - length, -1, -1):
+                found = self._agents.get(" ".join(tokens[start:start + length]))
+                if found:
+                    return found
+        return None
+
+    def _agent_at_end(self, tokens: list[str]) -> Agent | None:
+        for toks in (tokens, [*tokens[:-1], _singular(tokens[-1])]):
             n = len(toks)
             for length in range(n, 0, -1):
                 found = self._agents.get(" ".join(toks[n - length:]))
-                if found:
-                    return found
-        n = len(tokens)
-        for length in range(n - 1, 0, -1):
-            for start in range(n - length - 1, -1, -1):
-                found = self._agents.get(" ".join(tokens[start:start + length]))
                 if found:
                     return found
         return None
