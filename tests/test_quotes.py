@@ -100,6 +100,7 @@ def test_partial_quotes_take_the_subject_of_the_governing_verb(extract):
     partner = find(ex, "reliable and steadfast")
     assert partner.kind == "partial" and partner.cue == "praised"
     assert "Pistorius" in speaker_name(ex, partner)
+    assert [ex.actor(a).country for a in partner.about] == ["POL"]  # the praised, not only the quoted words
     assert len(ex.quotes) == 2  # no indirect duplicate of the same statement
 
 

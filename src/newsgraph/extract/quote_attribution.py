@@ -440,8 +440,10 @@ class QuoteBuilder:
                 s_b -= 1
             sentence = Span(start=s_a, end=s_b)
             about: list[str] = []
-            for a, b in st.parts:
-                r = self._tokens(a, b)
+            ranges = [self._tokens(a, b) for a, b in st.parts]
+            if st.kind == "partial" and f is not None:
+                ranges += f.content  # "praised North Korea as a “…”": the quoted words are about North Korea
+            for r in ranges:
                 for x in self.table.actors_in(*r):
                     if x != st.speaker and x not in about:
                         about.append(x)
