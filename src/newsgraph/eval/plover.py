@@ -9,6 +9,9 @@ Each distinct sentence is extracted once; records sharing a sentence are all its
 events are seen as PLOVER codes them (``plover_view``: promises of cooperation are AGREE, announced hostile
 deeds THREATEN; negated events and questions are left out).
 
+An event without a target is matched on the country of its stated location, as PLOVER codes the place
+of an act when no one is on its receiving end ("imposed a curfew in Abidjan").
+
 Matching. A predicted actor matches a gold actor when its ``country`` or ``code`` (or those of the body it
 speaks for) equals the gold code; the codes IGO, NGO, IMG, MNC... match the actor's code or sector. An actor
 without any code matches when one of its mentions overlaps the gold actor text in the sentence. A predicted
@@ -232,6 +235,17 @@ def score_sentence(
             continue
         src = [extraction.actor(a) for a in ev.source]
         tgt = [extraction.actor(a) for a in ev.target]
+        if not any(tgt) and ev.location_country:
+            # no recipient stated: PLOVER codes the country where the act took place
+            tgt = [
+                Actor(
+                    id="",
+                    name=ev.location or ev.location_country,
+                    kind="state",
+                    code=ev.location_country,
+                    country=ev.location_country,
+                )
+            ]
         pred = Prediction(
             type=seen_as,
             trigger=ev.trigger.text,

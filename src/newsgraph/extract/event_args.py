@@ -330,9 +330,9 @@ class ArgumentFinder:
             return [], []
         pobjs = [o for _, o, _ in self._prep_objects(head, preps) if o.i not in skip]
         # an actor with a known country or code, named or owning the phrase ("Palestinian detainees"),
-        # beats a bare description ("senior officers")
-        for how in (self.direct, self.owners):
-            for c in cands + pobjs:
+        # beats a bare description ("senior officers"); objects first, then prepositions in their order
+        for c in cands + pobjs:
+            for how in (self.direct, self.owners):
                 ids = [a for a in how(c) if a not in exclude]
                 if ids and any(self.informative(a) for a in ids):
                     return ids, [c.i]

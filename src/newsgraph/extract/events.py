@@ -303,6 +303,7 @@ class EventCoder:
 
     def _location(self, f: _Found, table: ActorTable) -> tuple[str | None, str | None]:
         heads = [f.trigger] + ([f.args.clause_head] if f.args.clause_head is not None else [])
+        heads += [c for h in list(heads) for c in h.children if c.dep_ in ("dobj", "nsubjpass")]
         used = set(f.args.source_tokens) | set(f.args.target_tokens)
         for h in heads:
             for c in h.children:
@@ -312,7 +313,13 @@ class EventCoder:
                             ent = next((e for e in o.doc.ents if e.start <= o.i < e.end), None)
                             text = ent.text if ent is not None else o.text
                             actor = table.get(table.actor_of(o))
-                            return text, (actor.country if actor is not None else None)
+                            country = actor.country if actor is not None else None
+                            if country is None:  # a place within a state ("Hebron", "the Gaza Strip")
+                                country = self.kb.place_country(text) or next(
+                                    (e.code for e, how in self.kb.lookup_kind(text) if e.kind == "state"),
+                                    None,
+                                )
+                            return text, country
         return None, None
 
     @staticmethod
@@ -368,8 +375,6 @@ class EventCoder:
                 args = finder.find(tok, entry, toks)
                 if not args.source:
                     continue
-                if not args.target and not (entry.intransitive or args.reciprocal):
-                    continue
                 clause = (
                     args.clause_head if entry.pos == "noun" and finder.light_verb(tok) is not None else None
                 )
@@ -384,6 +389,8 @@ class EventCoder:
                 found.append(f)
             found.extend(self._demands(sent, finder, found, quotes))
         found = self._absorb_adjuncts(found)
+        # an act with no one on the receiving end is an event only for intransitive triggers ("resigned")
+        found = [f for f in found if f.args.target or f.entry.intransitive or f.args.reciprocal]
         self._link_quantities(doc, found)
         found = self._dedup(found)
         doc._.ng_events = [self._event(f, k, table, ctx.published) for k, f in enumerate(found, start=1)]
