@@ -366,3 +366,16 @@ def test_agents_are_lower_case_with_known_sectors(kb: KnowledgeBase) -> None:
 def test_regions_do_not_shadow_state_names(kb: KnowledgeBase) -> None:
     for region in kb.regions():
         assert not any(e.kind == "state" and how == "name" for e, how in kb.lookup_kind(region)), region
+
+
+def test_check_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from newsgraph.kb.__main__ import main
+
+    good = write(tmp_path, "good.yaml", "version: 1\nentries:\n  - {code: XYZ, name: Freedonia, kind: state}")
+    assert main(["--no-bundled", "--lookup", "Freedonia", "--lookup", "Sylvania", str(good)]) == 0
+    out = capsys.readouterr().out
+    assert "state=1" in out and "'Freedonia': state:XYZ (name)" in out and "'Sylvania': no match" in out
+    bad = write(tmp_path, "bad.yaml", "version: 1\nentries:\n  - {code: XYZ, name: Freedonia, kind: state, colour: 1}")
+    assert main([str(bad)]) == 1
+    assert "colour" in capsys.readouterr().err
+
