@@ -375,7 +375,7 @@ def test_check_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert main(["--no-bundled", "--lookup", "Freedonia", "--lookup", "Sylvania", str(good)]) == 0
     out = capsys.readouterr().out
     assert "state=1" in out and "'Freedonia': state:XYZ (name)" in out and "'Sylvania': no match" in out
-    bad = write(tmp_path, "bad.yaml", "version: 1\nentries:\n  - {code: XYZ, name: Freedonia, colour: 1}")
+    bad = write(tmp_path, "bad.yaml", "version: 1\nentries:\n  - {code: XYZ, name: F, kind: state, hue: 1}")
     assert main([str(bad)]) == 1
-    assert "colour" in capsys.readouterr().err
+    assert "hue" in capsys.readouterr().err
 
