@@ -147,6 +147,20 @@ def test_refusal_negates_the_deed(nlp):
         ),
         ("Will Japan provide aid to the Philippines?", "AID", "Japan", "Philippines", "question"),
         ("What is Egypt going to give Sudan in return?", "AID", "Egypt", "Sudan", "question"),
+        (
+            "Chile demanded that Peru withdraw its troops from Bolivia.",
+            "RETREAT",
+            "Peru",
+            "Bolivia",
+            "hypothetical",
+        ),
+        (
+            "Nigeria will withdraw its peacekeepers from Chad unless the fighting stops.",
+            "SANCTION",
+            "Nigeria",
+            "Chad",
+            "hypothetical",
+        ),
     ],
 )
 def test_modality(nlp, text, type_, source, target, modality):

@@ -235,7 +235,7 @@ def score_sentence(
             continue
         src = [extraction.actor(a) for a in ev.source]
         tgt = [extraction.actor(a) for a in ev.target]
-        if not any(tgt) and ev.location_country:
+        if ev.location_country and not any(a is not None and (a.country or a.code) for a in tgt):
             # no recipient stated: PLOVER codes the country where the act took place
             tgt = [
                 Actor(

@@ -141,6 +141,10 @@ class ArgumentFinder:
                         a = self.adjective_actor(c)
                         found = [a] if a else []
                     _add(out, found)
+            if not out and t.pos_ == "VERB":  # a clause: its subject first ("the group operating in X")
+                subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if subj is not None:
+                    _add(out, self.owners(subj, depth + 1))
             if not out:
                 for c in t.children:
                     if c.dep_ == "prep" and c.lower_ in ("from", "by", "of", "in"):

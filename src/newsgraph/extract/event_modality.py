@@ -111,6 +111,18 @@ def modality(trigger: Token, clause: Token | None, lex: TriggerLexicon) -> str:
                 return "hypothetical"
             if lemma in lex.cue("planned_governors") or (lemma == "go" and h.tag_ == "VBG"):
                 planned = True
+    # the content of a demand or an accusation is not a deed: "demanded that X withdraw", "its demand that
+    # X ease restrictions", "accused X of sending detainees"
+    for h in _clause_heads(anchor)[:2]:
+        gov = h.head
+        if h.dep_ in ("ccomp", "acl") and gov.lemma_.lower() in lex.cue("hypothetical_governors"):
+            return "hypothetical"
+        if (
+            h.dep_ == "pcomp"
+            and gov.lower_ == "of"
+            and gov.head.lemma_.lower() in lex.cue("allegation_governors")
+        ):
+            return "hypothetical"
     # the trigger's clause inside a condition: "if Russia attacks, ..."
     for h in _clause_heads(anchor)[:3]:
         if any(c.dep_ == "mark" and c.lower_ in lex.cue("hypothetical_marks") for c in h.children):
