@@ -12,8 +12,11 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from types import MappingProxyType
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_APOSTROPHES = MappingProxyType(
+    str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
+)
 _DASHES = re.compile(r"[\-\u2010\u2011\u2012\u2013\u2014\u2212]+")
 _DROP = re.compile(r"[\"\u201c\u201d(),;:!?\[\]]")
 _SPACE = re.compile(r"\s+")

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from newsgraph.kb.loader import Layer, agent_from_record
@@ -33,14 +35,14 @@ NON_STATE_PREFIXES = frozenset({
     "MDT", "NAF", "NMR", "PGS", "SCN", "SAM", "SAS", "SEA", "SAF", "WAF", "WST", "ARB", "ATH",
 })
 # Sector labels used as the office title when a dictionary gives only a code.
-ROLE_LABELS = {
+ROLE_LABELS: Mapping[str, str] = MappingProxyType({
     "GOV": "Government", "ELI": "Elite", "MIL": "Military", "LEG": "Legislature", "JUD": "Judiciary",
     "OPP": "Opposition", "REB": "Rebel", "MED": "Media", "BUS": "Business", "CVL": "Civilian",
     "COP": "Police", "SPY": "Intelligence", "HLH": "Health", "EDU": "Education", "LAB": "Labour",
     "REF": "Refugee", "IGO": "International organisation", "NGO": "Non-governmental organisation",
     "PTY": "Political party", "UAF": "Armed forces", "AGR": "Agriculture", "ENV": "Environment",
     "CRM": "Criminal", "REL": "Religion", "MOD": "Moderate", "RAD": "Radical",
-}
+})
 _PARTICLES = frozenset({"of", "the", "and", "for", "de", "la", "le", "al", "el", "bin", "ibn", "von", "van",
                         "der", "du", "da", "di", "on", "in"})
 _KEEP_CAPS = frozenset({"US", "UN", "EU", "UK", "USA", "UAE", "DPRK", "ROK", "PRC", "NATO", "IAEA"})
