@@ -90,7 +90,9 @@ def main() -> None:
                 summary = run_batch(str(src), out, settings, options)
                 seconds = time.perf_counter() - started
                 if not summary.ok:
-                    raise SystemExit(f"{config}: {len(summary.failed)} shards failed")
+                    first = summary.failed[0]
+                    raise SystemExit(f"{config}: {len(summary.failed)} shards failed, e.g. {first.shard_id}: "
+                                     f"{first.error}")
                 steady = _steady_rate(out)
                 results.append({"name": f"{engine}, {workers} worker(s)", "config": config,
                                 "articles": summary.articles_extracted, "seconds": round(seconds, 2),
