@@ -46,8 +46,7 @@ def batch_command(
 ) -> None:
     """Extract every article under INPUT into Parquet/JSONL shards under OUTPUT.
 
-    Exit status: 0 when every shard is written (or was already), 1 when a shard failed after its
-    retries (see OUTPUT/_manifest.json), 2 when the run could not start.
+    Exit status: 0 all shards written, 1 a shard failed (see OUTPUT/_manifest.json), 2 cannot start.
     """
     from newsgraph.batch import BatchError, BatchOptions, run_batch
     from newsgraph.cli.extract import settings_from_options
