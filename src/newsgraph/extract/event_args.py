@@ -195,6 +195,10 @@ class ArgumentFinder:
             ids = self.owners(subj)
             if ids:
                 return ids, [subj.i], False
+            if subj.tag_ == "PRP":
+                speaker = self._speaker_of(v)
+                if speaker:
+                    return speaker, [subj.i], True
         gov = v.head
         if gov.i == v.i:
             return [], [], False
@@ -246,6 +250,19 @@ class ArgumentFinder:
                 ids, toks, _ = self.agent_of(owner, depth + 1)
                 return ids, toks, True
         return [], [], False
+
+    def _speaker_of(self, v: Token) -> list[str]:
+        """ "Syria says it is willing to withdraw": an unresolved pronoun subject of reported speech is,
+        failing any other antecedent, the speaker."""
+        t = v
+        for _ in range(4):
+            if t.dep_ == "ccomp" and t.head.lemma_.lower() in self.lex.cue("reporting"):
+                subj = self._subject_token(t.head)
+                return self.owners(subj) if subj is not None else []
+            if t.head.i == t.i:
+                return []
+            t = t.head
+        return []
 
     # ---- nominal triggers ----------------------------------------------------------------------------
     def noun_source(self, n: Token, entry: TriggerEntry | None = None) -> tuple[list[str], list[int]]:
