@@ -282,3 +282,34 @@ def test_same_id_different_article_gets_its_own_id(store):
     store.add([(ex2, text2)])
     ids = store.article_ids()
     assert ids[0] == "article" and ids[1] == f"article~{ex2.article.text_sha256[:12]}"
+
+
+def test_two_writers_store_each_article_once(store):
+    import threading
+
+    corpus = demo_corpus() + [(ex, None) for ex in random_extractions(60, seed=21)]
+    url = store.engine.url.render_as_string(hide_password=False)
+    errors: list[BaseException] = []
+
+    def writer(order: list) -> None:
+        try:
+            with Store.open(url) as own:
+                own.add(order, batch_size=4)
+        except BaseException as err:  # noqa: BLE001  (reported by the assertion below)
+            errors.append(err)
+
+    threads = [
+        threading.Thread(target=writer, args=(corpus,)),
+        threading.Thread(target=writer, args=(list(reversed(corpus)),)),
+    ]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    counts = store.counts()
+    assert counts["articles"] == len(corpus)
+    with store.engine.connect() as conn:
+        ids = conn.execute(select(t.articles.c.source_id)).scalars().all()
+    assert sorted(ids) == sorted(ex.article.id for ex, _ in corpus)
+    assert _orphans(store) == {}

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import re
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +33,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 from newsgraph.contract import Actor, Event, Extraction
@@ -188,6 +191,7 @@ class Store:
         self._minhash = dedup.MinHasher()
         self._actor_cache: dict[str, str] = {}
         self._enriched: dict[str, set[str]] = {}  # actor id -> fields already offered to it
+        self.write_retries = 5
 
     # -- opening -----------------------------------------------------------------------------------
 
@@ -325,6 +329,22 @@ class Store:
             return int(result.inserted_primary_key[0])
 
     def _write_batch(
+        self, items: list[tuple[Extraction, str | None]], run_id: int | None, reprocess: bool
+    ) -> IngestReport:
+        # Another writer (a second ingest, the API) may commit the same article or a new actor between
+        # our reads and our inserts; the unique constraints then refuse the batch, and a retry sees the
+        # other writer's rows and skips or reuses them.
+        for attempt in range(self.write_retries + 1):
+            try:
+                return self._write_batch_once(items, run_id, reprocess)
+            except (IntegrityError, OperationalError) as err:
+                if attempt == self.write_retries or not _retriable(err):
+                    raise
+                # Let the other writer finish; jitter so two retrying writers fall out of step.
+                time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _write_batch_once(
         self, items: list[tuple[Extraction, str | None]], run_id: int | None, reprocess: bool
     ) -> IngestReport:
         report = IngestReport(batches=1)
@@ -975,6 +995,13 @@ class Store:
 def _extraction_tokens(ex: Extraction) -> set[str]:
     parts = [q.text for q in ex.quotes] + [e.evidence.text for e in ex.events] + [a.name for a in ex.actors]
     return evidence_tokens(" ".join(parts))
+
+
+def _retriable(err: Exception) -> bool:
+    """A constraint violation, or PostgreSQL's deadlock / serialization failure between two writers."""
+    if isinstance(err, IntegrityError):
+        return True
+    return getattr(getattr(err, "orig", None), "sqlstate", None) in ("40P01", "40001")
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

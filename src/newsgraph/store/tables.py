@@ -69,7 +69,7 @@ articles = Table(
     Column("run_id", Integer, ForeignKey("runs.id")),
     Column("ingested_at", String(32), nullable=False),
     Column("extraction", Text, nullable=False),  # the full extraction JSON, returned losslessly
-    Index("ix_articles_sha", "text_sha256"),
+    Index("ix_articles_sha", "text_sha256", unique=True),  # one article per text, even with two writers
     Index("ix_articles_canonical_url", "canonical_url"),
     Index("ix_articles_published", "published"),
     Index("ix_articles_title_published", "title", "published"),
