@@ -263,3 +263,25 @@ def test_quoted_titles_and_refusals_are_not_statements(extract):
     assert all(q.speaker is None for q in asked) and not [q for q in asked if q.speaker_text]
     said = find(ex, "full support of the cabinet")
     assert said.cue == "said" and "minister" in said.speaker_text
+
+
+def test_nested_statement_of_the_same_speaker_is_not_repeated(extract):
+    text = ("Senator Amy Klobuchar said she believes the bill will pass, adding that talks would go on. "
+            "Officials rejected Elon Musk's claim that the agency had wasted billions.")
+    ex = extract(text)
+    said = find(ex, "she believes the bill will pass")
+    assert said.cue == "said" and said.text == "she believes the bill will pass"
+    assert not any(q.cue == "believes" for q in ex.quotes)
+    adding = find(ex, "talks would go on")
+    assert adding.cue == "adding" and "Klobuchar" in speaker_name(ex, adding)
+    # someone else's statement inside a statement stays: it says who claimed what
+    assert [q.text for q in ex.quotes if q.cue == "claim"] == ["the agency had wasted billions"]
+
+
+def test_uncued_quote_keeps_the_speaker_but_names_nobody(extract):
+    text = ("“We will appeal,” said Letitia James, the state attorney general.\n\n"
+            "“This ruling will not stand.”\n")
+    ex = extract(text)
+    first, second = find(ex, "We will appeal"), find(ex, "This ruling will not stand")
+    assert second.speaker == first.speaker and first.speaker is not None
+    assert second.speaker_span is None and second.cue is None and second.confidence <= 0.6

@@ -159,7 +159,23 @@ class QuoteBuilder:
             statements.append(Statement("indirect", parts, f, f.confidence))
         statements.sort(key=lambda s: s.start)
         self._resolve_speakers(statements)
-        return self._to_quotes(statements)
+        return self._to_quotes(self._drop_echoes(statements))
+
+    def _drop_echoes(self, statements: list[Statement]) -> list[Statement]:
+        """"Sanders said he believes the party must change": the inner statement repeats the outer one's
+        speaker and content; keep the outer. An inner statement by someone else ("officials dismissed
+        Orban's claim that …") stays: it says who claimed what."""
+        indirect = [st for st in statements if st.kind == "indirect" and st.frame is not None]
+        drop: set[int] = set()
+        for inner in indirect:
+            cue = self.doc[inner.frame.cue_head].idx
+            for outer in indirect:
+                if outer is inner or id(outer) in drop or inner.speaker is None:
+                    continue
+                if outer.speaker == inner.speaker and any(a <= cue < b for a, b in outer.parts):
+                    drop.add(id(inner))
+                    break
+        return [st for st in statements if id(st) not in drop]
 
     def _clip(self, f: Frame) -> Frame | None:
         """Keep a frame's content inside the cue's paragraph (the parser joins a headline or the next
@@ -339,8 +355,8 @@ class QuoteBuilder:
                 self._resolve_token(st, tok, last, last_person)
             elif last is not None and st.kind == "direct" and self.para[st.start] - self.para[last.end] <= 2:
                 # an unattributed quotation continues the statement before it (news convention)
-                st.speaker, st.speaker_span = last.speaker, last.speaker_span
-                st.speaker_text = last.speaker_text
+                # the speaker is known but not named for this quote: no speaker_span
+                st.speaker, st.speaker_text = last.speaker, last.speaker_text
                 st.inherited = last
                 st.confidence = min(st.confidence, 0.6)
             if st.speaker or st.speaker_text:

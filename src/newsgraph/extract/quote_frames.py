@@ -267,11 +267,16 @@ class FrameFinder:
             return _minus(doc, outer, subtree_range(cue) if cue.head is cue else (cue.i, cue.i + 1))
         # a second reporting cue coordinated inside the clause ("… had received no help and complained
         # about …") starts a statement of its own: the content stops before it
+        # and so does one in a trailing adverbial clause (", adding that …", ", though they acknowledged …")
         for t in head.subtree:
-            if t.dep_ == "conj" and t.i > head.i and _child(t, "nsubj") is None \
-                    and self.lex.verbs.get(t.lemma_.lower()) is not None:
+            if t.i <= head.i or self.lex.verbs.get(t.lemma_.lower()) is None:
+                continue
+            if t.dep_ == "conj" and _child(t, "nsubj") is None:
                 cc = next((c for c in t.lefts if c.dep_ in ("cc", "punct")), None)
                 outer = (outer[0], (cc or t).i)
+                break
+            if t.dep_ == "advcl" and t.head.i >= head.i and t.left_edge.i > head.i:
+                outer = (outer[0], t.left_edge.i)
                 break
         r = trim(doc, *outer)
         return [r] if r else []
