@@ -145,3 +145,41 @@ def test_query_on_a_missing_store_is_an_error(tmp_path):
     result = runner.invoke(app, ["events", "--db", str(missing)])
     assert result.exit_code == 2 and "no store" in result.stderr
     assert not missing.exists()
+
+
+def test_ingest_from_batch_shards(tmp_path, extractor):
+    batch = pytest.importorskip("newsgraph.batch")
+    from newsgraph.batch.engines import ShardOutcome
+    from newsgraph.batch.synthetic import synthetic_articles, write_jsonl_corpus
+    from newsgraph.config import Settings
+
+    class InProcess:
+        name, workers = "inline", 1
+
+        def run(self, shards):
+            for spec in shards:
+                yield ShardOutcome(
+                    spec.shard_id, extractions=batch.extract_shard(list(spec.articles), extractor)
+                )
+
+        def close(self):
+            pass
+
+    write_jsonl_corpus(tmp_path / "in", synthetic_articles(6, seed=5), per_file=3)
+    summary = batch.run_batch(
+        str(tmp_path / "in"),
+        tmp_path / "shards",
+        Settings(),
+        batch.BatchOptions(shard_size=3),
+        engine=InProcess(),
+    )
+    assert summary.ok
+    db = str(tmp_path / "shards.db")
+    for expected in ("6 added", "6 already stored"):
+        result = runner.invoke(
+            app, ["ingest", "--from-parquet", str(tmp_path / "shards"), "--db", db, "--no-progress"]
+        )
+        assert result.exit_code == 0, result.output
+        assert expected in result.stderr
+    bad = runner.invoke(app, ["ingest", "x.txt", "--from-parquet", str(tmp_path / "shards"), "--db", db])
+    assert bad.exit_code == 2

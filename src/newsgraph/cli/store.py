@@ -163,6 +163,12 @@ def ingest_command(
     config: Path = typer.Option(
         None, "--config", exists=True, dir_okay=False, help="TOML configuration file."
     ),
+    from_parquet: Path = typer.Option(
+        None,
+        "--from-parquet",
+        file_okay=False,
+        help="Load the shards `newsgraph batch` wrote in this directory (no extraction here).",
+    ),
 ) -> None:
     """Extract articles, pages and feeds and store them (each article once)."""
     from newsgraph.ingest import web
@@ -176,6 +182,11 @@ def ingest_command(
         settings = settings.updated({"batch_size": batch_size})
     inputs = list(inputs or [])
     feeds = list(feed or [])
+    if from_parquet is not None:
+        if inputs or feeds:
+            raise _bad("--from-parquet loads shards only; give inputs in a separate ingest")
+        _load_shards(from_parquet, db or settings.db, reprocess, settings.batch_size, progress)
+        return
     if not inputs and not feeds:
         raise _bad("give files, directories, URLs or --feed URL")
     urls = [i for i in inputs if web.is_url(i)]
@@ -219,6 +230,26 @@ def ingest_command(
     )
     if summary.problems and not (r.added or r.reprocessed or summary.skipped):
         raise typer.Exit(1)
+
+
+def _load_shards(directory: Path, db: str, reprocess: bool, batch_size: int, progress: bool | None) -> None:
+    from newsgraph.batch.load import load_shards
+
+    if not directory.is_dir():
+        raise _bad(f"no shard directory {directory}")
+    store = _open(db, create=True)
+    bar = _Progress(progress)
+    try:
+        report = load_shards(directory, store, reprocess=reprocess, batch_size=batch_size, on_batch=bar.batch)
+    finally:
+        bar.stop()
+        store.close()
+    typer.echo(
+        f"newsgraph: shards loaded: {report.added} added ({report.duplicates} linked as near-duplicates), "
+        f"{report.reprocessed} reprocessed, {report.skipped} already stored; "
+        f"{report.events} events, {report.quotes} quotes",
+        err=True,
+    )
 
 
 # -- queries ----------------------------------------------------------------------------------------
