@@ -136,6 +136,13 @@ def test_refusal_negates_the_deed(nlp):
         ("Germany might impose sanctions on Belarus.", "SANCTION", "Germany", "Belarus", "hypothetical"),
         ("Brazil could attack Paraguay.", "ASSAULT", "Brazil", "Paraguay", "hypothetical"),
         ("If Iran attacks Israel, the region will suffer.", "ASSAULT", "Iran", "Israel", "hypothetical"),
+        (
+            "Sweden could expel Russian diplomats if the spying continues.",
+            "SANCTION",
+            "Sweden",
+            "Russia",
+            "hypothetical",
+        ),
         ("Spain will send aid to Morocco.", "AID", "Spain", "Morocco", "planned"),
         ("Italy plans to send troops to Libya.", "AID", "Italy", "Libya", "planned"),
         (
@@ -159,7 +166,7 @@ def test_refusal_negates_the_deed(nlp):
             "SANCTION",
             "Nigeria",
             "Chad",
-            "hypothetical",
+            "planned",
         ),
     ],
 )

@@ -306,9 +306,14 @@ class ArgumentFinder:
         found = []
         for c in tok.children:
             if c.dep_ in ("prep", "dative", "agent") and c.lower_ in preps:
-                for o in c.children:
-                    if o.dep_ in ("pobj", "pcomp"):
-                        found.append((preps.index(c.lower_), o, c.lower_))
+                objs = [o for o in c.children if o.dep_ in ("pobj", "pcomp")]
+                if not objs:  # the parser hung the noun phrase elsewhere: the first actor right after
+                    doc = c.doc
+                    objs = [
+                        doc[j] for j in range(c.i + 1, min(c.i + 6, len(doc))) if self.table.mention_at(j)
+                    ][:1]
+                for o in objs:
+                    found.append((preps.index(c.lower_), o, c.lower_))
         found.sort(key=lambda x: x[0])
         return found
 

@@ -133,7 +133,9 @@ def modality(trigger: Token, clause: Token | None, lex: TriggerLexicon) -> str:
             if c.dep_ == "advcl" and any(
                 m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children
             ):
-                return "hypothetical"
+                # a conditional commitment ("will withdraw unless", "said they would meet him if") stays a
+                # commitment; a bare conditional is hypothetical
+                return "planned" if planned else "hypothetical"
     return "planned" if planned else "actual"
 
 
