@@ -89,6 +89,9 @@ def subject_of(verb: Token) -> Token | None:
                 pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
                 if pobj is not None:
                     return pobj
+        passive = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
+        if passive is not None and v.lemma_.lower() in ("quote", "cite"):
+            return passive  # "Smith was quoted as saying …"
         if any(c.dep_ in ("nsubjpass", "csubj", "expl") for c in v.children):
             return None
         if v.dep_ == "relcl" and v.head.pos_ in ("NOUN", "PROPN", "PRON"):
@@ -103,6 +106,8 @@ def subject_of(verb: Token) -> Token | None:
             continue
         if v.dep_ in _INHERITS_SUBJECT and v.head is not v:
             v = v.head
+            if v.pos_ == "ADP" and v.head is not v:  # "quoted as saying": past the preposition
+                v = v.head
             continue
         if v.dep_ == "acl" and v.head.pos_ in ("NOUN", "PROPN"):  # "a statement saying that ..."
             return v.head
