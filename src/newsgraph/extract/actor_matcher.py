@@ -114,20 +114,28 @@ class KBMatcher:
                 continue
             stream.append((i, key, alt))
         out: list[KBMatch] = []
+        keys = [k for _, k, _ in stream]
+        alts = [a for _, _, a in stream]
+        lengths_of = self._lengths.get
+        index = self._index
         p, n = 0, len(stream)
         while p < n:
-            _, key, alt = stream[p]
-            lengths = set(self._lengths.get(key, ())) | set(self._lengths.get(alt, ()) if alt else ())
+            lengths = lengths_of(keys[p])
+            if alts[p] is not None and lengths_of(alts[p]):
+                lengths = tuple(sorted({*(lengths or ()), *lengths_of(alts[p])}, reverse=True))
+            if not lengths:  # most tokens start no name at all
+                p += 1
+                continue
             matched = 0
-            for length in sorted(lengths, reverse=True):
+            for length in lengths:
                 if p + length > n:
                     continue
-                window = stream[p:p + length]
-                hits = self._index.get(tuple(k for _, k, _ in window))
-                if hits is None and any(a for _, _, a in window):
-                    hits = self._index.get(tuple(a or k for _, k, a in window))
+                hits = index.get(tuple(keys[p:p + length]))
+                if hits is None and any(alts[p:p + length]):
+                    hits = index.get(tuple(a or k for k, a in zip(keys[p:p + length], alts[p:p + length],
+                                                                  strict=True)))
                 if hits:
-                    start, end = window[0][0], window[-1][0] + 1
+                    start, end = stream[p][0], stream[p + length - 1][0] + 1
                     out.append(KBMatch(start, end, self._candidates(doc[start:end].text, hits)))
                     matched = length
                     break

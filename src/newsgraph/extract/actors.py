@@ -21,7 +21,7 @@ Per article, in this order (each step reads what the earlier ones put in the Act
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from spacy.attrs import LOWER
+from spacy.attrs import LOWER, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -97,6 +97,7 @@ class ActorResolver:
         tokenizer = nlp.tokenizer
         self.matcher = KBMatcher(self.kb, lambda text: [t.text for t in tokenizer(text)])
         self._agent_cache: dict[str, object] = {}
+        self._heads: set[int] | None = None  # see _agent_heads
         self._seat_keys = {token_key(m[4:]) for e in self.kb.entries() for m in e.metonyms
                            if m.lower().startswith("the ")}
 
@@ -328,10 +329,16 @@ class ActorResolver:
         """Capitalised words right after a title that the model did not tag ("Director of X Jane Roe")."""
         doc = w.doc
         rules = self.rules
-        i, n = 0, len(doc)
+        propn = doc.vocab.strings["PROPN"]
+        pos = doc.to_array(POS).tolist()
+        n = len(doc)
+        i = next((k for k in range(n) if pos[k] == propn), n)
         while i < n:
+            if pos[i] != propn:
+                i += 1
+                continue
             tok = doc[i]
-            if not (tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.is_alpha) or w.covered(i) \
+            if not (tok.text[:1].isupper() and tok.is_alpha) or w.covered(i) \
                     or tok.lower_ in rules.title_words or tok.ent_type_ in ("GPE", "LOC", "NORP", "DATE"):
                 i += 1
                 continue
@@ -694,9 +701,13 @@ class ActorResolver:
 
     def _descriptions(self, w: _Work) -> None:
         doc = w.doc
-        for chunk in doc.noun_chunks:
-            root = chunk.root
-            if root.pos_ != "NOUN" or w.covered(root.i) or w.in_skip(chunk.start, chunk.end):
+        heads = self._agent_heads(doc)
+        for i in [i for i, h in enumerate(w.lower) if h in heads]:
+            root = doc[i]
+            if root.pos_ != "NOUN" or w.covered(root.i):
+                continue
+            chunk = doc[root.left_edge.i:root.i + 1]  # the noun phrase up to its head, as in noun_chunks
+            if w.in_skip(chunk.start, chunk.end):
                 continue
             if root.dep_ == "compound" or (root.head.i != root.i and w.table.mention_at(root.head.i)
                                            and root.head.i > root.i and root.dep_ in ("compound", "amod")):
@@ -775,6 +786,20 @@ class ActorResolver:
                                          cameo=f"{country}{sector}" if country else None),
                                    f"desc:{name.lower()}|{country}|{aff.organization}")
             w.table.add_mention(doc, actor_id, mention_start, root.i + 1, "description")
+
+    def _agent_heads(self, doc: Doc) -> set[int]:
+        """LOWER hashes of the head nouns of KB role nouns, with their plural and singular forms."""
+        if self._heads is None:
+            words: set[str] = set()
+            for agent in self.kb.agents():
+                word = agent.pattern.split()[-1]
+                words |= {word, word + "s", word + "es"}
+                if word.endswith("y"):
+                    words.add(word[:-1] + "ies")
+                if word.endswith("s"):
+                    words.add(word[:-1])
+            self._heads = {doc.vocab.strings[w] for w in words}
+        return self._heads
 
     def _agent(self, words: str):
         """``kb.agent`` with a bounded cache: the same noun phrases recur across articles."""
