@@ -107,6 +107,14 @@ def test_gerund_under_warning_has_no_borrowed_agent(nlp):
     assert not any(e[0] == "AID" for e in events), events
 
 
+def test_strikes_by_armed_forces_are_attacks(nlp):
+    assert has(
+        coded(nlp, "Turkish military aircraft carried out strikes on Iraq."), "ASSAULT", "Turk", "Iraq"
+    )
+    events = coded(nlp, "Teachers in Kenya held a general strike against the government of Kenya.")
+    assert any(e[0] == "PROTEST" for e in events) and not any(e[0] == "ASSAULT" for e in events), events
+
+
 def test_trigger_needs_actors(nlp):
     assert coded(nlp, "The weather criticized nobody in particular.") == []
 

@@ -8,7 +8,7 @@ bundled one, ``remove`` deletes entries and ``cues``/``defaults`` lists replace 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -31,6 +31,7 @@ class TriggerEntry:
     intransitive: bool = False
     target_from_object: bool = False
     confidence: float = 0.8
+    military: TriggerEntry | None = None  # the reading in a sentence about armed forces or weapons
 
     @property
     def specificity(self) -> int:
@@ -63,11 +64,17 @@ class TriggerLexicon:
         return len(self.entries)
 
 
+_PREPOSITIONS = {"of", "for", "to", "in", "on", "from", "with", "against", "by", "between", "into", "over"}
+
+
 def _split(phrase: str, pos: str) -> tuple[str, tuple[str, ...]]:
+    """The trigger word and the words that must accompany it: a verb phrase starts with its verb; a noun
+    phrase ends with its noun unless a preposition follows it ("threat of force", "call for")."""
     words = phrase.lower().split()
     if pos == "verb":
         return words[0], tuple(words[1:])
-    return words[-1], tuple(words[:-1])
+    k = next((i for i, w in enumerate(words) if w in _PREPOSITIONS and i > 0), len(words))
+    return words[k - 1], tuple(words[: k - 1] + words[k:])
 
 
 def _add_group(lex: TriggerLexicon, group: dict, origin: str) -> None:
@@ -91,6 +98,19 @@ def _add_group(lex: TriggerLexicon, group: dict, origin: str) -> None:
                 target_from_object=bool(group.get("target_from_object", False)),
                 confidence=float(group.get("confidence", 0.8)),
             )
+            alt = group.get("military")
+            if alt and not needs:  # "general strike" stays a strike whatever the sentence
+                base = lex.entries[(phrase.lower(), pos)]
+                lex.entries[(phrase.lower(), pos)] = replace(
+                    base,
+                    military=replace(
+                        base,
+                        type=str(alt["type"]).upper(),
+                        cameo=str(alt["cameo"]) if alt.get("cameo") is not None else None,
+                        mode=alt.get("mode"),
+                        context=("military",),
+                    ),
+                )
 
 
 def _check_words(data: dict, origin: str) -> None:

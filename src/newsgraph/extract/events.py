@@ -263,6 +263,14 @@ class EventCoder:
 
     # ---- per-event details ---------------------------------------------------------------------------
     @staticmethod
+    def _military(sent: Span) -> bool:
+        """Whether a sentence is about armed forces or weapons."""
+        return any(
+            t.pos_ in ("NOUN", "ADJ", "PROPN") and t.lemma_.lower() in _CONTEXT_WORDS["military"]
+            for t in sent
+        )
+
+    @staticmethod
     def _evidence(trigger: Token, clause: Token | None) -> tuple[int, int]:
         sent = trigger.sent
         head = clause if clause is not None else trigger
@@ -371,7 +379,10 @@ class EventCoder:
         found: list[_Found] = []
         consumed: set[int] = set()
         for sent in doc.sents:
+            military = self._military(sent)
             for tok, entry, toks in self._triggers(sent, consumed):
+                if entry.military is not None and military:
+                    entry = entry.military
                 args = finder.find(tok, entry, toks)
                 if not args.source:
                     continue
