@@ -162,17 +162,21 @@ class QuoteBuilder:
         return self._to_quotes(self._drop_echoes(statements))
 
     def _drop_echoes(self, statements: list[Statement]) -> list[Statement]:
-        """"Sanders said he believes the party must change": the inner statement repeats the outer one's
-        speaker and content; keep the outer. An inner statement by someone else ("officials dismissed
-        Orban's claim that …") stays: it says who claimed what."""
+        """One statement per stretch of text, as news attribution corpora annotate it. An inner statement
+        inside another's content goes when it repeats the outer speaker ("Sanders said he believes the
+        party must change"), when the outer is "according to" (the source vouches for the whole
+        sentence), or when it is someone's belief or wish as reported by the outer speaker ("officials
+        said voters want …"). Another speaker's speech act stays ("officials dismissed Orban's claim
+        that …"): it says who claimed what."""
         indirect = [st for st in statements if st.kind == "indirect" and st.frame is not None]
         drop: set[int] = set()
         for inner in indirect:
             cue = self.doc[inner.frame.cue_head].idx
             for outer in indirect:
-                if outer is inner or id(outer) in drop or inner.speaker is None:
+                if outer is inner or id(outer) in drop or not any(a <= cue < b for a, b in outer.parts):
                     continue
-                if outer.speaker == inner.speaker and any(a <= cue < b for a, b in outer.parts):
+                same = inner.speaker is not None and outer.speaker == inner.speaker
+                if same or outer.frame.kind == "according" or inner.frame.cognitive:
                     drop.add(id(inner))
                     break
         return [st for st in statements if id(st) not in drop]

@@ -31,6 +31,7 @@ class Frame:
     content: list[Range] = field(default_factory=list)
     addressee: Token | None = None
     attitude: bool = False
+    cognitive: bool = False  # a belief or intention ("wants to", "believes that"), not a speech act
     confidence: float = 0.9
 
     @property
@@ -247,7 +248,7 @@ class FrameFinder:
         if speaker is not None and tok.dep_ == "acl" and speaker is tok.head:
             speaker = self._noun_speaker(speaker) or speaker
         return Frame(cue=(tok.i, cue_end), cue_head=tok.i, kind="verb", speaker=speaker, content=content,
-                     addressee=addressee, attitude=cue.attitude, confidence=conf)
+                     addressee=addressee, attitude=cue.attitude, cognitive=cue.cognitive, confidence=conf)
 
     @staticmethod
     def _complement(tok: Token) -> Token | None:
@@ -287,11 +288,16 @@ class FrameFinder:
         return [r] if r else []
 
     def _that_in_adjunct(self, doc: Doc, tok: Token) -> list[Range]:
-        """'said in a statement that …': the parser hangs the that-clause on the adjunct's noun."""
-        for prep in (c for c in tok.children if c.dep_ == "prep" and c.i > tok.i):
-            for t in prep.subtree:
-                if t.dep_ in ("acl", "ccomp", "relcl") and any(m.dep_ == "mark" and m.lower_ == "that"
-                                                                  for m in t.children):
+        """'said in a statement that …', 'told a gathering of leaders on Saturday that …': the parser
+        hangs the that-clause on a noun after the cue; unless that noun is a reporting noun (whose clause
+        it is), the clause is the cue's."""
+        for child in (c for c in tok.children
+                      if c.dep_ in ("prep", "dobj", "dative", "npadvmod") and c.i > tok.i):
+            for t in child.subtree:
+                if t.dep_ in ("acl", "ccomp", "relcl", "advcl") and t.head.pos_ in ("NOUN", "PROPN") \
+                        and self.lex.noun(t.head.lemma_.lower()) is None \
+                        and any(m.dep_ == "mark" and m.lower_ == "that" and m.tag_ == "IN"
+                                for m in t.children):
                     return self._clause(doc, t, tok)
         return []
 
