@@ -285,3 +285,12 @@ def test_uncued_quote_keeps_the_speaker_but_names_nobody(extract):
     first, second = find(ex, "We will appeal"), find(ex, "This ruling will not stand")
     assert second.speaker == first.speaker and first.speaker is not None
     assert second.speaker_span is None and second.cue is None and second.confidence <= 0.6
+
+
+def test_according_to_and_reported_wishes_are_one_statement(extract):
+    ex = extract("Most voters want lower taxes, according to a Gallup poll. "
+                 "Officials said residents hope to return home by the spring.")
+    assert [(q.cue, q.text) for q in ex.quotes] == [
+        ("according to", "Most voters want lower taxes"),
+        ("said", "residents hope to return home by the spring"),
+    ]
