@@ -186,7 +186,12 @@ class EventCoder:
         return r.dep_ == "prt" or r.i == head.i + 1
 
     def _match(
-        self, tok: Token, pos: str, consumed: set[int], phrasal: bool | None = None
+        self,
+        tok: Token,
+        pos: str,
+        consumed: set[int],
+        phrasal: bool | None = None,
+        words: set[str] | None = None,
     ) -> tuple[TriggerEntry, list[Token]] | None:
         keys = {tok.lemma_.lower(), tok.lower_}
         if tok.i > 1 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 2].whitespace_:
@@ -196,6 +201,8 @@ class EventCoder:
             for entry in self.lexicon.candidates(key, pos):
                 if phrasal is not None and bool(entry.needs) != phrasal:
                     continue
+                if entry.needs and words is not None and not all(n in words for n in entry.needs):
+                    continue  # cheap: a phrase whose words are not all in the sentence
                 if not entry.needs:
                     return entry, [tok]
                 if related is None:
@@ -235,11 +242,12 @@ class EventCoder:
 
     def _triggers(self, sent: Span, consumed: set[int]) -> list[tuple[Token, TriggerEntry, list[Token]]]:
         found = []
+        words = {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
         for tok in sent:  # verbs first: phrasal verbs consume the nouns they contain
             if tok.i in consumed:
                 continue
             if tok.pos_ in ("VERB",) or (tok.pos_ == "AUX" and tok.dep_ not in ("aux", "auxpass")):
-                m = self._match(tok, "verb", consumed)
+                m = self._match(tok, "verb", consumed, None, words)
                 if m:
                     found.append((tok, m[0], m[1]))
                     consumed.update(t.i for t in m[1])
@@ -254,7 +262,7 @@ class EventCoder:
             for tok in nouns:
                 if tok.i in consumed:
                     continue
-                m = self._match(tok, "noun", consumed, phrasal)
+                m = self._match(tok, "noun", consumed, phrasal, words)
                 if m:
                     found.append((tok, m[0], m[1]))
                     consumed.update(t.i for t in m[1])
