@@ -190,10 +190,12 @@ def test_attitude_cues_are_statements(extract, sentence, cue, content):
 
 
 def test_title_only_speaker_becomes_an_actor(extract):
-    ex = extract("A Foreign Ministry spokesman said that Beijing opposed the sanctions.")
+    ex = extract("A Foreign Ministry spokesman said that Beijing opposed the sanctions. "
+                 "The spokesman added that no date had been set for new talks.")
     q = find(ex, "Beijing opposed")
     actor = ex.actor(q.speaker)
     assert actor is not None and actor.kind == "person" and "spokesman" in (actor.role or "")
+    assert find(ex, "no date had been set").speaker == q.speaker  # one actor, not one per mention
 
 
 def test_pronoun_speaker_without_antecedent_keeps_text(extract):

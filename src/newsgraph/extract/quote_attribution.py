@@ -428,11 +428,13 @@ class QuoteBuilder:
         org_actor = table.get(org)
         plural = tok.tag_ in ("NNS", "NNPS")
         kind = ("group" if plural else "person") if person else "organization"
+        # "a ministry spokesman said … the spokesman added": one actor per title and body in an article
+        key = f"newsgraph-quotes:title:{kind}:{(org_actor.name if org_actor else '')}:{tok.lemma_.lower()}"
         actor_id = table.add(Actor(
             id="", name=name, kind=kind, role=tok.text if person else None,
             organization=org if person else None,
             country=org_actor.country if org_actor is not None else None,
-            sector=org_actor.sector if org_actor is not None else None))
+            sector=org_actor.sector if org_actor is not None else None), kb_id=key)
         # only the uncovered words: the body's own mention ("State Department") stays with the body
         a = tok.i
         while a - 1 >= start and table.actor_at(a - 1) is None and self.doc[a - 1].lower_ not in _DETERMINERS:
