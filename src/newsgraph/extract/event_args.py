@@ -154,7 +154,15 @@ class ArgumentFinder:
             if not out and t.pos_ == "NOUN" and self.lex.candidates(t.lemma_.lower(), "noun"):
                 # a nested event with no agent: whom it is aimed at ("sanctions against X", "curfew on X")
                 for c in t.children:
-                    if c.dep_ == "prep" and c.lower_ in ("against", "on", "to", "toward", "towards", "upon"):
+                    if c.dep_ == "prep" and c.lower_ in (
+                        "against",
+                        "on",
+                        "to",
+                        "toward",
+                        "towards",
+                        "upon",
+                        "with",
+                    ):
                         for o in c.children:
                             if o.dep_ == "pobj":
                                 _add(out, self.owners(o, depth + 1))
@@ -478,13 +486,23 @@ class ArgumentFinder:
                 args.target, args.target_tokens = self.targets_of(
                     light, tuple(vpreps), skip | {n.i}, True, exclude=frozenset(args.source)
                 )
+            if not args.target and entry.type in _ADDRESSEE_TYPES:  # "its demand that Israel ease ..."
+                for c in n.children:
+                    if c.dep_ in ("acl", "ccomp"):
+                        subj = next((x for x in c.children if x.dep_ in ("nsubj", "nsubjpass")), None)
+                        ids = (
+                            [a for a in self.owners(subj) if a not in args.source] if subj is not None else []
+                        )
+                        if ids:
+                            args.target, args.target_tokens = ids, [subj.i]
+                            break
             between = self._between(n)
             if not between:  # "the Russia-North Korea relationship"
                 mods = []
                 for c in n.children:
                     if c.dep_ in ("compound", "amod", "nmod") and c.i < n.i:
                         _add(mods, self.direct(c))
-                if len(mods) >= 2 and entry.head in self.lex.cue("reciprocal") | {entry.phrase}:
+                if len(mods) >= 2 and entry.head in self.lex.cue("reciprocal"):
                     between = mods
         if len(between) >= 2 and args.source and not set(args.source) & set(between):
             args.target = list(between)  # "X mediated between Y and Z"
