@@ -127,6 +127,11 @@ def test_negation(nlp):
     )
 
 
+def test_rejected_commitment_is_negative(nlp):
+    events = coded(nlp, "Zambia reneged on its commitment to Malawi.")
+    assert not any(e[0] == "AGREE" and e[3] == "positive" for e in events), events
+
+
 def test_denial_negates_the_content(nlp):
     events = coded(nlp, "Mexico denied that it had supplied weapons to Venezuela.")
     assert has(events, "AID", "Mexico", "Venezuela", polarity="negative"), events

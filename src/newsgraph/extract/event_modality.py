@@ -46,6 +46,10 @@ def polarity(trigger: Token, clause: Token | None, lex: TriggerLexicon, consumed
             return "negative"
         if trigger.dep_ == "pobj" and trigger.head.lower_ == "without":
             return "negative"
+        # "reneged on its commitment", "rejected the agreement", "scrapped the deal"
+        gov = trigger.head.head if trigger.dep_ == "pobj" else trigger.head
+        if trigger.dep_ in ("dobj", "pobj") and gov.lemma_.lower() in lex.cue("negating_control"):
+            return "negative"
     for h in heads:
         for c in h.children:
             if c.i in consumed:
