@@ -10,6 +10,7 @@ the parse.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -68,19 +69,18 @@ class QuoteBuilder:
         self.text = doc.text
         self.table = table
         self.lex = lexicon
-        self.para = _paragraph_index(doc.text)
+        self.para = _paragraph_index(self.text)
+        self.starts = [t.idx for t in doc]
         self.warnings: list[str] = []
         self._quoted: set[int] = set()  # tokens inside any direct quotation
 
     # --- helpers --------------------------------------------------------------------------------
     def _tok_at(self, char: int) -> int:
-        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
-        if span is not None and len(span):
-            return span.start
-        for t in self.doc:  # whitespace: the next token
-            if t.idx >= char:
-                return t.i
-        return len(self.doc) - 1
+        """The token covering character ``char`` (or the next one, for whitespace between tokens)."""
+        i = bisect.bisect_right(self.starts, char) - 1
+        if i >= 0 and char < self.starts[i] + len(self.doc[i]):
+            return i
+        return min(i + 1, len(self.doc) - 1)
 
     def _tokens(self, a: int, b: int) -> Range:
         span = self.doc.char_span(a, b, alignment_mode="expand")

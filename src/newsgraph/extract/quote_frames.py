@@ -77,8 +77,7 @@ def subject_of(verb: Token) -> Token | None:
         subjects = [c for c in v.children if c.dep_ in _SUBJECTS]
         if subjects:
             # a headline hung on the verb brings a second subject: take the nearest one on the verb's line
-            text = v.doc.text
-            same_line = [c for c in subjects if "\n" not in text[min(c.idx, v.idx):max(c.idx, v.idx)]]
+            same_line = [c for c in subjects if not _newline_between(c, v)]
             if not same_line:
                 return _line_subject(v) or subjects[0]
             c = min(same_line, key=lambda s: abs(s.i - v.i))
@@ -102,7 +101,7 @@ def subject_of(verb: Token) -> Token | None:
         if v.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in v.children):
             return None  # "when asked whether ...": a bare passive participle, the asker is someone else
         if v.dep_ == "advcl" and v.tag_ == "VBG" and v.head.dep_ == "ccomp" and v.head.head.i < v.head.i \
-                and "\n" not in v.doc.text[v.head.head.idx:v.idx]:
+                and not _newline_between(v.head.head, v):
             v = v.head.head  # "said the campaign would file a complaint, adding that …": the sayer adds
             continue
         if v.dep_ in _INHERITS_SUBJECT and v.head is not v:
@@ -116,15 +115,20 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
+def _newline_between(a: Token, b: Token) -> bool:
+    """Is there a line break between two tokens? (Doc.text would rebuild the whole text each call.)"""
+    lo, hi = sorted((a.i, b.i))
+    return any("\n" in t.text_with_ws for t in a.doc[lo:hi])
+
+
 def _line_subject(verb: Token) -> Token | None:
     """The noun phrase right before the verb on its own line: the subject when the parser took a word of
     the headline above for it ("Senate Stalls on Health Bill / Senate Majority Leader Mitch McConnell
     acknowledged ...")."""
     doc = verb.doc
-    line_start = doc.text.rfind("\n", 0, verb.idx) + 1
     for i in range(verb.i - 1, max(-1, verb.i - 9), -1):
         t = doc[i]
-        if t.idx < line_start:
+        if "\n" in t.text_with_ws:
             return None
         if t.pos_ in ("NOUN", "PROPN", "PRON"):
             while t.dep_ in ("compound", "flat") and t.i < t.head.i < verb.i:
