@@ -296,3 +296,17 @@ def test_according_to_and_reported_wishes_are_one_statement(extract):
         ("according to", "Most voters want lower taxes"),
         ("said", "residents hope to return home by the spring"),
     ]
+
+
+@pytest.mark.parametrize("text", [
+    "", "“", "”", '""', "“”", "\n\n", "said", "“a", "a”", "‘", "He said: “", "according to",
+    "“One,” “two,” “three” she said he said “four",
+    "' ' ’ ‘ \" “ ” said told warned according to that\n“\n”",
+])
+def test_stray_marks_never_break_extraction(extractor, text):
+    doc = extractor.nlp(text)
+    for q in doc._.ng_quotes:
+        assert 0 <= q.start <= q.end <= len(text)
+        assert all(text[p.start:p.end] for p in q.parts)
+        if q.speaker_span is not None:
+            assert 0 <= q.speaker_span.start < q.speaker_span.end <= len(text)
