@@ -89,6 +89,8 @@ class ArgumentFinder:
         """Actors the phrase headed by ``tok`` (and its conjuncts) names itself."""
         out: list[str] = []
         for t in [tok, *tok.conjuncts]:
+            if t.lower_.endswith(("self", "selves")):  # "blew themselves up": not someone acted upon
+                continue
             a = self.table.actor_of(t)
             if a:
                 self._locate(a, t)

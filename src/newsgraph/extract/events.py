@@ -183,7 +183,7 @@ class EventCoder:
         or as its particle ("called the strike off")."""
         if r.head.i != head.i:
             return False
-        return r.dep_ == "prt" or r.i == head.i + 1
+        return r.dep_ in ("prt", "advmod") or r.i == head.i + 1
 
     def _match(
         self,
@@ -319,7 +319,16 @@ class EventCoder:
 
     def _location(self, f: _Found, table: ActorTable) -> tuple[str | None, str | None]:
         heads = [f.trigger] + ([f.args.clause_head] if f.args.clause_head is not None else [])
-        heads += [c for h in list(heads) for c in h.children if c.dep_ in ("dobj", "nsubjpass")]
+        heads += [c for h in list(heads) for c in h.children if c.dep_ in ("dobj", "nsubjpass", "xcomp")]
+        heads += [
+            o
+            for h in list(heads)
+            for c in h.children
+            if c.dep_ == "prep"
+            for o in c.children
+            if o.dep_ == "pobj" and o.ent_type_ not in ("GPE", "LOC", "FAC")
+        ]
+        heads += [c for h in list(heads) if h.dep_ == "xcomp" for c in h.children if c.dep_ == "dobj"]
         used = set(f.args.source_tokens) | set(f.args.target_tokens)
         for h in heads:
             for c in h.children:
