@@ -372,9 +372,6 @@ class ActorResolver:
         while start < end and (doc[start].lower_ in self.rules.title_words
                                or doc[start].lower_ in self.rules.honorifics
                                or doc[start].lower_ in _JOINERS or doc[start].is_punct):
-            low = doc[start].lower_
-            if low in self.rules.female_words or low in self.rules.male_words:
-                pass
             start += 1
         while end > start and (doc[end - 1].text in _POSSESSIVES or doc[end - 1].is_punct):
             end -= 1
@@ -468,9 +465,8 @@ class ActorResolver:
         i = start - 1
         while i >= 0:
             tok = doc[i]
-            if tok.is_space or "\n" in tok.text_with_ws and i < start - 1 and tok.whitespace_ != " ":
-                if tok.is_space:
-                    break
+            if tok.is_space:  # a title never runs across a line break (headline above a dateline)
+                break
             m = w.table.mention_at(i)
             if m is not None:
                 actor = w.table.get(m.actor_id)
