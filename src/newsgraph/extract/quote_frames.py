@@ -288,6 +288,13 @@ class FrameFinder:
             if t.dep_ == "advcl" and t.head.i >= head.i and t.left_edge.i > head.i:
                 outer = (outer[0], t.left_edge.i)
                 break
+        # a participle after a comma at the end ("…, brushing aside questions") describes the speaker
+        for t in head.rights:
+            comma = t.left_edge.i - 1
+            if t.dep_ == "advcl" and t.tag_ == "VBG" and comma > head.i and doc[comma].text == "," \
+                    and _child(t, "nsubj") is None and comma < outer[1]:
+                outer = (outer[0], comma)
+                break
         r = trim(doc, *outer)
         return [r] if r else []
 
