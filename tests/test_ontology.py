@@ -74,10 +74,10 @@ def test_every_lexicon_entry_is_valid(ontology, lexicon):
 def test_lexicon_has_phrases_and_nominalizations(lexicon):
     for phrase, pos in [
         ("visit", "noun"),
-        ("support", "noun"),
-        ("warning", "noun"),
-        ("concession", "noun"),
-        ("transfer", "noun"),
+        ("support for", "noun"),
+        ("warning about", "noun"),
+        ("concession to", "noun"),
+        ("transfer of", "noun"),
         ("impose sanction", "verb"),
         ("open fire", "verb"),
     ]:

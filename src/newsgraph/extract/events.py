@@ -345,6 +345,23 @@ class EventCoder:
                                     None,
                                 )
                             return text, country
+        # deeper in the phrase: "a six-month extension of the mandate for the force in Lebanon"
+        for t in f.trigger.subtree:
+            if t.i in used or t.ent_type_ not in ("GPE", "LOC") or t.head.lower_ not in _LOCATION_PREPS:
+                continue
+            path = []
+            x = t
+            while x.i != f.trigger.i and x.head.i != x.i and len(path) < 7:
+                path.append(x)
+                x = x.head
+            if x.i != f.trigger.i or any(p.dep_ in ("ccomp", "relcl", "advcl", "acl", "conj") for p in path):
+                continue
+            ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
+            text = ent.text if ent is not None else t.text
+            actor = table.get(table.actor_of(t))
+            country = (actor.country if actor is not None else None) or self.kb.place_country(text)
+            if country:
+                return text, country
         return None, None
 
     @staticmethod
