@@ -94,3 +94,16 @@ def test_title_in_apposition_before_the_name_and_its_for_a_government(nlp):
 def test_quantities_are_not_part_of_group_names(nlp):
     _, table = table_of(nlp, "France is ready to send up to 4,000 troops to the region.")
     assert any(a.name == "troops" and a.kind == "group" and a.sector == "MIL" for a in table)
+
+
+def test_lone_surname_of_one_kb_person(nlp):
+    _, table = table_of(nlp, "On Monday, Putin offered to hold talks with the president of Armenia.")
+    [putin] = [a for a in table if a.name == "Vladimir Putin"]
+    assert putin.kind == "person" and putin.country == "RUS"
+    # "the president of Armenia" is a title-only actor with its country
+    assert any(a.role == "president" and a.country == "ARM" for a in table)
+
+
+def test_adjective_before_an_event_noun_names_the_state(nlp):
+    doc, table = table_of(nlp, "Lebanon complained about two Israeli air raids on Friday.")
+    assert ("Israeli", "Israel") in said(doc, table, "adjective")

@@ -591,10 +591,22 @@ class ActorResolver:
             for key in keys:
                 by_surname[key] = person.actor_id
         for m in matches:
+            if w.covered(m.start):
+                continue
             for entry, how in m.candidates:
-                if how == "surname" and w.table.actor_for_kb(entry.id) and not w.covered(m.start):
+                if how == "surname" and w.table.actor_for_kb(entry.id):
                     w.table.add_mention(doc, w.table.actor_for_kb(entry.id), m.start, m.end, "surname")
                     break
+            else:
+                # Only a surname, of one KB person, tagged as a person, and nobody in the text of that name
+                # ("On Monday, Putin offered ..."): that person.
+                people = [e for e, how in m.candidates if how == "surname" and e.kind == "person"]
+                if len(people) == 1 and doc[m.start].ent_type_ == "PERSON" and m.end - m.start == 1 \
+                        and doc[m.start].lower_ not in by_surname:
+                    actor_id = self._add_person(w, m.start, m.end, people[0], "surname")
+                    person = next(p for p in w.persons if p.actor_id == actor_id)
+                    if actor_id not in w.titled:
+                        self._read_title(w, person)
         strings = doc.vocab.strings
         wanted = {strings[k]: a for k, a in by_surname.items()}
         for i in [i for i, h in enumerate(w.lower) if h in wanted]:
@@ -802,7 +814,8 @@ class ActorResolver:
         if words not in self._agent_cache:
             if len(self._agent_cache) > 100_000:
                 self._agent_cache.clear()
-            self._agent_cache[words] = self.kb.agent(words)
+            # The KB lists some role nouns only in the plural ("prisoners"): try that form too.
+            self._agent_cache[words] = self.kb.agent(words) or self.kb.agent(words + "s")
         return self._agent_cache[words]
 
     @staticmethod
