@@ -310,3 +310,23 @@ def test_stray_marks_never_break_extraction(extractor, text):
         assert all(text[p.start:p.end] for p in q.parts)
         if q.speaker_span is not None:
             assert 0 <= q.speaker_span.start < q.speaker_span.end <= len(text)
+
+
+def test_wire_copy_constructions(extract):
+    text = ("Kenya Warns of Flood Risk\n\n"
+            "NAIROBI (AP) — The interior ministry warned on Monday that rivers would burst their banks, "
+            "state media reported.\n\n"
+            "The Nation newspaper quoted a senior police officer as saying that roads had been closed.\n\n"
+            "President William Ruto vowed that the government would respond “within hours, not days.”\n\n"
+            "The African Union expressed “deep concern” over the flooding and called for calm.\n")
+    ex = extract(text)
+    reported = find(ex, "rivers would burst")
+    assert reported.cue == "reported" and not reported.text.startswith("NAIROBI")
+    assert reported.text.startswith("The interior ministry warned")
+    saying = find(ex, "roads had been closed")
+    assert saying.cue == "saying" and "officer" in saying.speaker_text
+    within = find(ex, "within hours")
+    assert within.kind == "partial" and within.cue == "vowed" and "Ruto" in within.speaker_text
+    concern = find(ex, "deep concern")
+    assert concern.kind == "partial" and concern.cue == "expressed"
+    assert "African Union" in concern.speaker_text

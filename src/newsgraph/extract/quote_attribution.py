@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Token
 
 from newsgraph.contract import Actor, Quote, Span
 from newsgraph.extract.actor_table import ActorTable
-from newsgraph.extract.quote_frames import Frame, FrameFinder, Range, subject_of, trim
+from newsgraph.extract.quote_frames import Frame, FrameFinder, Range, skip_dateline, subject_of, trim
 from newsgraph.extract.quote_lexicon import ReportingLexicon
 from newsgraph.extract.quote_marks import QuoteSpan, find_quotes
 
@@ -192,7 +192,7 @@ class QuoteBuilder:
         for a, b in f.content:
             keep = [i for i in range(a, b) if self.para[self.doc[i].idx] == para and not self.doc[i].is_space]
             if keep and (r := trim(self.doc, keep[0], keep[-1] + 1)):
-                clipped.append(r)
+                clipped.append(skip_dateline(self.doc, r))
         f.content = clipped
         if f.speaker is not None and self.para[f.speaker.idx] != para:
             f.speaker = None
@@ -211,8 +211,10 @@ class QuoteBuilder:
         if not prev.isalnum():
             return False
         tok = self.doc[self._tok_at(i)]
-        if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in self.lex.verbs or tok.lower_ == "that":
-            return False
+        first = self.text[q.start] if q.start < len(self.text) else ""
+        if (tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in self.lex.verbs or tok.lower_ == "that") \
+                and not first.islower():
+            return False  # said “We will …”: a whole sentence quoted after its cue
         return True
 
     def _is_title(self, toks: set[int]) -> bool:
@@ -226,12 +228,17 @@ class QuoteBuilder:
         """The reporting frame whose cue governs the quoted words in the parse."""
         for root in sorted(i for i in toks if self.doc[i].head.i not in toks and not self.doc[i].is_punct):
             t = self.doc[root]
-            for _ in range(8):
+            found: list[Frame] = []
+            for _ in range(10):
                 if t.i in by_cue and t.i not in toks:
-                    return by_cue[t.i]
+                    found.append(by_cue[t.i])
                 if t.head is t or t.dep_ in ("nsubj", "nsubjpass"):
                     break  # inside a subject: the verb above does not govern the quoted words
                 t = t.head
+            # the nearest cue that reports something ("vowed that Israel would respond “at a time …”":
+            # *respond* reports nothing here, *vowed* does)
+            if found:
+                return next((f for f in found if f.content), found[0])
         # a parse that went astray: the reporting verb just before the quote in the same sentence
         first = min(toks)
         sent_start = self.doc[first].sent.start

@@ -56,6 +56,17 @@ def trim(doc: Doc, a: int, b: int, lead_words: bool = True) -> Range | None:
     return (a, b) if b > a else None
 
 
+def skip_dateline(doc: Doc, r: Range) -> Range:
+    """A content range that starts a paragraph with a dateline ("DUBAI (Reuters) — …") starts after it."""
+    a, b = r
+    if a > 0 and "\n" not in doc[a - 1].text_with_ws:
+        return r
+    for i in range(a, min(b, a + 10)):
+        if doc[i].text in ("—", "–", "--") and any(t.is_upper and t.is_alpha for t in doc[a:i]):
+            return (i + 1, b) if i + 1 < b else r
+    return r
+
+
 def subtree_range(tok: Token) -> Range:
     return tok.left_edge.i, tok.right_edge.i + 1
 
@@ -108,6 +119,9 @@ def subject_of(verb: Token) -> Token | None:
             v = v.head
             if v.pos_ == "ADP" and v.head is not v:  # "quoted as saying": past the preposition
                 v = v.head
+                quoted = _child(v, "dobj")
+                if v.lemma_.lower() in ("quote", "cite") and quoted is not None:
+                    return quoted  # "IRNA quoted a commander as saying …": the commander says it
             continue
         if v.dep_ == "acl" and v.head.pos_ in ("NOUN", "PROPN"):  # "a statement saying that ..."
             return v.head
