@@ -79,6 +79,9 @@ class ArgumentFinder:
         self.lex = lexicon
         # resolves a nationality adjective the actor layer left alone ("Israeli helicopters") to its state
         self.adjective_actor = adjective_actor
+        self.patient_is_agent = (
+            False  # set per trigger: a passive RETREAT verb's subject is the one retreating
+        )
 
     # ---- actors of a phrase ----------------------------------------------------------------------
     def informative(self, actor_id: str) -> bool:
@@ -140,8 +143,8 @@ class ArgumentFinder:
                 if c.dep_ in _MODIFIERS and c.i < t.i:
                     found = self.direct(c) or (self.owners(c, depth + 1) if c.dep_ == "poss" else [])
                     if not found and self.adjective_actor is not None and c.dep_ in ("amod", "compound"):
-                        a = self.adjective_actor(c)
-                        found = [a] if a else []
+                        # "French and Egyptian warships": each adjective names its state
+                        found = [a for a in (self.adjective_actor(x) for x in [c, *c.conjuncts]) if a]
                     _add(out, found)
             if not out and t.pos_ == "VERB":  # a clause: its subject first ("the group operating in X")
                 subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -164,6 +167,7 @@ class ArgumentFinder:
                         "towards",
                         "upon",
                         "with",
+                        "between",
                     ):
                         for o in c.children:
                             if o.dep_ == "pobj":
@@ -196,6 +200,10 @@ class ArgumentFinder:
                 pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
                 if pobj is not None:
                     return self.owners(pobj), [pobj.i], False
+            if self.patient_is_agent:  # "guerrillas have been demobilized": they are the ones retreating
+                subj = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
+                if subj is not None and self.owners(subj):
+                    return self.owners(subj), [subj.i], False
             if v.dep_ != "xcomp":
                 return [], [], False
         subj = self._subject_token(v)
@@ -397,6 +405,7 @@ class ArgumentFinder:
 
     def find(self, trigger: Token, entry: TriggerEntry, parts: list[Token] | None = None) -> Arguments:
         args = Arguments()
+        self.patient_is_agent = entry.type == "RETREAT"
         d = self.lex.defaults
         if entry.pos == "verb":
             v = trigger
@@ -406,7 +415,7 @@ class ArgumentFinder:
             skip = set(toks)
             if self.is_passive(v):
                 subj = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
-                if subj is not None and v.dep_ != "xcomp":
+                if subj is not None and v.dep_ != "xcomp" and subj.i not in toks:
                     args.target, args.target_tokens = self.owners(subj), [subj.i]
             if not args.target:
                 preps = entry.target_preps or d.get("verb_target_preps", ())
