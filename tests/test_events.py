@@ -107,6 +107,22 @@ def test_gerund_under_warning_has_no_borrowed_agent(nlp):
     assert not any(e[0] == "AID" for e in events), events
 
 
+def test_passive_retreat_is_done_by_its_subject(nlp):
+    events = coded(nlp, "Hundreds of Colombian guerrillas have been demobilized.")
+    assert any(e[0] == "RETREAT" and any("guerrillas" in s for s in e[1]) for e in events), events
+
+
+def test_coordinated_nationality_adjectives_and_joint_exercises(nlp):
+    events = coded(nlp, "French and Egyptian warships held joint naval exercises in the Mediterranean.")
+    coop = [e for e in events if e[0] == "COOPERATE"]
+    assert coop and {"France", "Egypt"} <= set(coop[0][1]) and {"France", "Egypt"} <= set(coop[0][2]), events
+
+
+def test_permission_targets_whom_it_is_for(nlp):
+    events = coded(nlp, "Turkey will allow Syrian refugees to return home.")
+    assert has(events, "CONCEDE", "Turkey", "Syrian refugees", modality="planned"), events
+
+
 def test_strikes_by_armed_forces_are_attacks(nlp):
     assert has(
         coded(nlp, "Turkish military aircraft carried out strikes on Iraq."), "ASSAULT", "Turk", "Iraq"

@@ -443,6 +443,13 @@ class ArgumentFinder:
             if not args.target and not entry.target_from_object:
                 for c in v.children:  # "offered to hand over to Britain", "warned that allies ... on China"
                     if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
+                        subj = next((x for x in c.children if x.dep_ in ("nsubj", "nsubjpass")), None)
+                        if subj is not None and v.lemma_.lower() in self.lex.cue("object_control"):
+                            # "will allow refugees to return": whom the permission or pressure is for
+                            ids = [a for a in self.owners(subj) if a not in args.source]
+                            if ids:
+                                args.target, args.target_tokens = ids, [subj.i]
+                                break
                         preps = entry.target_preps or d.get("verb_target_preps", ())
                         args.target, args.target_tokens = self.targets_of(
                             c, tuple(preps), skip, True, exclude=frozenset(args.source)
@@ -519,7 +526,14 @@ class ArgumentFinder:
             args.target = list(between)  # "X mediated between Y and Z"
         elif len(between) >= 2:
             args.source, args.target, args.reciprocal = list(between), list(between), True
-        elif len(args.source) >= 2 and not args.target and (entry.head in self.lex.cue("reciprocal")):
+        elif (
+            len(args.source) >= 2
+            and not args.target
+            and (
+                entry.head in self.lex.cue("reciprocal")
+                or any(n in self.lex.cue("reciprocal") for n in entry.needs)
+            )
+        ):
             args.target, args.reciprocal = list(args.source), True
         if not args.reciprocal:
             args.target = [a for a in args.target if a not in args.source]
