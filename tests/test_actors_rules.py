@@ -107,3 +107,18 @@ def test_lone_surname_of_one_kb_person(nlp):
 def test_adjective_before_an_event_noun_names_the_state(nlp):
     doc, table = table_of(nlp, "Lebanon complained about two Israeli air raids on Friday.")
     assert ("Israeli", "Israel") in said(doc, table, "adjective")
+
+
+def test_capital_naming_a_thing_is_not_the_government(nlp):
+    _, table = table_of(nlp, "Both sides said the Minsk agreements were dead, and a Kremlin spokesman "
+                             "agreed.")
+    orgs = [a for a in table if a.kind == "organization"]
+    assert [a.country for a in orgs] == ["RUS"]  # only "Kremlin spokesman" names a government
+
+
+def test_title_with_a_region_and_a_region_swallowed_into_a_name(nlp):
+    _, table = table_of(nlp, "Minister for the Middle East Ruth Amos condemned the attack. Later, Minister "
+                             "for the Middle East, Ruth Amos, visited the site.")
+    people = [a for a in table if a.kind == "person"]
+    assert [p.name for p in people] == ["Ruth Amos"]
+    assert people[0].role == "Minister for the Middle East"

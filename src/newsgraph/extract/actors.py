@@ -200,10 +200,12 @@ class ActorResolver:
                     w.seats.setdefault(self._government(w, seat_of.code or seat_of.country or ""), entry.name)
                 entry, how = seat_of, "metonym"
             start = m.start
-            if start > 0 and doc[start - 1].lower_ == "the" and not w.covered(start - 1):
-                start -= 1  # "the Kremlin", "the United States": the article is part of the name
+            if start > 0 and doc[start - 1].lower_ == "the" and not w.covered(start - 1) \
+                    and doc[m.end - 1].dep_ != "compound":
+                start -= 1  # "the Kremlin", "the United States" (but not "the Syria crisis")
             if how == "metonym":
                 if self._is_place(w, m.start, m.end):
+                    w.consumed.update(range(m.start, m.end))  # a place: not an actor by any other route
                     continue
                 iso = entry.country or entry.code
                 if not iso:
@@ -229,6 +231,12 @@ class ActorResolver:
         if prev >= 0 and w.doc[prev].lower_ in self.rules.locative_prepositions:
             return True  # also when a headline's parse is off: "Leaders Meet in Vilnius"
         tok = w.doc[end - 1]
+        if tok.dep_ == "compound" and tok.head.i >= end:
+            # "the Minsk agreements", "a Beijing summit": a name for a thing, not the government; but
+            # "Kremlin spokesman", "White House adviser" name the body the person speaks for.
+            head = tok.head
+            return not (head.lower_ in self.rules.title_words or w.lower[head.i] in self._agent_heads(w.doc)
+                        or head.lemma_.lower() in self.rules.government_nouns)
         while tok.dep_ in ("compound", "flat") and start <= tok.head.i < end and tok.head.i != tok.i:
             tok = tok.head
         if tok.dep_ != "pobj":
@@ -375,6 +383,9 @@ class ActorResolver:
             start += 1
         while end > start and (doc[end - 1].text in _POSSESSIVES or doc[end - 1].is_punct):
             end -= 1
+        for k in range(min(3, end - start - 2), 0, -1):  # "Middle East Tobias Ellwood": a region swallowed
+            if self.kb.is_region(doc[start:start + k].text):
+                return start + k, end
         return start, end
 
     def _person_apposition(self, ent: Span) -> bool:
@@ -443,8 +454,11 @@ class ActorResolver:
                 t0 = head.left_edge.i
                 while t0 < head.i and (doc[t0].pos_ in ("DET", "PRON") or doc[t0].text in _POSSESSIVES):
                     t0 += 1
+                t1 = person.start
+                while t1 > head.i + 1 and (doc[t1 - 1].is_punct or doc[t1 - 1].is_space):
+                    t1 -= 1  # "Minister for the Middle East, X": the title runs up to the comma
                 aff = _Affiliation()
-                role_span = self._analyse_title(w, t0, head.i + 1, aff)
+                role_span = self._analyse_title(w, t0, t1, aff)
         role = doc[role_span[0]:role_span[1]].text.strip(_INVISIBLE + " ") if role_span else None
         if role_span:
             for tok in doc[role_span[0]:role_span[1]]:
@@ -478,7 +492,8 @@ class ActorResolver:
                 i -= 1
                 continue
             low = tok.lower_
-            if low in _JOINERS and low != "the" or (low == "the" and i > 0 and doc[i - 1].lower_ == "of"):
+            if (low in _JOINERS and low != "the") or (low == "the" and i > 0
+                                                      and doc[i - 1].lower_ in ("of", "for")):
                 i -= 1
                 continue
             if tok.text == "-" or (low in self.rules.title_words and tok.pos_ not in ("VERB", "AUX", "DET")):
