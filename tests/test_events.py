@@ -250,6 +250,18 @@ def test_every_event_is_fully_specified(extractor):
     assert arrest.quantities and ex.quantities[0].id == arrest.quantities[0]
 
 
+def test_act_at_a_known_place_needs_no_target(extractor):
+    text = "Kenya's president said he will extend the night curfew in Nairobi after the riots there."
+    ex = extractor.extract(ArticleInput(text=text, id="t7"))
+    curfew = [e for e in ex.events if e.type == "COERCE"]
+    assert (
+        curfew
+        and curfew[0].modality == "planned"
+        and curfew[0].location == "Nairobi"
+        and curfew[0].location_country == "KEN"
+    )
+
+
 def test_relative_dates_resolve_against_publication(extractor):
     text = "Japan criticized China yesterday over the conduct of its coast guard near the disputed islands."
     ex = extractor.extract(ArticleInput(text=text, id="t4", published="2024-03-01"))

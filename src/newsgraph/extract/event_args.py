@@ -23,7 +23,7 @@ _MODIFIERS = ("poss", "compound", "amod", "nmod", "npadvmod")
 _REL_PRONOUNS = {"who", "which", "that", "whom", "whose"}
 _LOCATING_PREPS = ("in", "from", "of", "throughout", "across", "at", "inside")
 # Material acts whose target PLOVER takes from the place when no recipient is stated.
-_PLACE_TARGET_TYPES = {
+PLACE_TARGET_TYPES = {
     "PROTEST",
     "MOBILIZE",
     "RETREAT",
@@ -322,7 +322,9 @@ class ArgumentFinder:
     # ---- targets ------------------------------------------------------------------------------------
     def _prep_objects(self, tok: Token, preps: tuple[str, ...]) -> list[tuple[int, Token, str]]:
         found = []
-        for c in tok.children:
+        # a preposition hung on the verb's particle counts as the verb's ("kidnapped up to 16 advisers")
+        kids = [*tok.children, *[g for c in tok.children if c.dep_ in ("prt", "advmod") for g in c.children]]
+        for c in kids:
             if c.dep_ in ("prep", "dative", "agent") and c.lower_ in preps:
                 objs = [o for o in c.children if o.dep_ in ("pobj", "pcomp")]
                 if not objs:  # the parser hung the noun phrase elsewhere: the first actor right after
@@ -537,7 +539,7 @@ class ArgumentFinder:
             args.target, args.reciprocal = list(args.source), True
         if not args.reciprocal:
             args.target = [a for a in args.target if a not in args.source]
-        if not args.target and not entry.target_from_object and entry.type in _PLACE_TARGET_TYPES:
+        if not args.target and not entry.target_from_object and entry.type in PLACE_TARGET_TYPES:
             args.target, args.target_tokens = self._state_in_clause(trigger, args)
             args.fallback_target = bool(args.target)
         if not args.target and entry.type == "PROTEST":

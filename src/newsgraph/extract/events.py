@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 from newsgraph.contract import Actor, Event, Quantity, Quote, TextSpan
 from newsgraph.extract.actor_table import ActorTable
 from newsgraph.extract.base import context_of, register_extensions
-from newsgraph.extract.event_args import ArgumentFinder, Arguments
+from newsgraph.extract.event_args import PLACE_TARGET_TYPES, ArgumentFinder, Arguments
 from newsgraph.extract.event_lexicon import TriggerEntry, TriggerLexicon, load_trigger_lexicon
 from newsgraph.extract.event_modality import modality, polarity
 from newsgraph.extract.event_ontology import Ontology, load_ontology
@@ -434,8 +434,16 @@ class EventCoder:
                 found.append(f)
             found.extend(self._demands(sent, finder, found, quotes))
         found = self._absorb_adjuncts(found)
-        # an act with no one on the receiving end is an event only for intransitive triggers ("resigned")
-        found = [f for f in found if f.args.target or f.entry.intransitive or f.args.reciprocal]
+        # an act with no one on the receiving end is an event only for intransitive triggers ("resigned"),
+        # or for a material act at a known place ("extended the curfew in Abidjan")
+        found = [
+            f
+            for f in found
+            if f.args.target
+            or f.entry.intransitive
+            or f.args.reciprocal
+            or (f.entry.type in PLACE_TARGET_TYPES and self._location(f, table)[1])
+        ]
         self._link_quantities(doc, found)
         found = self._dedup(found)
         doc._.ng_events = [self._event(f, k, table, ctx.published) for k, f in enumerate(found, start=1)]
