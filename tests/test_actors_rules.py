@@ -122,3 +122,16 @@ def test_title_with_a_region_and_a_region_swallowed_into_a_name(nlp):
     people = [a for a in table if a.kind == "person"]
     assert [p.name for p in people] == ["Ruth Amos"]
     assert people[0].role == "Minister for the Middle East"
+
+
+def test_definite_title_refers_back_to_the_named_person(nlp):
+    doc, table = table_of(nlp, "State Department spokesman Tom Quist spoke on Monday. The spokesman said the "
+                               "talks had stalled.")
+    assert ("spokesman", "Tom Quist") in said(doc, table, "description")
+    assert len([a for a in table if a.kind == "person"]) == 1
+
+
+def test_possessive_state_before_a_title(nlp):
+    _, table = table_of(nlp, "Ukraine's Foreign Minister Petro Hal met his Polish counterpart on Monday.")
+    [hal] = [a for a in table if a.kind == "person"]
+    assert hal.country == "UKR" and hal.role == "Foreign Minister"
