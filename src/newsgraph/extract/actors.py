@@ -806,7 +806,7 @@ class ActorResolver:
             role = doc[mention_start:root.i + 1].text if kind == "person" else None
             actor_id = w.table.add(Actor(id="", name=name, kind=kind, code=country, country=country,
                                          sector=sector, organization=aff.organization, role=role,
-                                         cameo=f"{country}{sector}" if country else None),
+                                         cameo=f"{country or ''}{sector}"),  # CAMEO allows "REB" alone
                                    f"desc:{name.lower()}|{country}|{aff.organization}")
             w.table.add_mention(doc, actor_id, mention_start, root.i + 1, "description")
 
