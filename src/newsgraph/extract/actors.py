@@ -4,18 +4,27 @@ No `from __future__ import annotations` here: spaCy validates factory signatures
 
 Per article, in this order (each step reads what the earlier ones put in the ActorTable):
 1. Knowledge-base names as token sequences (longest first) and the model's PERSON entities, cleaned of
-   swallowed titles ("National Intelligence Jane Roe" -> "Jane Roe"); an ORG entity that is a known
-   person's surname is that person; a PERSON entity in apposition with "newspaper" is a news outlet.
+   swallowed titles and regions ("National Intelligence Jane Roe" -> "Jane Roe"); capitalised words
+   right after a title the model missed; a PERSON entity holding an organisation word ("Forces",
+   "Command") is an organisation; a PERSON entity in apposition with "newspaper" is a news outlet; an
+   ORG entity with a person title in apposition ("X Y, a militia commander,") is a person.
 2. States, organisations and metonyms. A capital or seat of power ("Moscow", "the Kremlin") stands for
    the state's GOVERNMENT: one organisation actor per state (code and country = ISO3, sector GOV, cameo
-   e.g. RUSGOV) named after the seat of power when one is mentioned ("Kremlin (government of Russia)").
-   After "in", "at"... ("talks in Moscow") or in the dateline it is a place, not an actor.
-3. Titles before a name and appositions after it give role, country, organisation and sector
-   ("State Department spokesman X", "X, the foreign minister of Y,"). KB people take the office they
-   held on the article's date; the title as written in the text wins for ``role``.
-4. Later surnames, then title-only noun phrases ("a ministry spokesman", "senior officials", "rebels")
-   as actors (how="description"), state adjectives naming a participant ("Chinese support"), and
-   finally pronouns (extract/actor_coref.py).
+   e.g. RUSGOV) named after the seat of power when one is mentioned ("Kremlin (government of Russia)");
+   "the Chinese government" is the same actor. After "in", "at"... ("talks in Moscow"), as the name of
+   a thing ("the Minsk agreements") or in the dateline it is a place, not an actor. Bodies named without
+   their country ("the Foreign Ministry", KB ``generic``) take it from the context.
+3. Titles before a name, appositions after it and a title the name is in apposition to give role,
+   country, organisation and sector ("State Department spokesman X", "X, the foreign minister of Y,",
+   "Its prime minister, X,"). KB people take the office they held on the article's date; the title as
+   written in the text wins for ``role``. An unqualified official in a datelined story takes the
+   dateline's country.
+4. Later surnames (or a lone surname of exactly one KB person), shorter forms of names, acronyms given
+   in parentheses, then title-only noun phrases ("a ministry spokesman", "senior officials", "rebels")
+   as actors (how="description"; "the spokesman" refers back to a named spokesman), state adjectives
+   naming a participant ("Chinese support"), demonym plurals as groups ("Ukrainians"), and finally
+   pronouns (extract/actor_coref.py).
+Word lists live in data/lexicons/actor_rules.yaml; knowledge comes from newsgraph.kb.
 """
 
 from dataclasses import dataclass, field
