@@ -143,6 +143,11 @@ def test_negation(nlp):
     )
 
 
+def test_refusing_permission_is_a_ban(nlp):
+    events = coded(nlp, "Belarus will not allow Polish observers to enter the country.")
+    assert any(e[0] == "COERCE" and e[3] == "positive" and e[4] == "planned" for e in events), events
+
+
 def test_rejected_commitment_is_negative(nlp):
     events = coded(nlp, "Zambia reneged on its commitment to Malawi.")
     assert not any(e[0] == "AGREE" and e[3] == "positive" for e in events), events

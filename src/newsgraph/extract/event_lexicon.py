@@ -72,6 +72,8 @@ def _split(phrase: str, pos: str) -> tuple[str, tuple[str, ...]]:
     phrase ends with its noun unless a preposition follows it ("threat of force", "call for")."""
     words = phrase.lower().split()
     if pos == "verb":
+        if len(words) > 1 and words[0] in ("not", "never", "no"):  # "not allow": the verb, negated
+            return words[1], (words[0], *words[2:])
         return words[0], tuple(words[1:])
     k = next((i for i, w in enumerate(words) if w in _PREPOSITIONS and i > 0), len(words))
     return words[k - 1], tuple(words[: k - 1] + words[k:])
