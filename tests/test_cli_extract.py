@@ -122,3 +122,17 @@ def test_invalid_actor_dictionary_is_a_clear_error(runner, tmp_path):
     result = invoke(runner, EXAMPLES / "ceasefire-talks.txt", "--actors", bad)
     assert result.exit_code == 2
     assert "bad.yaml" in result.stderr and "kind" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_petrarch_actor_dictionary_through_the_cli(runner, tmp_path):
+    dictionary = tmp_path / "actors.txt"
+    dictionary.write_text("# written for this test\nHELGA_VARGAS_\n+MINISTER_VARGAS_\n"
+                          "\t[CHLGOV 20200101-20221231]\n\t[CHLELI >20230101]\n", encoding="utf-8")
+    article = tmp_path / "chile.jsonl"
+    record = {"id": "c1", "published": "2021-05-04",
+              "text": "Helga Vargas said on Tuesday that copper exports would rise."}
+    article.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = invoke(runner, article, "--actors", dictionary, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    vargas = next(a for a in json.loads(result.stdout)["actors"] if a["kind"] == "person")
+    assert "Vargas" in vargas["name"] and vargas["country"] == "CHL" and vargas["sector"] == "GOV"
