@@ -51,6 +51,9 @@ class Arguments:
     inherited_source: bool = False
     fallback_target: bool = False
     clause_head: Token | None = None  # the verb whose clause states the event
+    light_verb: Token | None = (
+        None  # for a nominal trigger: the verb that only carries it ("made concessions")
+    )
 
 
 def _path(t: Token, top: Token) -> list[Token]:
@@ -483,6 +486,7 @@ class ArgumentFinder:
             while n.dep_ == "compound" and n.head.pos_ in ("NOUN", "PROPN") and n.head.i != n.i:
                 n = n.head  # "a mediation effort between X and Y": the phrase's head carries the arguments
             light = self.light_verb(n)
+            args.light_verb = light
             args.clause_head = (
                 light
                 if light is not None

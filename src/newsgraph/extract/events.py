@@ -291,13 +291,16 @@ class EventCoder:
         return span.start_char, span.end_char
 
     def _context(self, f: _Found) -> list[str]:
+        """The entry's context, else (for material acts) what the act's own phrase is about: missiles and
+        troops are military, loans economic, food and medicine humanitarian."""
         if f.entry.context:
             return list(f.entry.context)
-        words = {t.lemma_.lower() for t in f.trigger.subtree} | {t.lemma_.lower() for t in f.trigger.children}
-        if f.entry.pos == "verb":
-            words |= {
-                t.lemma_.lower() for c in f.trigger.children if c.dep_ in ("dobj", "prep") for t in c.subtree
-            }
+        if self.ontology.types[f.entry.type].quad_class in (1, 3):
+            return []
+        words = {f.trigger.lemma_.lower()}
+        for c in f.trigger.children:
+            if c.dep_ not in ("ccomp", "advcl", "relcl", "xcomp", "parataxis", "nsubj", "nsubjpass", "conj"):
+                words |= {t.lemma_.lower() for t in c.subtree}
         return [ctx for ctx, vocab in _CONTEXT_WORDS.items() if words & vocab][:1]
 
     def _date(self, f: _Found, published) -> str | None:
@@ -318,7 +321,10 @@ class EventCoder:
         return None
 
     def _location(self, f: _Found, table: ActorTable) -> tuple[str | None, str | None]:
-        heads = [f.trigger] + ([f.args.clause_head] if f.args.clause_head is not None else [])
+        # a nominal trigger takes its clause's place only when its verb merely carries it ("held talks in
+        # Geneva"); "X's support for Y" stated at a press conference in Italy did not happen in Italy
+        clause = f.args.clause_head if (f.entry.pos == "verb" or f.args.light_verb is not None) else None
+        heads = [f.trigger] + ([clause] if clause is not None else [])
         heads += [c for h in list(heads) for c in h.children if c.dep_ in ("dobj", "nsubjpass", "xcomp")]
         heads += [
             o
@@ -351,7 +357,7 @@ class EventCoder:
                 continue
             path = []
             x = t
-            while x.i != f.trigger.i and x.head.i != x.i and len(path) < 7:
+            while x.i != f.trigger.i and x.head.i != x.i and len(path) < 4:
                 path.append(x)
                 x = x.head
             if x.i != f.trigger.i or any(p.dep_ in ("ccomp", "relcl", "advcl", "acl", "conj") for p in path):
