@@ -330,3 +330,15 @@ def test_wire_copy_constructions(extract):
     concern = find(ex, "deep concern")
     assert concern.kind == "partial" and concern.cue == "expressed"
     assert "African Union" in concern.speaker_text
+
+
+def test_reported_content_running_on_into_a_quotation_is_one_statement(extract):
+    text = ("The spokeswoman also said that the group was not tied to any party, “we see ourselves as part "
+            "of a wider movement.”\n\nPeter Dutton said the plan would work, “if we stay the course.”\n")
+    ex = extract(text)
+    first = find(ex, "the group was not tied to any party")
+    assert first.kind == "indirect" and len(first.parts) == 2
+    assert text[first.parts[1].start:first.parts[1].end] == "we see ourselves as part of a wider movement."
+    second = find(ex, "the plan would work")
+    assert second.kind == "indirect" and "if we stay the course" in second.text
+    assert len(ex.quotes) == 2

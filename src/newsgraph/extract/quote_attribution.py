@@ -111,6 +111,7 @@ class QuoteBuilder:
         frames = [f for f in frames if f.cue_head not in quoted]
         by_cue = {f.cue_head: f for f in frames}
         used: set[int] = set()
+        extra: dict[int, list[tuple[int, int]]] = {}  # frame cue -> quotations continuing its content
         statements: list[Statement] = []
         last_post: Statement | None = None
         for q, toks in zip(scan.quotes, q_tokens, strict=True):
@@ -127,12 +128,23 @@ class QuoteBuilder:
                 else:
                     st = self._governing_verb(q, toks)
             else:
+                owner = self._continued_content(q, frames, used)
+                if owner is not None:
+                    # "said that they were not affiliated, “we see ourselves as …”": the quotation goes on
+                    # with the reported content; one statement in two parts
+                    extra.setdefault(owner.cue_head, []).extend(q.parts)
+                    last_post = None
+                    continue
                 frame = self._post_cue(q, by_cue, toks)
                 how = "post"
                 if frame is None:
                     frame, how = self._pre_cue(q, by_cue, toks), "pre"
                 if frame is None:
                     frame, how = self._content_frame(toks, frames), "content"
+                words = {i for i in toks if not self.doc[i].is_punct}
+                if frame is not None and how != "post" and frame.content and words <= frame.content_tokens() \
+                        and len(frame.content_tokens() - quoted) >= 0.5 * len(frame.content_tokens()):
+                    continue  # "said the plan would work, “if we stay the course”": the frame's content
                 same_cue = frame is not None and last_post is not None and last_post.frame is not None \
                     and last_post.frame.cue_head == frame.cue_head
                 if last_post is not None and (same_cue or frame is None and self._continues(last_post, q)):
@@ -153,10 +165,11 @@ class QuoteBuilder:
             if f.cue_head in used or not f.content or f.speaker is None:
                 continue  # a statement nobody makes ("when asked whether ...") is not an attribution
             content = f.content_tokens()
-            if content and len(content & quoted) >= 0.5 * len(content):
+            more = extra.get(f.cue_head, [])
+            if not more and content and len(content & quoted) >= 0.5 * len(content):
                 continue  # the content is a quotation already attributed
-            parts = [self._chars(r) for r in f.content]
-            statements.append(Statement("indirect", parts, f, f.confidence))
+            parts = [self._chars(r) for r in f.content] + more
+            statements.append(Statement("indirect", sorted(parts), f, f.confidence))
         statements.sort(key=lambda s: s.start)
         self._resolve_speakers(statements)
         return self._to_quotes(self._drop_echoes(statements))
@@ -268,6 +281,20 @@ class QuoteBuilder:
             if t.head is t:
                 break
             t = t.head
+        return None
+
+    def _continued_content(self, q: QuoteSpan, frames: list[Frame], used: set[int]) -> Frame | None:
+        """The reporting frame whose content runs straight into this quotation (only a comma, colon or
+        dash between them, same paragraph), if any."""
+        open_mark = q.marks[0][0]
+        for f in frames:
+            if not f.content or f.cue_head in used or f.speaker is None:
+                continue
+            end = self._chars(f.content[-1])[1]
+            if end <= open_mark and self.para[end] == self.para[open_mark] \
+                    and self.text[end:open_mark].strip() in (",", ":", ";", "—", "–") \
+                    and self.doc[f.cue_head].i < self._tok_at(open_mark):
+                return f
         return None
 
     def _post_cue(self, q: QuoteSpan, by_cue: dict[int, Frame], toks: set[int]) -> Frame | None:
