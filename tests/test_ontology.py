@@ -98,7 +98,8 @@ def test_plover_view(ontology):
     assert plover_view("SANCTION", "positive", "hypothetical", ontology) == "THREATEN"
     assert plover_view("AID", "positive", "hypothetical", ontology) is None
     assert plover_view("AID", "negative", "actual", ontology) is None
-    assert plover_view("AGREE", "negative", "planned", ontology) is None
+    assert plover_view("AGREE", "negative", "planned", ontology) == "REJECT"
+    assert plover_view("ACCUSE", "negative", "planned", ontology) is None
     assert plover_view("AID", "negative", "planned", ontology) == "REJECT"
     assert plover_view("ASSAULT", "positive", "question", ontology) is None
     assert plover_view("ACCUSE", "positive", "actual", ontology) == "ACCUSE"

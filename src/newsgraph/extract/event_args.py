@@ -89,7 +89,7 @@ class ArgumentFinder:
     # ---- actors of a phrase ----------------------------------------------------------------------
     def informative(self, actor_id: str) -> bool:
         actor = self.table.get(actor_id)
-        return actor is not None and bool(actor.country or actor.code)
+        return actor is not None and bool(actor.country or actor.code or actor.organization)
 
     def direct(self, tok: Token) -> list[str]:
         """Actors the phrase headed by ``tok`` (and its conjuncts) names itself."""
@@ -135,8 +135,12 @@ class ArgumentFinder:
         country = owner.country if owner is not None else None
         for a in named:
             actor = self.table.get(a)
-            if country and actor is not None and not actor.country and not actor.code:
+            if actor is None or actor.country or actor.code:
+                continue
+            if country:
                 self.table.update(a, country=country)
+            elif owner is not None and owner.kind == "organization" and not actor.organization:
+                self.table.update(a, organization=owner.id)  # "U.N. mediator X": speaks for the UN
         return named
 
     def _belongs_to(self, tok: Token, depth: int) -> list[str]:

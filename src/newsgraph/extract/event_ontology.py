@@ -104,7 +104,8 @@ def plover_view(event_type: str, polarity: str, modality: str, ontology: Ontolog
         return None
     if polarity == "negative":
         # "will not accept refugees", "won't allow inspectors": a refusal to cooperate
-        return "REJECT" if modality in ("planned", "hypothetical") and spec.future_as == "AGREE" else None
+        cooperative = spec.future_as == "AGREE" or event_type == "AGREE"
+        return "REJECT" if modality in ("planned", "hypothetical") and cooperative else None
     if modality == "planned":
         return spec.future_as or event_type
     if modality == "hypothetical":
