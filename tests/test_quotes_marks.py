@@ -54,3 +54,8 @@ def test_straight_quote_opened_twice_keeps_the_second():
 def test_question_and_one_word_quotes():
     text = "“Why now?” she asked. “Never,” he replied."
     assert contents(text) == [["Why now?"], ["Never,"]]
+
+
+def test_nested_curly_double_quotes_stay_inside_the_outer_one():
+    text = "They wrote: “the so-called “reform” is a step back. We reject it,” the group said."
+    assert contents(text) == [["the so-called “reform” is a step back. We reject it,"]]

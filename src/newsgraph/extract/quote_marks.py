@@ -116,6 +116,29 @@ def _opens_statement(text: str, lo: int, mark: int) -> bool:
     return i < lo or text[i] in ":,.!?;—–-"
 
 
+def _balanced_nesting(text: str, marks: list[_Mark]) -> list[tuple[int, int]] | None:
+    """Outermost pairs when a paragraph's curly double marks nest and balance like brackets (and do
+    nest somewhere); None otherwise, and the sequential pairing applies."""
+    doubles = [m for m in marks if m.double]
+    if not doubles or any(text[m.pos] not in "“”" for m in doubles):
+        return None
+    depth, deepest, start = 0, 0, 0
+    pairs: list[tuple[int, int]] = []
+    for m in doubles:
+        if m.role == OPEN:
+            if depth == 0:
+                start = m.pos
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+            if depth < 0:
+                return None
+            if depth == 0:
+                pairs.append((start, m.pos))
+    return pairs if depth == 0 and deepest > 1 else None
+
+
 def find_quotes(text: str) -> MarkScan:
     """Direct quotations of ``text`` in text order."""
     scan = MarkScan()
@@ -128,6 +151,14 @@ def find_quotes(text: str) -> MarkScan:
         open_double: int | None = None
         open_single: int | None = None
         skip_first = bool(carried)
+        nested = None if carried else _balanced_nesting(text, marks)
+        if nested is not None:
+            # “today’s “straw vote” is not a step …”: inner double marks nest inside the outer quotation
+            for a_mark, b_mark in nested:
+                a, b = _trim(text, a_mark + 1, b_mark)
+                if b > a:
+                    scan.quotes.append(QuoteSpan(((a, b),), ((a_mark, b_mark),)))
+            marks = [m for m in marks if not m.double]
         for m in marks:
             if skip_first:
                 skip_first = False
