@@ -227,3 +227,18 @@ def test_non_english_context_is_skipped(nlp):
     doc._.ng_article = ArticleContext(article_id="t", language="de")
     doc = nlp(doc)
     assert len(doc._.ng_actors) == 0
+
+
+def test_headline_capitals_and_dateline_agency_are_not_actors(nlp):
+    text = ("Foreign Minister Warns Of New Sanctions\n\nPARIS (AFP) - Foreign Minister Jean Dupuis warned on "
+            "Monday of new sanctions, and the army said it was ready.")
+    register_extensions()
+    doc = nlp.make_doc(text)
+    doc._.ng_article = ArticleContext(article_id="t", title_span=(0, 39), body_start=39,
+                                      dateline_place="PARIS")
+    doc = nlp(doc)
+    people = [a.name for a in doc._.ng_actors if a.kind == "person"]
+    assert people == ["Jean Dupuis"]
+    assert not any("France-Presse" in a.name or a.name == "AFP" for a in doc._.ng_actors)
+    army = actor(doc, "army")
+    assert mentions(doc, army.id, "pronoun") == ["it"]

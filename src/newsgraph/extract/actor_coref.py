@@ -59,8 +59,15 @@ def _expletive(tok: Token) -> bool:
     if tok.dep_ == "expl":
         return True
     head = tok.head
-    if head.lemma_ == "be" and any(c.dep_ in ("attr", "acomp") for c in head.children):
-        return True
+    if head.lemma_ == "be":
+        if any(c.dep_ == "attr" for c in head.children):
+            return True  # "is it energy?", "it is a question of ..."
+        # "it is clear that ...", "it was important to ...": an extraposed clause; "it was ready" is not.
+        comps = [c for c in head.children if c.dep_ == "acomp"]
+        clause = ("ccomp", "xcomp", "csubj")
+        if comps and (any(c.dep_ in clause for c in head.children)
+                      or any(g.dep_ in clause for c in comps for g in c.children)):
+            return True
     return head.lemma_ in ("seem", "appear", "happen", "rain") and tok.dep_ in _SUBJECT_DEPS
 
 

@@ -27,6 +27,7 @@ Per article, in this order (each step reads what the earlier ones put in the Act
 Word lists live in data/lexicons/actor_rules.yaml; knowledge comes from newsgraph.kb.
 """
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +51,7 @@ _NAME_POS = frozenset({"PROPN", "NOUN", "ADJ"})
 _ROLE_ENDS = frozenset({"in", "at", "from", "with", "on", "since", "during", "after", "before", "who",
                         "which", "that", "whose", "and"})
 _NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_DATELINE_DASH = re.compile(r"\s[-–—―]{1,2}\s|\s?[–—]")
 _INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\ufeff"
 # Lower-case particles inside personal names ("Mohammed bin Salman", "Ursula von der Leyen").
 _NAME_PARTICLES = frozenset({"bin", "bint", "ibn", "al", "el", "abu", "de", "da", "di", "do", "dos", "du",
@@ -369,7 +371,8 @@ class ActorResolver:
             prev = doc[i - 1] if i > 0 else None
             if 2 <= j - i <= 4 and prev is not None and (prev.lower_ in rules.title_words
                                                            or prev.lower_ in rules.honorifics) \
-                    and not w.in_skip(i, j):
+                    and not w.in_skip(i, j) and not self._in_headline(w, i) \
+                    and not any(t.is_stop and t.lower_ not in _NAME_PARTICLES for t in doc[i:j]):
                 self._add_person(w, i, j, None, "name")
             i = max(j, i + 1)
 
@@ -702,7 +705,8 @@ class ActorResolver:
 
     def _person_name(self, span: Span) -> bool:
         """Capitalised like a name and holding no word of an organisation's name ("Forces", "Command")."""
-        return _looks_like_name(span) and not any(t.lower_ in self.rules.org_words for t in span)
+        return _looks_like_name(span) and not any(
+            t.lower_ in self.rules.org_words or (t.is_stop and t.lower_ not in _NAME_PARTICLES) for t in span)
 
     def _org_entity(self, w: _Work, ent: Span, acronyms: dict[str, str] | None = None) -> None:
         doc = w.doc
@@ -738,9 +742,13 @@ class ActorResolver:
             root = doc[i]
             if root.pos_ != "NOUN" or w.covered(root.i):
                 continue
-            chunk = doc[root.left_edge.i:root.i + 1]  # the noun phrase up to its head, as in noun_chunks
-            if w.in_skip(chunk.start, chunk.end):
-                continue
+            start = root.left_edge.i
+            for k in range(root.i - 1, start - 1, -1):  # never across a spaced dash, comma or line break
+                if doc[k].is_space or (doc[k].is_punct and (doc[k].whitespace_ or doc[k - 1].whitespace_)) \
+                        or w.in_skip(k, k + 1):
+                    start = k + 1
+                    break
+            chunk = doc[start:root.i + 1]  # the noun phrase up to its head, as in noun_chunks
             if root.dep_ == "compound" or (root.head.i != root.i and w.table.mention_at(root.head.i)
                                            and root.head.i > root.i and root.dep_ in ("compound", "amod")):
                 continue
@@ -884,8 +892,20 @@ class ActorResolver:
         pos = text.find(ctx.dateline_place, ctx.body_start)
         if pos < 0 or pos > ctx.body_start + 400:
             return None
-        span = doc.char_span(pos, pos + len(ctx.dateline_place), alignment_mode="expand")
+        end = pos + len(ctx.dateline_place)
+        # The dateline runs to its dash: "LONDON (AP) —", "KYIV, Ukraine, May 2 (Reuters) -"; the
+        # agency in it is the story's source, not an actor in it.
+        dash = _DATELINE_DASH.search(text, end, min(len(text), end + 80))
+        if dash is not None:
+            end = dash.start()
+        span = doc.char_span(pos, end, alignment_mode="expand")
         return (span.start, span.end) if span is not None else None
+
+    @staticmethod
+    def _in_headline(w: _Work, i: int) -> bool:
+        """Headlines capitalise every word: capitalisation says nothing about names there."""
+        span = w.ctx.title_span
+        return span is not None and span[0] <= w.doc[i].idx < span[1]
 
     def _dateline_country(self, w: _Work) -> str | None:
         place = w.ctx.dateline_place
