@@ -597,6 +597,8 @@ class ActorResolver:
         if sector is None and role and (country or organization):
             sector = "GOV"  # a titled official of a state or state body whose title the KB does not list
         code = country or (org.code if org else None)
+        if office is not None and office.country is None and org is not None and org.code:
+            code = org.code  # an international official (NATO's Secretary-General): the body's code, IGO
         if country and sector and sector not in ("IGO",):
             cameo = f"{country}{sector}"
         else:
