@@ -60,3 +60,4 @@ def test_language_detection():
     assert detect_language("Министр заявил, что переговоры возобновятся весной, и он надеется на успех "
                            "переговоров между странами.") == "ru"
     assert detect_language("ok") is None
+    assert detect_language("Biden Meets Xi in Lima") is None  # too short to tell: analysed as English

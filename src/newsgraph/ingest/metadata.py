@@ -115,6 +115,8 @@ def _is_dateline_paragraph(line: str) -> bool:
     return m is not None and _is_dateline(m) and len(line) - m.end() > 20
 
 
+MIN_WORDS_FOR_LANGUAGE = 12
+
 # Function words that are frequent in English news and rare in other languages written in Latin script.
 _EN_WORDS = frozenset("the of and to in a is that for on with as was by it said has have from at be are this "
                       "an not which but or its were their been will after who they he she his her".split())
@@ -132,6 +134,8 @@ def detect_language(text: str) -> str | None:
     latin = sum(1 for w in words if w.isascii())
     if latin / len(words) < 0.5:
         return _script_language(text)
+    if len(words) < MIN_WORDS_FOR_LANGUAGE:
+        return None  # "Biden Meets Xi": too short to judge by function words; analyse it
     ratio = sum(1 for w in words if w in _EN_WORDS) / len(words)
     return "en" if ratio >= 0.12 else "und"
 
