@@ -492,6 +492,18 @@ class QuoteBuilder:
             else:
                 sent = self.doc[self._tok_at(st.start)].sent
             s_a, s_b = sent.start_char, sent.end_char
+            # the sentence(s) of the statement: the cue's, widened to the quotation it attributes when that
+            # runs over several sentences of the same paragraph
+            anchor = cue_span.start if cue_span is not None else st.start
+            for edge in (st.start, max(st.start, st.end - 1)):
+                other = self.doc[self._tok_at(edge)].sent
+                s_a, s_b = min(s_a, other.start_char), max(s_b, other.end_char)
+            # … but never past the paragraph (the parser joins a headline to the first sentence now and then)
+            p_start = self.text.rfind("\n", 0, anchor) + 1
+            p_end = self.text.find("\n", anchor)
+            s_a, s_b = max(s_a, p_start), min(s_b, p_end if p_end >= 0 else len(self.text))
+            while s_a < s_b and self.text[s_a].isspace():
+                s_a += 1
             while s_b > s_a and self.text[s_b - 1].isspace():
                 s_b -= 1
             sentence = Span(start=s_a, end=s_b)
