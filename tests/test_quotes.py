@@ -56,6 +56,7 @@ def test_multi_sentence_direct_quote_with_named_speaker(direct):
     assert DIRECT[q.speaker_span.start:q.speaker_span.end] == "Hidalgo"
     assert DIRECT[q.cue_span.start:q.cue_span.end] == "said"
     assert DIRECT[q.sentence.start:q.sentence.end].endswith("Hidalgo said.")
+    assert DIRECT[q.sentence.start:q.sentence.end].startswith("“We will rebuild")  # both sentences of it
 
 
 def test_split_quote_is_one_quote_with_two_parts(direct):
