@@ -343,3 +343,8 @@ def test_reported_content_running_on_into_a_quotation_is_one_statement(extract):
     second = find(ex, "the plan would work")
     assert second.kind == "indirect" and "if we stay the course" in second.text
     assert len(ex.quotes) == 2
+
+
+def test_according_to_plan_is_no_source(extract):
+    ex = extract("The launch went according to plan, officials said.")
+    assert [(q.cue, q.text) for q in ex.quotes] == [("said", "The launch went according to plan")]

@@ -15,7 +15,7 @@ def test_bundled_lexicon_has_at_least_150_cues_with_frames():
     assert lex.verb("point", "out") is not None and lex.verb("point") is None
     assert lex.verb("criticize").attitude and "as-complement" in lex.verb("praise").frames
     assert "that" in lex.noun("assurance").frames and lex.noun("assurance").addressee == "to"
-    assert "spokesman" in lex.speaker_titles
+    assert "spokesman" in lex.speaker_titles and "plan" in lex.not_sources
 
 
 def test_user_file_overrides_adds_and_removes(tmp_path):

@@ -383,6 +383,8 @@ class FrameFinder:
             pobj = next((t for t in window if t.pos_ in ("PROPN", "NOUN", "PRON") and t.head.i < t.i), None)
             if pobj is None:
                 return None
+        if pobj.lower_ in self.lex.not_sources or pobj.lemma_.lower() in self.lex.not_sources:
+            return None  # "according to plan"
         speaker = pobj
         if self.lex.noun(pobj.lemma_.lower()) is not None or pobj.lemma_.lower() in ("report", "document",
                                                                                        "survey", "study"):

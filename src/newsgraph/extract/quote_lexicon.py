@@ -36,6 +36,7 @@ class ReportingLexicon:
     speaker_titles: frozenset[str] = frozenset()
     speaker_bodies: frozenset[str] = frozenset()
     light_verbs: frozenset[str] = frozenset()
+    not_sources: frozenset[str] = frozenset()
 
     def verb(self, lemma: str, particle: str | None = None) -> Cue | None:
         if particle:
@@ -68,7 +69,8 @@ def load_lexicon(paths: Iterable[str | Path] = ()) -> ReportingLexicon:
     """The bundled lexicon with each file of ``paths`` layered over it in order."""
     verbs: dict[str, Cue] = {}
     nouns: dict[str, Cue] = {}
-    lists: dict[str, set[str]] = {"speaker_titles": set(), "speaker_bodies": set(), "light_verbs": set()}
+    lists: dict[str, set[str]] = {"speaker_titles": set(), "speaker_bodies": set(), "light_verbs": set(),
+                                  "not_sources": set()}
     for path in [bundled_path(), *(Path(p) for p in paths)]:
         with open(path, encoding="utf-8") as fh:
             data = yaml.safe_load(fh) or {}
@@ -91,4 +93,5 @@ def load_lexicon(paths: Iterable[str | Path] = ()) -> ReportingLexicon:
                     values.add(item)
     return ReportingLexicon(verbs=verbs, nouns=nouns, speaker_titles=frozenset(lists["speaker_titles"]),
                             speaker_bodies=frozenset(lists["speaker_bodies"]),
-                            light_verbs=frozenset(lists["light_verbs"]))
+                            light_verbs=frozenset(lists["light_verbs"]),
+                            not_sources=frozenset(lists["not_sources"]))
