@@ -135,3 +135,15 @@ def test_possessive_state_before_a_title(nlp):
     _, table = table_of(nlp, "Ukraine's Foreign Minister Petro Hal met his Polish counterpart on Monday.")
     [hal] = [a for a in table if a.kind == "person"]
     assert hal.country == "UKR" and hal.role == "Foreign Minister"
+
+
+def test_a_name_known_as_a_person_stays_a_person(nlp):
+    doc, table = table_of(nlp, "Trade envoy Michael Jordan met officials in Amman on Monday. Jordan said the "
+                               "talks with Jordan went well.")
+    assert said(doc, table, "surname") == [("Jordan", "Michael Jordan")]
+    assert ("Jordan", "Jordan") in said(doc, table, "name")  # the state, where the model reads a place
+
+
+def test_visited_capital_is_a_place(nlp):
+    _, table = table_of(nlp, "The delegation visited Tbilisi on Monday.")
+    assert not any(a.kind == "organization" and a.country == "GEO" for a in table)

@@ -23,6 +23,7 @@ class ActorRules:
     event_nouns: frozenset[str]
     locative_prepositions: frozenset[str]
     travel_words: frozenset[str]
+    place_verbs: frozenset[str]
     government_nouns: frozenset[str]
     media_nouns: frozenset[str]
     org_words: frozenset[str]
@@ -50,6 +51,7 @@ class ActorRules:
             event_nouns=words("event_nouns"),
             locative_prepositions=words("locative_prepositions"),
             travel_words=words("travel_words"),
+            place_verbs=words("place_verbs"),
             government_nouns=words("government_nouns"),
             media_nouns=words("media_nouns"),
             org_words=words("org_words"),

@@ -197,8 +197,17 @@ class ActorResolver:
     # --- 2. states, organisations, metonyms ------------------------------------------------------------
     def _states_and_orgs(self, w: _Work, matches: list[KBMatch]) -> None:
         doc = w.doc
+        # A name once known as a person stays a person: "Michael Jordan ... Jordan said" is not the state.
+        starts = {m.start for m in matches}
+        surnames: set[str] = set()
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and len(ent) >= 2 and ent.start not in starts:
+                if any(m.start > ent.start and m.end == ent.end for m in matches):
+                    surnames.add(doc[ent.end - 1].lower_)
         for m in matches:
             if any(w.table.mention_at(i) for i in range(m.start, m.end)):
+                continue
+            if m.end - m.start == 1 and doc[m.start].lower_ in surnames and doc[m.start].ent_type_ != "GPE":
                 continue
             entry, how = self._choose(w, m)
             if self.kb.is_region(doc[m.start:m.end].text):
@@ -250,6 +259,8 @@ class ActorResolver:
                         or head.lemma_.lower() in self.rules.government_nouns)
         while tok.dep_ in ("compound", "flat") and start <= tok.head.i < end and tok.head.i != tok.i:
             tok = tok.head
+        if tok.dep_ == "dobj" and tok.head.lemma_.lower() in self.rules.place_verbs:
+            return True  # "visited Tbilisi"
         if tok.dep_ != "pobj":
             return False
         prep = tok.head.lower_
@@ -643,6 +654,8 @@ class ActorResolver:
             if w.covered(tok.i) or not tok.text[:1].isupper() or w.in_skip(tok.i, tok.i + 1):
                 continue
             actor_id = wanted[w.lower[i]]
+            if tok.ent_type_ in ("GPE", "LOC", "NORP"):
+                continue  # the model reads it as a place here ("talks with Jordan")
             if actor_id is None or (tok.pos_ not in ("PROPN", "NOUN")
                                     and tok.ent_type_ not in ("PERSON", "ORG")):
                 continue
