@@ -329,25 +329,23 @@ class QuoteBuilder:
         return None
 
     def _pre_cue(self, q: QuoteSpan, by_cue: dict[int, Frame], toks: set[int]) -> Frame | None:
+        """The reporting verb before the quotation in its sentence ("She said: “…”", "He told reporters,
+        “…”"); a colon also ties a quotation to the sentence or paragraph before it ("He said:\n\n“…”")."""
         open_mark = q.marks[0][0]
-        if open_mark <= 0:
-            return None
         k = self._tok_at(open_mark)
         if k == 0:
             return None
+        prev = k - 1
+        while prev > 0 and self.doc[prev].is_space:
+            prev -= 1
+        colon = self.doc[prev].text == ":"
         sent_start = self.doc[k].sent.start
-        if self.doc[k - 1].sent.start != sent_start:  # the quote opens a sentence: look at the one before
-            sent_start = self.doc[k - 1].sent.start
-            if not self.doc[k - 1].text.strip() or self.doc[k - 1].text not in (":",) and \
-                    self.doc[k - 1].text != ",":
-                prev = self.doc[k - 1]
-                if prev.is_space:
-                    prev = self.doc[k - 2] if k >= 2 else prev
-                if prev.text != ":":
-                    return None
-        for i in range(k - 1, sent_start - 1, -1):
-            if self.para[self.doc[i].idx] != self.para[open_mark] and self.doc[k - 1].text.strip() != ":" \
-                    and not self.text[self.doc[i].idx:open_mark].rstrip().endswith(":"):
+        if self.doc[prev].sent.start != sent_start:
+            if not colon:
+                return None  # the quotation opens its own sentence
+            sent_start = self.doc[prev].sent.start
+        for i in range(prev, sent_start - 1, -1):
+            if not colon and self.para[self.doc[i].idx] != self.para[open_mark]:
                 break
             f = by_cue.get(i)
             if f is None or f.kind != "verb":
