@@ -348,3 +348,9 @@ def test_reported_content_running_on_into_a_quotation_is_one_statement(extract):
 def test_according_to_plan_is_no_source(extract):
     ex = extract("The launch went according to plan, officials said.")
     assert [(q.cue, q.text) for q in ex.quotes] == [("said", "The launch went according to plan")]
+
+
+def test_colon_ties_a_quotation_to_the_paragraph_before(extract):
+    ex = extract("Talks Collapse in Geneva\n\nThe foreign minister said:\n\n“We will not give up. Never.”\n")
+    q = find(ex, "We will not give up")
+    assert q.kind == "direct" and q.cue == "said" and "minister" in q.speaker_text
