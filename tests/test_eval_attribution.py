@@ -114,9 +114,9 @@ def test_command_on_held_out_fixtures(cli):
                                       "--format", "json", "--details"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["documents"] == 9 and data["attributed"]["gold"] == 95
+    assert data["documents"] == 10 and data["attributed"]["gold"] == 105
     assert data["attributed"]["f1"] >= 0.85
-    assert len(data["per_document"]) == 9 and "missed" in data["per_document"][0]
+    assert len(data["per_document"]) == 10 and "missed" in data["per_document"][0]
 
 
 def test_command_on_shared_brat_sample(cli, shared_dir):
