@@ -11,7 +11,7 @@ the parse.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
@@ -34,12 +34,10 @@ class Statement:
     parts: list[tuple[int, int]]
     frame: Frame | None
     confidence: float
-    speaker_tok: Token | None = None
     inherited: Statement | None = None  # speaker taken from an earlier statement
     speaker: str | None = None
     speaker_span: tuple[int, int] | None = None
     speaker_text: str | None = None
-    extra_parts: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def start(self) -> int:
