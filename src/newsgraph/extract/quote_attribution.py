@@ -21,9 +21,9 @@ from newsgraph.extract.quote_frames import Frame, FrameFinder, Range, skip_datel
 from newsgraph.extract.quote_lexicon import ReportingLexicon
 from newsgraph.extract.quote_marks import QuoteSpan, find_quotes
 
-_PRONOUNS_PERSON = {"he", "she", "him", "her"}
-_PRONOUNS_OTHER = {"they", "it", "we", "them"}
-_DETERMINERS = {"a", "an", "the", "its", "his", "her", "their", "our"}
+_PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+_PRONOUNS_OTHER = frozenset({"they", "it", "we", "them"})
+_DETERMINERS = frozenset({"a", "an", "the", "its", "his", "her", "their", "our"})
 
 
 @dataclass

@@ -18,8 +18,8 @@ Range = tuple[int, int]  # token indices, end exclusive
 
 _SUBJECTS = ("nsubj",)
 _INHERITS_SUBJECT = ("advcl", "conj", "xcomp", "pcomp")
-_RELATIVE = {"who", "that", "which", "whom"}
-_EDGE_SKIP = {"that", "whether", "if"}
+_RELATIVE = frozenset({"who", "that", "which", "whom"})
+_EDGE_SKIP = frozenset({"that", "whether", "if"})
 
 
 @dataclass
