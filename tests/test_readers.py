@@ -111,3 +111,16 @@ def test_html_without_article_body(tmp_path):
 def test_missing_path(tmp_path):
     [problem] = read([tmp_path / "nope.txt"])
     assert problem.code == "missing"
+
+
+def test_json_array_file(tmp_path):
+    path = tmp_path / "articles.json"
+    path.write_text(json.dumps([{"id": "x1", "text": TEXT}, {"id": "x2", "text": TEXT}], indent=2),
+                    encoding="utf-8")
+    assert [i.id for i in read([path])] == ["x1", "x2"]
+
+
+def test_empty_directory(tmp_path):
+    (tmp_path / "nothing").mkdir()
+    [problem] = read([tmp_path / "nothing"])
+    assert problem.code == "empty"
