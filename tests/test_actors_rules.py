@@ -147,3 +147,16 @@ def test_a_name_known_as_a_person_stays_a_person(nlp):
 def test_visited_capital_is_a_place(nlp):
     _, table = table_of(nlp, "The delegation visited Tbilisi on Monday.")
     assert not any(a.kind == "organization" and a.country == "GEO" for a in table)
+
+
+def test_bodies_named_with_of_state_are_separate_per_state(nlp):
+    doc, table = table_of(nlp, "The Foreign Ministry of Japan protested, and the Foreign Ministry of China "
+                               "said it was surprised.")
+    names = sorted(a.name for a in table if a.kind == "organization")
+    assert names == ["Foreign Ministry of China", "Foreign Ministry of Japan"]
+    assert ("it", "Foreign Ministry of China") in said(doc, table, "pronoun")
+
+
+def test_plural_word_inside_a_body_name_does_not_make_it_plural(nlp):
+    doc, table = table_of(nlp, "The Ministry of Foreign Affairs of Brazil said it would respond.")
+    assert said(doc, table, "pronoun") == [("it", "Ministry of Foreign Affairs of Brazil")]

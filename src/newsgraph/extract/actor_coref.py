@@ -48,11 +48,16 @@ def _region_of(char: int, regions: list[tuple[int, int]], starts: list[int]) -> 
     return k if k >= 0 and regions[k][0] <= char < regions[k][1] else -1
 
 
-def _is_subject(doc: Doc, start: int, end: int) -> bool:
+def _head(doc: Doc, start: int, end: int) -> Token:
+    """The syntactic head of a mention: its first token whose head lies outside it."""
     for tok in doc[start:end]:
         if not (start <= tok.head.i < end) or tok.head.i == tok.i:
-            return tok.dep_ in _SUBJECT_DEPS
-    return False
+            return tok
+    return doc[end - 1]
+
+
+def _is_subject(doc: Doc, start: int, end: int) -> bool:
+    return _head(doc, start, end).dep_ in _SUBJECT_DEPS
 
 
 def _expletive(tok: Token) -> bool:
@@ -97,7 +102,7 @@ def resolve_pronouns(doc: Doc, table: ActorTable, rules: ActorRules, gender: dic
         kind = kinds.get(m.actor_id)
         if kind is None:
             continue
-        if kind == "organization" and doc[m.token_end - 1].tag_ in ("NNS", "NNPS"):
+        if kind == "organization" and _head(doc, m.token_start, m.token_end).tag_ in ("NNS", "NNPS"):
             kind = "group"  # "European governments" agree with "they", not with "it"
         candidates.append(_Candidate(m.token_start, m.actor_id, kind, sentence_of(m.token_start),
                                      _region_of(m.start, regions, region_starts),

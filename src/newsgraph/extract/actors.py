@@ -677,7 +677,14 @@ class ActorResolver:
         for m in w.table.mentions:
             self._acronym_after(w, m.token_end, m.actor_id, acronyms)
         for ent in doc.ents:
-            if w.in_skip(ent.start, ent.end) or any(w.covered(i) for i in range(ent.start, ent.end)):
+            if w.in_skip(ent.start, ent.end):
+                continue
+            covered = next((i for i in range(ent.start, ent.end) if w.covered(i)), None)
+            if covered is not None:
+                # "the Foreign Ministry of Japan": a body named with "of <state>" the KB found
+                cut = covered - 1 - (doc[covered - 1].lower_ == "the")
+                if ent.label_ == "ORG" and cut > ent.start + 1 and doc[cut].lower_ in ("of", "for"):
+                    self._org_entity(w, ent, acronyms, end=cut)
                 continue
             acronym = acronyms.get(ent.text)
             if acronym is not None:  # "Iraqi Security Forces (ISF)" ... "the ISF"
@@ -723,15 +730,17 @@ class ActorResolver:
         return _looks_like_name(span) and not any(
             t.lower_ in self.rules.org_words or (t.is_stop and t.lower_ not in _NAME_PARTICLES) for t in span)
 
-    def _org_entity(self, w: _Work, ent: Span, acronyms: dict[str, str] | None = None) -> None:
+    def _org_entity(self, w: _Work, ent: Span, acronyms: dict[str, str] | None = None,
+                    end: int | None = None) -> None:
         doc = w.doc
         start = ent.start + (doc[ent.start].lower_ == "the")
-        end = next((t.i for t in doc[start:ent.end] if t.is_space), ent.end)  # never across paragraphs
+        end = next((t.i for t in doc[start:end or ent.end] if t.is_space), end or ent.end)  # one paragraph
         while end > start and (doc[end - 1].text in _POSSESSIVES or doc[end - 1].is_punct):
             end -= 1
-        if end <= start or all(t.lower_ in self.rules.title_words or t.lower_ in _JOINERS
-                               for t in doc[start:end]):
-            return
+        words = doc[start:end]
+        if end <= start or (all(t.lower_ in self.rules.title_words or t.lower_ in _JOINERS for t in words)
+                            and not any(t.lower_ in self.rules.org_words for t in words)):
+            return  # a piece of a title ("State" of "Secretary of State"), not a body ("Foreign Ministry")
         if self.kb.is_region(doc[start:end].text):
             return
         name = doc[start:end].text
@@ -740,12 +749,16 @@ class ActorResolver:
             adj = w.adjectives.get(i)
             if adj is not None:
                 iso = adj[1].country or adj[1].code
-        iso = iso or self._country_before(w, ent.start)
+        iso = iso or self._country_before(w, ent.start) or self._country_after(w, end)
         agent = self.kb.agent(name)
         sector = agent.sector if agent else None
+        generic_words = self.rules.title_words | self.rules.org_words | _JOINERS
+        if iso and all(t.lower_ in generic_words for t in words):
+            state = self.kb.state(iso)  # "Foreign Ministry" names no country: say whose it is
+            name = f"{name} of {state.name if state else iso}"
         actor_id = w.table.add(Actor(id="", name=name, kind="organization", code=iso, country=iso,
                                      sector=sector, cameo=f"{iso}{sector or ''}" if iso else None),
-                               f"org-text:{name.lower()}")
+                               f"org-text:{name.lower()}|{iso}")
         w.table.add_mention(doc, actor_id, ent.start, end, "name")
         if acronyms is not None:
             self._acronym_after(w, end, actor_id, acronyms)
