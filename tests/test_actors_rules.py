@@ -160,3 +160,9 @@ def test_bodies_named_with_of_state_are_separate_per_state(nlp):
 def test_plural_word_inside_a_body_name_does_not_make_it_plural(nlp):
     doc, table = table_of(nlp, "The Ministry of Foreign Affairs of Brazil said it would respond.")
     assert said(doc, table, "pronoun") == [("it", "Ministry of Foreign Affairs of Brazil")]
+
+
+def test_plural_pronoun_after_a_closer_plural_noun_is_left_alone(nlp):
+    doc, table = table_of(nlp, "Government troops withdrew on Monday. The envoy urged all sides to honor "
+                               "their commitments.")
+    assert said(doc, table, "pronoun") == []

@@ -131,6 +131,8 @@ def resolve_pronouns(doc: Doc, table: ActorTable, rules: ActorRules, gender: dic
         if not wanted == ("person",) and not any(c.sentence == sent for c in pool) \
                 and _non_actor_subject(doc, table, tok):
             continue  # "This trip ... as it suggests": the pronoun points at that noun, not at an actor
+        if wanted == ("group",) and _closer_plural_noun(doc, table, tok, pool):
+            continue  # "urged all sides to honor their commitments": "their" is the sides
         chosen = _choose(pool, sent, possessive=low == "its")
         if chosen is None:
             continue
@@ -148,6 +150,12 @@ def _non_actor_subject(doc: Doc, table: ActorTable, pronoun: Token) -> bool:
         if tok.dep_ in _SUBJECT_DEPS and tok.pos_ in ("NOUN", "PROPN") and table.mention_at(tok.i) is None:
             return True
     return False
+
+
+def _closer_plural_noun(doc: Doc, table: ActorTable, pronoun: Token, pool: list[_Candidate]) -> bool:
+    """A plural noun that is no actor, between the nearest candidate and the pronoun, in its sentence."""
+    start = max([pronoun.sent.start, *(c.token + 1 for c in pool)])
+    return any(t.tag_ in ("NNS", "NNPS") and table.mention_at(t.i) is None for t in doc[start:pronoun.i])
 
 
 def _choose(pool: list[_Candidate], sent: int, possessive: bool) -> _Candidate | None:
