@@ -166,3 +166,12 @@ def test_plural_pronoun_after_a_closer_plural_noun_is_left_alone(nlp):
     doc, table = table_of(nlp, "Government troops withdrew on Monday. The envoy urged all sides to honor "
                                "their commitments.")
     assert said(doc, table, "pronoun") == []
+
+
+def test_title_with_policy_words_and_description_in_a_state(nlp):
+    _, table = table_of(nlp, "EU foreign policy chief Lene Dahl said opposition lawmakers in Kenya had "
+                             "called for calm.")
+    [dahl] = [a for a in table if a.kind == "person"]
+    assert dahl.role == "foreign policy chief" and table.get(dahl.organization).name == "European Union"
+    [lawmakers] = [a for a in table if a.kind == "group"]
+    assert lawmakers.country == "KEN" and lawmakers.sector in ("LEG", "OPP")

@@ -809,10 +809,13 @@ class ActorResolver:
             while mention_start <= root.i and doc[mention_start].text in _POSSESSIVES:
                 mention_start += 1
             for child in root.rights:
-                if child.dep_ == "prep" and child.lower_ in ("of", "from", "at", "with"):
+                if child.dep_ == "prep" and child.lower_ in ("of", "from", "at", "with", "in"):
                     for obj in child.children:
                         m = w.table.mention_at(obj.i)
-                        if m is not None and obj.dep_ == "pobj":
+                        target = w.table.get(m.actor_id) if m is not None and obj.dep_ == "pobj" else None
+                        # "officials of the ministry", "lawmakers in Kenya" (a state only: "in" + a body
+                        # is a place: "reporters at the White House" never gets here, it is no mention)
+                        if target is not None and (child.lower_ != "in" or target.kind == "state"):
                             self._apply(w, aff, m.actor_id)
             plural = root.tag_ in ("NNS", "NNPS")
             named = self._apposed_actor(w, root)
