@@ -82,6 +82,7 @@ class _Work:
     ctx: ArticleContext
     text: str  # doc.text, built once (spaCy rebuilds it from the tokens on every access)
     lower: list[int]  # LOWER hash of each token, for fast scans
+    ents: tuple[Span, ...]  # doc.ents, built once (spaCy makes new Span objects on every access)
     skip: tuple[int, int] | None = None  # dateline tokens: a place, never an actor
     consumed: set[int] = field(default_factory=set)  # tokens of titles and roles
     adjectives: dict[int, tuple[int, KBEntry]] = field(default_factory=dict)  # start -> (end, state)
@@ -120,7 +121,7 @@ class ActorResolver:
         if not ctx.analysable or not len(doc):
             return doc
         text = doc.text
-        w = _Work(doc, table, ctx, text, doc.to_array(LOWER).tolist(),
+        w = _Work(doc, table, ctx, text, doc.to_array(LOWER).tolist(), tuple(doc.ents),
                   skip=self._dateline_tokens(doc, text, ctx))
         matches = [m for m in self.matcher.find(doc) if not w.in_skip(m.start, m.end) and m.candidates
                    and any(not c.islower() for c in doc[m.start:m.end].text) and not self._title_only(doc, m)]
@@ -200,7 +201,7 @@ class ActorResolver:
         # A name once known as a person stays a person: "Michael Jordan ... Jordan said" is not the state.
         starts = {m.start for m in matches}
         surnames: set[str] = set()
-        for ent in doc.ents:
+        for ent in w.ents:
             if ent.label_ == "PERSON" and len(ent) >= 2 and ent.start not in starts:
                 if any(m.start > ent.start and m.end == ent.end for m in matches):
                     surnames.add(doc[ent.end - 1].lower_)
@@ -332,7 +333,7 @@ class ActorResolver:
     # --- persons from the model's entities ----------------------------------------------------------------
     def _person_entities(self, w: _Work) -> None:
         doc = w.doc
-        for ent in doc.ents:
+        for ent in w.ents:
             if ent.label_ not in ("PERSON", "ORG") or w.in_skip(ent.start, ent.end):
                 continue
             if any(w.table.mention_at(i) for i in range(ent.start, ent.end)):
@@ -676,7 +677,7 @@ class ActorResolver:
         acronyms: dict[str, str] = {}  # "ISF" -> actor id, from "Iraqi Security Forces (ISF)"
         for m in w.table.mentions:
             self._acronym_after(w, m.token_end, m.actor_id, acronyms)
-        for ent in doc.ents:
+        for ent in w.ents:
             if w.in_skip(ent.start, ent.end):
                 continue
             covered = next((i for i in range(ent.start, ent.end) if w.covered(i)), None)
