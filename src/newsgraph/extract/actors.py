@@ -109,6 +109,7 @@ class ActorResolver:
         tokenizer = nlp.tokenizer
         self.matcher = KBMatcher(self.kb, lambda text: [t.text for t in tokenizer(text)])
         self._agent_cache: dict[str, object] = {}
+        self._region_cache: dict[str, bool] = {}
         self._heads: set[int] | None = None  # see _agent_heads
         self._seat_keys = {token_key(m[4:]) for e in self.kb.entries() for m in e.metonyms
                            if m.lower().startswith("the ")}
@@ -211,7 +212,7 @@ class ActorResolver:
             if m.end - m.start == 1 and doc[m.start].lower_ in surnames and doc[m.start].ent_type_ != "GPE":
                 continue
             entry, how = self._choose(w, m)
-            if self.kb.is_region(doc[m.start:m.end].text):
+            if self._is_region(doc[m.start:m.end].text):
                 continue
             seat_of = next((e for e, h in m.candidates if h == "metonym" and e.kind == "state"), None)
             if seat_of is not None and entry.kind == "organization" and entry.parent == seat_of.id:
@@ -408,7 +409,7 @@ class ActorResolver:
         while end > start and (doc[end - 1].text in _POSSESSIVES or doc[end - 1].is_punct):
             end -= 1
         for k in range(min(3, end - start - 2), 0, -1):  # "Middle East Tobias Ellwood": a region swallowed
-            if self.kb.is_region(doc[start:start + k].text):
+            if self._is_region(doc[start:start + k].text):
                 return start + k, end
         return start, end
 
@@ -712,7 +713,7 @@ class ActorResolver:
                 root = ent.root
                 if any(s <= ent.start < e for s, (e, _) in w.adjectives.items()):
                     continue  # a KB demonym: handled with the adjectives
-                if root.tag_ in ("NNPS", "NNS") and not self.kb.is_region(ent.text):
+                if root.tag_ in ("NNPS", "NNS") and not self._is_region(ent.text):
                     actor_id = w.table.add(Actor(id="", name=ent.text, kind="group"),
                                            f"norp:{ent.text.lower()}")
                     w.table.add_mention(doc, actor_id, ent.start, ent.end, "name")
@@ -742,7 +743,7 @@ class ActorResolver:
         if end <= start or (all(t.lower_ in self.rules.title_words or t.lower_ in _JOINERS for t in words)
                             and not any(t.lower_ in self.rules.org_words for t in words)):
             return  # a piece of a title ("State" of "Secretary of State"), not a body ("Foreign Ministry")
-        if self.kb.is_region(doc[start:end].text):
+        if self._is_region(doc[start:end].text):
             return
         name = doc[start:end].text
         iso = None
@@ -872,6 +873,15 @@ class ActorResolver:
                     words.add(word[:-1])
             self._heads = {doc.vocab.strings[w] for w in words}
         return self._heads
+
+    def _is_region(self, surface: str) -> bool:
+        """``kb.is_region`` with a bounded cache."""
+        found = self._region_cache.get(surface)
+        if found is None:
+            if len(self._region_cache) > 100_000:
+                self._region_cache.clear()
+            found = self._region_cache[surface] = self.kb.is_region(surface)
+        return found
 
     def _agent(self, words: str):
         """``kb.agent`` with a bounded cache: the same noun phrases recur across articles."""
