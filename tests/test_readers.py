@@ -61,9 +61,11 @@ def test_html_page_with_metadata():
 def test_jsonl_record_with_html(tmp_path):
     html = (EXAMPLES / "article.html").read_text(encoding="utf-8")
     path = tmp_path / "pages.jsonl"
-    path.write_text(json.dumps({"id": "p1", "html": html}) + "\n", encoding="utf-8")
-    [item] = read([path])
-    assert item.id == "p1" and item.title == "EU Agrees New Sanctions on Russia"
+    path.write_text(json.dumps({"id": "p1", "html": html}) + "\n"
+                    + json.dumps({"id": "p2", "text": "", "html": html}) + "\n", encoding="utf-8")
+    items = read([path])
+    assert [i.id for i in items] == ["p1", "p2"]
+    assert all(i.title == "EU Agrees New Sanctions on Russia" for i in items)
 
 
 def test_directories_are_read_recursively_in_order(tmp_path):

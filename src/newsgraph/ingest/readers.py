@@ -161,6 +161,8 @@ def _record(record: object, where: str, settings: Settings) -> ArticleInput | In
                             f"{settings.max_input_bytes:,}", "oversized")
     fields = {k: (str(record[k]) if record.get(k) is not None else None)
               for k in ("id", "title", "published", "url", "source")}
+    if isinstance(text, str) and not text.strip() and isinstance(html, str) and html.strip():
+        text = None  # an empty `text` next to `html`: read the page
     if isinstance(text, str):
         if not text.strip():
             return InputProblem(where, "record text is empty", "empty")
