@@ -54,7 +54,9 @@ class Settings:
         if "api_keys" in from_env:
             from newsgraph.api_keys import hash_key
 
-            from_env["api_keys"] = tuple(hash_key(k) for k in str(from_env["api_keys"]).split(",") if k.strip())
+            from_env["api_keys"] = tuple(
+                hash_key(k) for k in str(from_env["api_keys"]).split(",") if k.strip()
+            )
         return settings.updated(from_env)
 
     def updated(self, values: Mapping[str, object]) -> Settings:
@@ -68,12 +70,17 @@ class Settings:
                 continue
             current = getattr(self, key)
             if isinstance(current, bool):
-                changes[key] = str(value).lower() in ("1", "true", "yes") if isinstance(value, str) else bool(value)
+                changes[key] = (
+                    str(value).lower() in ("1", "true", "yes") if isinstance(value, str) else bool(value)
+                )
             elif isinstance(current, int):
                 changes[key] = int(value)  # type: ignore[arg-type]
             elif isinstance(current, tuple):
-                items = value.split(os.pathsep if key.endswith(("dictionaries", "lexicons")) else ",") \
-                    if isinstance(value, str) else list(value)  # type: ignore[arg-type]
+                items = (
+                    value.split(os.pathsep if key.endswith(("dictionaries", "lexicons")) else ",")
+                    if isinstance(value, str)
+                    else list(value)
+                )  # type: ignore[arg-type]
                 items = [i.strip() if isinstance(i, str) else i for i in items if i]
                 if key.endswith(("dictionaries", "lexicons")):
                     items = [Path(i) for i in items]

@@ -19,8 +19,22 @@ QuoteKind = Literal["direct", "partial", "indirect"]
 Polarity = Literal["positive", "negative"]
 Modality = Literal["actual", "planned", "hypothetical", "question"]
 PloverType = Literal[
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
 ]
 PLOVER_TYPES: tuple[str, ...] = PloverType.__args__  # type: ignore[attr-defined]
 
@@ -72,7 +86,9 @@ class Actor(_Model):
     id: str = Field(description="stable within the extraction, e.g. 'a3'")
     name: str
     kind: ActorKind
-    code: str | None = Field(None, description="ISO 3166-1 alpha-3 for states and their bodies; IGO, NGO, MNC...")
+    code: str | None = Field(
+        None, description="ISO 3166-1 alpha-3 for states and their bodies; IGO, NGO, MNC..."
+    )
     country: str | None = Field(None, description="ISO 3166-1 alpha-3 of the country the actor belongs to")
     sector: str | None = Field(None, description="GOV, MIL, LEG, JUD, MED, BUS, REB, OPP, CVL, IGO, NGO...")
     role: str | None = Field(None, description="title as in the text or knowledge base")
@@ -117,7 +133,9 @@ class Event(_Model):
     quote: str | None = Field(None, description="quote id the event is stated in")
     trigger: TextSpan
     evidence: TextSpan
-    also_evidence: list[TextSpan] = Field(default_factory=list, description="further statements of the same event")
+    also_evidence: list[TextSpan] = Field(
+        default_factory=list, description="further statements of the same event"
+    )
     date: str | None = None
     location: str | None = None
     location_country: str | None = None

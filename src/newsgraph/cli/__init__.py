@@ -16,7 +16,8 @@ def _version(value: bool) -> None:
 
 app = typer.Typer(
     name="newsgraph",
-    help="Read geopolitical news; extract actors, quotes and events with evidence; store, query and export them.",
+    help="Read geopolitical news; extract actors, quotes and events with evidence; "
+    "store, query and export them.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -24,8 +25,11 @@ app = typer.Typer(
 
 
 @app.callback()
-def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                       help="Print the version and exit.")) -> None:
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
     pass
 
 

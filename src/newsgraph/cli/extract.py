@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -15,14 +15,18 @@ from newsgraph.config import Settings
 from newsgraph.contract import Extraction
 
 
-class ExtractFormat(str, Enum):
+class ExtractFormat(StrEnum):
     json = "json"
     jsonl = "jsonl"
     table = "table"
 
 
-def settings_from_options(model: str | None = None, actors: list[Path] | None = None,
-                          max_bytes: int | None = None, config: Path | None = None) -> Settings:
+def settings_from_options(
+    model: str | None = None,
+    actors: list[Path] | None = None,
+    max_bytes: int | None = None,
+    config: Path | None = None,
+) -> Settings:
     """Settings from config file and environment, then the command-line options on top."""
     settings = Settings.load(config_file=config)
     changes: dict[str, object] = {}
@@ -36,17 +40,29 @@ def settings_from_options(model: str | None = None, actors: list[Path] | None = 
 
 
 def extract_command(
-    paths: list[str] = typer.Argument(..., help="Files, directories (recursively) or - for standard input: "
-                                      "plain text, HTML, or JSONL with one article per line."),
-    fmt: ExtractFormat = typer.Option(None, "--format", "-f", help="json, jsonl or table "
-                                      "(default: table on a terminal, json otherwise)."),
-    model: str = typer.Option(None, "--model", help="spaCy model (default: NEWSGRAPH_MODEL or the English small "
-                              "model)."),
-    actors: list[Path] = typer.Option(None, "--actors", help="Extra actor dictionary (project YAML or PETRARCH "
-                                      "format); repeatable.", exists=True, dir_okay=False),
+    paths: list[str] = typer.Argument(
+        ...,
+        help="Files, directories (recursively) or - for standard input: "
+        "plain text, HTML, or JSONL with one article per line.",
+    ),
+    fmt: ExtractFormat = typer.Option(
+        None, "--format", "-f", help="json, jsonl or table (default: table on a terminal, json otherwise)."
+    ),
+    model: str = typer.Option(
+        None, "--model", help="spaCy model (default: NEWSGRAPH_MODEL or the English small model)."
+    ),
+    actors: list[Path] = typer.Option(
+        None,
+        "--actors",
+        help="Extra actor dictionary (project YAML or PETRARCH format); repeatable.",
+        exists=True,
+        dir_okay=False,
+    ),
     max_bytes: int = typer.Option(None, "--max-bytes", help="Largest input accepted (default 10 MB)."),
     batch_size: int = typer.Option(None, "--batch-size", help="Articles per nlp.pipe batch."),
-    config: Path = typer.Option(None, "--config", help="TOML configuration file.", exists=True, dir_okay=False),
+    config: Path = typer.Option(
+        None, "--config", help="TOML configuration file.", exists=True, dir_okay=False
+    ),
 ) -> None:
     """Extract actors, quotes, events and quantities from articles and print them."""
     from newsgraph.extract.pipeline import Extractor
@@ -93,8 +109,10 @@ def extract_command(
         for r in results:
             print_report(r, console)
     if count == 0:
-        typer.echo("newsgraph: nothing could be processed" + (f" ({problems} inputs skipped)" if problems else ""),
-                   err=True)
+        typer.echo(
+            "newsgraph: nothing could be processed" + (f" ({problems} inputs skipped)" if problems else ""),
+            err=True,
+        )
         raise typer.Exit(1)
 
 
@@ -102,35 +120,57 @@ def print_report(ex: Extraction, console: Console) -> None:
     """A readable report of one extraction."""
     a = ex.article
     console.rule(f"[bold]{a.title or a.id}")
-    console.print(f"id {a.id}  published {a.published or '?'}  dateline {a.dateline_place or '?'}  "
-                  f"language {a.language or '?'}  coder {ex.coder.version} / {ex.coder.model.name} "
-                  f"{ex.coder.model.version}")
+    console.print(
+        f"id {a.id}  published {a.published or '?'}  dateline {a.dateline_place or '?'}  "
+        f"language {a.language or '?'}  coder {ex.coder.version} / {ex.coder.model.name} "
+        f"{ex.coder.model.version}"
+    )
     names = {x.id: x.name for x in ex.actors}
     org = {x.id: names.get(x.organization or "", "") for x in ex.actors}
     t = Table(title=f"Actors ({len(ex.actors)})", show_lines=False)
     for col in ("id", "name", "kind", "code", "country", "sector", "role", "organization", "mentions"):
         t.add_column(col)
     for x in ex.actors:
-        t.add_row(x.id, x.name, x.kind, x.code or "", x.country or "", x.sector or "", x.role or "", org[x.id],
-                  str(len(x.mentions)))
+        t.add_row(
+            x.id,
+            x.name,
+            x.kind,
+            x.code or "",
+            x.country or "",
+            x.sector or "",
+            x.role or "",
+            org[x.id],
+            str(len(x.mentions)),
+        )
     console.print(t)
     if ex.quotes:
         t = Table(title=f"Quotes ({len(ex.quotes)})")
         for col in ("id", "kind", "speaker", "cue", "text"):
             t.add_column(col)
         for q in ex.quotes:
-            t.add_row(q.id, q.kind, names.get(q.speaker or "", q.speaker_text or "?"), q.cue or "",
-                      q.text if len(q.text) < 120 else q.text[:117] + "…")
+            t.add_row(
+                q.id,
+                q.kind,
+                names.get(q.speaker or "", q.speaker_text or "?"),
+                q.cue or "",
+                q.text if len(q.text) < 120 else q.text[:117] + "…",
+            )
         console.print(t)
     if ex.events:
         t = Table(title=f"Events ({len(ex.events)})")
         for col in ("id", "type", "source", "target", "polarity", "modality", "claimed by", "evidence"):
             t.add_column(col)
         for e in ex.events:
-            t.add_row(e.id, f"{e.type}/{e.mode or '-'}", ", ".join(names.get(s, s) for s in e.source),
-                      ", ".join(names.get(s, s) for s in e.target), e.polarity, e.modality,
-                      names.get(e.attributed_to or "", ""),
-                      e.evidence.text if len(e.evidence.text) < 100 else e.evidence.text[:97] + "…")
+            t.add_row(
+                e.id,
+                f"{e.type}/{e.mode or '-'}",
+                ", ".join(names.get(s, s) for s in e.source),
+                ", ".join(names.get(s, s) for s in e.target),
+                e.polarity,
+                e.modality,
+                names.get(e.attributed_to or "", ""),
+                e.evidence.text if len(e.evidence.text) < 100 else e.evidence.text[:97] + "…",
+            )
         console.print(t)
     if ex.quantities:
         t = Table(title=f"Quantities ({len(ex.quantities)})")
@@ -143,7 +183,9 @@ def print_report(ex: Extraction, console: Console) -> None:
         console.print(f"[yellow]warning[/]: {w.message}")
 
 
-def schema_command(output: Path = typer.Option(None, "--output", "-o", help="Write here instead of stdout.")) -> None:
+def schema_command(
+    output: Path = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+) -> None:
     """Print the JSON Schema of the extraction contract newsgraph.extraction/1."""
     from newsgraph.contract import json_schema
 

