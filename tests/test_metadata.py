@@ -62,3 +62,32 @@ def test_language_detection():
                            "переговоров между странами.") == "ru"
     assert detect_language("ok") is None
     assert detect_language("Biden Meets Xi in Lima") is None  # too short to tell: analysed as English
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Le ministre a déclaré lundi que les négociations avec la Belgique reprendraient au printemps.", "fr"),
+    ("El ministro dijo el lunes que las conversaciones con el gobierno de Chile se reanudarán pronto.", "es"),
+    ("Il ministro ha detto lunedì che i colloqui con il governo della Grecia riprenderanno presto.", "it"),
+    ("O ministro disse na segunda-feira que as negociações com o governo serão retomadas em breve.", "pt"),
+    ("De minister zei maandag dat de gesprekken met de regering in het voorjaar worden hervat.", "nl"),
+    ("Die Regierung hat am Dienstag die Grenze zu Polen wieder geöffnet.", "de"),
+])
+def test_latin_script_languages_are_recognised_by_their_function_words(text, code):
+    assert detect_language(text) == code
+
+
+@pytest.mark.parametrize("text", [
+    "Kenya recalled its envoy to Uganda after border clashes near Busia.",
+    "Thousands of Chilean students marched through Santiago demanding free tuition.",
+    "Brazilian police arrested eleven suspected smugglers near Manaus.",
+])
+def test_short_english_sentences_are_not_taken_for_another_language(text):
+    assert detect_language(text) in ("en", "und", None)
+
+
+def test_unknown_language_is_analysed_and_only_a_detected_other_language_is_skipped():
+    from newsgraph.extract.base import ArticleContext
+
+    assert ArticleContext("a", language="und").analysable
+    assert ArticleContext("a", language=None).analysable
+    assert not ArticleContext("a", language="fr").analysable

@@ -38,7 +38,8 @@ class ArticleContext:
 
     @property
     def analysable(self) -> bool:
-        return self.language in (None, "en")
+        # only a positively detected other language is skipped; "und" (unknown, e.g. a short text) is analysed
+        return self.language in (None, "en", "und")
 
 
 def context_of(doc: Doc) -> ArticleContext:

@@ -121,23 +121,49 @@ MIN_WORDS_FOR_LANGUAGE = 12
 _EN_WORDS = frozenset("the of and to in a is that for on with as was by it said has have from at be are this "
                       "an not which but or its were their been will after who they he she his her".split())
 
+# Function words of other Latin-script languages, chosen not to be English words too (no "in", "a", "is",
+# "no", "per"), so that a hit is evidence for that language and not for English.
+_OTHER_WORDS: tuple[tuple[str, frozenset[str]], ...] = tuple(
+    (code, frozenset(words.split()))
+    for code, words in (
+        ("de", "der die das und ist nicht mit sich auf dem den des ein eine einen zu von für im sagte dass "
+               "wird wurde haben hat auch bei nach aus über sind werden sie wir noch einer nur zum zur"),
+        ("fr", "de le la les des du et est une un pour dans que qui sur au aux avec pas par ont été ce "
+               "cette il elle sont plus ses leur selon entre mais ou nous vous"),
+        ("es", "de el los las del y es una por para con que en se su sus ha al fue como más pero dijo "
+               "según entre este esta han sobre"),
+        ("it", "il lo gli della dei delle di da che non sono è nel nella alla ha anche per del con una si "
+               "ai degli questo"),
+        ("pt", "de o os do da dos das e é um uma para com que em não se na ao pelo pela foi disse também "
+               "mais seu sua"),
+        ("nl", "de het een en van dat op te zijn met voor niet ook door bij aan er werd heeft worden naar "
+               "zijn wordt hij"),
+    )
+)
+
 
 def detect_language(text: str) -> str | None:
-    """'en' when the text reads as English; otherwise a best guess ('und' when unknown).
+    """'en' for English; the code of another Latin-script language recognised by its function words ('de',
+    'fr', 'es', 'it', 'pt', 'nl'); a script's language for Cyrillic, Arabic, CJK...; 'und' when nothing is
+    recognised and None when the text is too short to judge.
 
-    A stop-word ratio is enough to keep non-English text away from an English model without a
-    language-identification dependency.
+    Only a positive detection of another language should keep a text from the English pipeline: 'und' and
+    None are analysed. Function-word counts are enough here, without a language-identification dependency.
     """
     words = re.findall(r"[^\W\d_]+", text[:20000].lower())
     if len(words) < 3:
         return None
-    latin = sum(1 for w in words if w.isascii())
+    latin = sum(1 for w in words if w.isascii() or w.isalpha() and ord(w[0]) < 0x250)
     if latin / len(words) < 0.5:
         return _script_language(text)
+    english = sum(1 for w in words if w in _EN_WORDS)
+    code, other = max(((c, sum(1 for w in words if w in ws)) for c, ws in _OTHER_WORDS), key=lambda x: x[1])
+    # positive evidence for another language: several of its function words and more than English ones
+    if other >= 2 and other > 1.5 * english and other / len(words) >= 0.1:
+        return code
     if len(words) < MIN_WORDS_FOR_LANGUAGE:
         return None  # "Biden Meets Xi": too short to judge by function words; analyse it
-    ratio = sum(1 for w in words if w in _EN_WORDS) / len(words)
-    return "en" if ratio >= 0.12 else "und"
+    return "en" if english / len(words) >= 0.12 else "und"
 
 
 def _script_language(text: str) -> str:
