@@ -68,11 +68,14 @@ def polarity(trigger: Token, clause: Token | None, lex: TriggerLexicon, consumed
 
 def _is_question(trigger: Token) -> bool:
     sent = trigger.sent
-    text = sent.text.rstrip().rstrip("\"'”’ ")
-    if text.endswith("?"):
+    doc = trigger.doc
+    # the sentence's last token that is not a closing quote or space (no sent.text: it builds a string)
+    k = sent.end - 1
+    while k > sent.start and (doc[k].is_space or doc[k].text in ("\"", "'", "”", "’", "''")):
+        k -= 1
+    if doc[k].text.endswith("?"):
         return True
     # a question inside a longer sentence: "…, hard currency?" stays with its clause up to the mark
-    doc = trigger.doc
     for t in doc[trigger.i : min(sent.end + 3, len(doc))]:
         if t.text == "?":
             return True

@@ -128,6 +128,20 @@ class _Found:
     also: list[tuple[int, int, int, int]] = field(default_factory=list)  # trigger and evidence char spans
 
 
+def _entity_text(tok: Token) -> str:
+    """The text of the named entity a token is part of (its own text outside entities), read from the IOB
+    tags: cheaper than searching ``doc.ents``, which spaCy rebuilds on every access."""
+    if not tok.ent_type_:
+        return tok.text
+    doc = tok.doc
+    start, end = tok.i, tok.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end].text
+
+
 class QuantityExtractor:
     def __init__(self, nlp: Language, name: str) -> None:
         register_extensions()
@@ -144,12 +158,16 @@ class QuantityExtractor:
 
 
 class EventCoder:
-    def __init__(self, nlp: Language, name: str, trigger_lexicons: list[str]) -> None:
+    def __init__(
+        self, nlp: Language, name: str, trigger_lexicons: list[str], kb: KnowledgeBase | None = None
+    ) -> None:
         register_extensions()
         self.trigger_lexicons = trigger_lexicons
         self.lexicon: TriggerLexicon = load_trigger_lexicon(trigger_lexicons)
         self.ontology: Ontology = load_ontology()
-        self.kb = KnowledgeBase.load()
+        # the actor resolver's knowledge base (with the user's actor dictionaries) when it is in the pipeline:
+        # loading the KB again would cost about a second per pipeline and miss the user's entries
+        self.kb = kb if kb is not None else KnowledgeBase.load()
 
     # ---- trigger matching ----------------------------------------------------------------------------
     def _related(self, tok: Token, depth: int = 3) -> list[Token]:
@@ -242,8 +260,9 @@ class EventCoder:
 
     def _triggers(self, sent: Span, consumed: set[int]) -> list[tuple[Token, TriggerEntry, list[Token]]]:
         found = []
-        words = {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
-        for tok in sent:  # verbs first: phrasal verbs consume the nouns they contain
+        toks = list(sent)  # each iteration over a Span creates new Token objects: once per sentence
+        words = {t.lemma_.lower() for t in toks} | {t.lower_ for t in toks}
+        for tok in toks:  # verbs first: phrasal verbs consume the nouns they contain
             if tok.i in consumed:
                 continue
             if tok.pos_ in ("VERB",) or (tok.pos_ == "AUX" and tok.dep_ not in ("aux", "auxpass")):
@@ -253,7 +272,7 @@ class EventCoder:
                     consumed.update(t.i for t in m[1])
         nouns = [
             tok
-            for tok in sent
+            for tok in toks
             if (tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and not tok.ent_type_))
             or (tok.pos_ == "VERB" and tok.dep_ in ("pobj", "dobj", "nsubj") and tok.tag_ == "VBG")
         ]
@@ -303,11 +322,11 @@ class EventCoder:
                 words |= {t.lemma_.lower() for t in c.subtree}
         return [ctx for ctx, vocab in _CONTEXT_WORDS.items() if words & vocab][:1]
 
-    def _date(self, f: _Found, published) -> str | None:
+    def _date(self, f: _Found, published, date_ents: list[Span]) -> str | None:
         anchor = f.args.clause_head if f.args.clause_head is not None else f.trigger
-        doc = f.trigger.doc
-        for ent in f.trigger.sent.ents:
-            if ent.label_ not in ("DATE", "TIME"):
+        sent = f.trigger.sent
+        for ent in date_ents:
+            if not sent.start <= ent.start < sent.end:
                 continue
             t = ent.root
             steps = 0
@@ -317,7 +336,7 @@ class EventCoder:
                 t = t.head
                 steps += 1
             if t.i in (anchor.i, f.trigger.i):
-                return resolve_date(doc[ent.start : ent.end].text, published, future=f.modality == "planned")
+                return resolve_date(ent.text, published, future=f.modality == "planned")
         return None
 
     def _location(self, f: _Found, table: ActorTable) -> tuple[str | None, str | None]:
@@ -341,8 +360,7 @@ class EventCoder:
                 if c.dep_ == "prep" and c.lower_ in _LOCATION_PREPS:
                     for o in c.children:
                         if o.dep_ == "pobj" and o.ent_type_ in ("GPE", "LOC", "FAC") and o.i not in used:
-                            ent = next((e for e in o.doc.ents if e.start <= o.i < e.end), None)
-                            text = ent.text if ent is not None else o.text
+                            text = _entity_text(o)
                             actor = table.get(table.actor_of(o))
                             country = actor.country if actor is not None else None
                             if country is None:  # a place within a state ("Hebron", "the Gaza Strip")
@@ -362,8 +380,7 @@ class EventCoder:
                 x = x.head
             if x.i != f.trigger.i or any(p.dep_ in ("ccomp", "relcl", "advcl", "acl", "conj") for p in path):
                 continue
-            ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
-            text = ent.text if ent is not None else t.text
+            text = _entity_text(t)
             actor = table.get(table.actor_of(t))
             country = (actor.country if actor is not None else None) or self.kb.place_country(text)
             if country:
@@ -452,7 +469,12 @@ class EventCoder:
         ]
         self._link_quantities(doc, found)
         found = self._dedup(found)
-        doc._.ng_events = [self._event(f, k, table, ctx.published) for k, f in enumerate(found, start=1)]
+        # spaCy rebuilds doc.text and doc.ents on every read: once per document
+        text = doc.text
+        date_ents = [e for e in doc.ents if e.label_ in ("DATE", "TIME")] if found else []
+        doc._.ng_events = [
+            self._event(f, k, table, ctx.published, text, date_ents) for k, f in enumerate(found, start=1)
+        ]
         return doc
 
     def _demands(
@@ -641,8 +663,9 @@ class EventCoder:
         out.sort(key=lambda f: f.trigger.i)
         return out
 
-    def _event(self, f: _Found, k: int, table: ActorTable, published) -> Event:
-        doc = f.trigger.doc
+    def _event(
+        self, f: _Found, k: int, table: ActorTable, published, text: str, date_ents: list[Span]
+    ) -> Event:
         context = self._context(f)
         cameo = f.entry.cameo or self.ontology.types[f.entry.type].default_cameo
         cameo = _CAMEO_BY_CONTEXT.get((cameo, context[0] if context else ""), cameo)
@@ -673,10 +696,10 @@ class EventCoder:
             modality=f.modality,
             attributed_to=f.quote.speaker if f.quote else None,
             quote=f.quote.id if f.quote else None,
-            trigger=TextSpan(start=t_start, end=t_end, text=doc.text[t_start:t_end]),
-            evidence=TextSpan(start=e_start, end=e_end, text=doc.text[e_start:e_end]),
-            also_evidence=[TextSpan(start=a, end=b, text=doc.text[a:b]) for _, _, a, b in f.also],
-            date=self._date(f, published),
+            trigger=TextSpan(start=t_start, end=t_end, text=text[t_start:t_end]),
+            evidence=TextSpan(start=e_start, end=e_end, text=text[e_start:e_end]),
+            also_evidence=[TextSpan(start=a, end=b, text=text[a:b]) for _, _, a, b in f.also],
+            date=self._date(f, published, date_ents),
             location=location,
             location_country=location_country,
             quantities=list(f.quantities),
@@ -691,4 +714,6 @@ def make_quantity_extractor(nlp: Language, name: str) -> QuantityExtractor:
 
 @Language.factory("newsgraph_events", default_config={"trigger_lexicons": []})
 def make_event_coder(nlp: Language, name: str, trigger_lexicons: list[str]) -> EventCoder:
-    return EventCoder(nlp, name, trigger_lexicons)
+    actors = nlp.get_pipe("newsgraph_actors") if "newsgraph_actors" in nlp.pipe_names else None
+    kb = getattr(actors, "kb", None)
+    return EventCoder(nlp, name, trigger_lexicons, kb if isinstance(kb, KnowledgeBase) else None)
