@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsgraph.contract import Actor, Mention
-from newsgraph.eval.plover import GoldActor, actor_matches, load_records, normalise_code
+from newsgraph.eval.plover import GoldActor, GoldRecord, actor_matches, load_records, normalise_code
 from newsgraph.extract.event_ontology import load_ontology
 
 SHARED = Path(__file__).parents[1].parent / "shared"
@@ -82,6 +82,27 @@ def test_actor_matching():
     text = "rebels attacked"
     assert actor_matches(anon, GoldActor("SDN", "REB", "rebels"), ex, text)  # no code: by its text
     assert not actor_matches(anon, GoldActor("SDN", "REB", "army"), ex, text)
+    ngo = Actor(id="a5", name="Human Rights Watch", kind="organization", code="NGO")
+    ex.actors["a5"] = ngo
+    assert actor_matches(ngo, GoldActor("IGO", None, "Human Rights Watch"), ex, "")  # records code NGOs IGO
+    assert not actor_matches(un, GoldActor("NGO", None, "U.N."), ex, "")
+
+
+def test_protest_without_target_is_coded_against_the_protesters_country(ontology):
+    from newsgraph.contract import Event, Extraction, TextSpan
+    from newsgraph.eval.plover import score_sentence
+
+    text = "Chilean students blocked roads in the capital."
+    students = Actor(id="a1", name="students", kind="group", country="CHL")
+    span = TextSpan(start=17, end=31, text="blocked roads")
+    ev = Event(id="e1", type="PROTEST", source=["a1"], trigger=span, evidence=span)
+    ex = Extraction.model_construct(actors=[students], events=[ev])
+    gold = GoldRecord("g1", text, "PROTEST", "PROTEST", (GoldActor("CHL", None, "students"),),
+                      (GoldActor("CHL", None, ""),))
+    other = GoldRecord("g2", text, "PROTEST", "PROTEST", (GoldActor("CHL", None, "students"),),
+                       (GoldActor("PER", None, "Peru"),))
+    assert score_sentence(text, [gold], ex, ontology).matched_gold == ["g1"]
+    assert score_sentence(text, [other], ex, ontology).matched_gold == []
 
 
 def test_command_scores_a_small_file(tmp_path):

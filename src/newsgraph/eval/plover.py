@@ -10,13 +10,15 @@ events are seen as PLOVER codes them (``plover_view``: promises of cooperation a
 deeds THREATEN; negated events and questions are left out).
 
 An event without a target is matched on the country of its stated location, as PLOVER codes the place
-of an act when no one is on its receiving end ("imposed a curfew in Abidjan").
+of an act when no one is on its receiving end ("imposed a curfew in Abidjan"); a protest with neither is
+coded against the protesters' own country ("Algerian students blocked roads" → DZA → DZA).
 
 Matching. A predicted actor matches a gold actor when its ``country`` or ``code`` (or those of the body it
-speaks for) equals the gold code; the codes IGO, NGO, IMG, MNC... match the actor's code or sector. An actor
-without any code matches when one of its mentions overlaps the gold actor text in the sentence. A predicted
-event matches a gold record when the types are equal, a source is among the gold sources and, where the gold
-has targets, a target is among them.
+speaks for) equals the gold code; the codes IGO, NGO, IMG, MNC... match the actor's code or sector (a gold
+IGO also matches an NGO: the records code every international body IGO, Amnesty International included).
+An actor without any code matches when one of its mentions overlaps the gold actor text in the sentence.
+A predicted event matches a gold record when the types are equal, a source is among the gold sources and,
+where the gold has targets, a target is among them.
 
 Figures: dyad+type recall (gold records matched), dyad+type precision (predicted events matching a gold
 record of their sentence), and type accuracy (records whose gold type is among the types predicted for the
@@ -127,6 +129,8 @@ def actor_matches(actor: Actor | None, gold: GoldActor, extraction: Extraction, 
     )
     if located or (codes and gold.code in TRANSNATIONAL):
         if gold.code in TRANSNATIONAL:
+            if gold.code == "IGO" and "NGO" in codes:
+                return True  # the records code every international body IGO (Amnesty, the Red Cross)
             return gold.code in codes or any(c.startswith(gold.code) for c in codes)
         return gold.code in codes
     # no code at all: fall back on the text the gold names
@@ -246,6 +250,13 @@ def score_sentence(
                     country=ev.location_country,
                 )
             ]
+        if seen_as == "PROTEST" and not any(a is not None and (a.country or a.code) for a in tgt):
+            # a protest with no stated target is coded against the protesters' own country
+            tgt = [
+                Actor(id="", name=a.country, kind="state", code=a.country, country=a.country)
+                for a in src
+                if a is not None and a.country
+            ][:1]
         pred = Prediction(
             type=seen_as,
             trigger=ev.trigger.text,
