@@ -249,3 +249,22 @@ def test_worker_payload_framing_round_trips_and_rejects_truncation() -> None:
     assert _unpack(header, blob) == files
     with pytest.raises(ValueError):
         _unpack(header, blob[:-1])
+
+
+def test_core_imports_without_ray() -> None:
+    code = "import sys, newsgraph.batch, newsgraph.cli; assert 'ray' not in sys.modules, 'ray imported'"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_cli_writes_jsonl_shards_with_the_real_pipeline(tmp_path: Path) -> None:
+    arts = synthetic_articles(6, seed=13)
+    write_jsonl_corpus(tmp_path / "in", arts, per_file=4)
+    result = CliRunner().invoke(app, ["batch", str(tmp_path / "in"), str(tmp_path / "out"), "--workers", "1",
+                                      "--shard-size", "4", "--format", "jsonl", "--json"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out" / "shard-000001").iterdir()) == [
+        "_shard.json", "extractions.jsonl", "texts.jsonl"]
+    extractions = list(read_extractions(tmp_path / "out"))
+    assert [e.article.id for e in extractions] == [a.id for a in arts]
+    assert all(e.coder.model.name and e.actors for e in extractions)
