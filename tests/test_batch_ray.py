@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from newsgraph.batch import read_extractions, read_table
+from newsgraph.batch import BatchOptions, read_extractions, read_table, run_batch
+from newsgraph.batch.engines import RayEngine
 from newsgraph.batch.synthetic import synthetic_articles, write_jsonl_corpus
+from newsgraph.config import Settings
 
 pytestmark = [
     pytest.mark.ray,
@@ -51,3 +53,53 @@ def test_ray_engine_output_is_identical_to_local(tmp_path: Path) -> None:
         assert read_table(tmp_path / "ray", table).equals(read_table(tmp_path / "local", table)), table
     again = _batch(tmp_path / "in", tmp_path / "ray", "--engine", "ray")  # all done: Ray is not even started
     assert (again["shards_skipped"], again["shards_written"]) == (8, 0)
+
+
+class _FlakyExtractor:
+    """Fails once on a FAILSONCE article (a marker file shared by all actors), always on ALWAYSFAILS."""
+
+    def __init__(self, marker_dir: str) -> None:
+        from newsgraph.extract.pipeline import Extractor
+
+        self.marker_dir = Path(marker_dir)
+        self.inner = Extractor(Settings())
+
+    def extract_many(self, articles):
+        articles = list(articles)
+        for art in articles:
+            if "ALWAYSFAILS" in art.text:
+                raise RuntimeError("this article cannot be parsed")
+            marker = self.marker_dir / f"{art.id}.seen"
+            if "FAILSONCE" in art.text and not marker.exists():
+                marker.touch()
+                raise RuntimeError("transient failure")
+        return self.inner.extract_many(articles)
+
+
+def _flaky_factory(settings: Settings) -> _FlakyExtractor:
+    return _FlakyExtractor(str(settings.extra["marker_dir"]))
+
+
+def test_ray_engine_retries_and_reports_failing_shards(tmp_path: Path) -> None:
+    from ray import cloudpickle
+
+    # Ray's workers cannot import this test module: ship the factory and its class by value.
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    texts = [f"President Emmanuel Macron met Chancellor Olaf Scholz in Paris on day {i}." for i in range(6)]
+    texts[2] += " FAILSONCE"
+    texts[5] += " ALWAYSFAILS"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_text(
+        "".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in enumerate(texts)))
+    settings = Settings().updated({"marker_dir": str(tmp_path)})
+    engine = RayEngine(settings, 2, _flaky_factory)
+    try:
+        summary = run_batch(str(tmp_path / "in"), tmp_path / "out", settings,
+                            BatchOptions(engine="ray", shard_size=2, retries=1), engine=engine)
+    finally:
+        engine.close()
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+    assert [(s.shard_id, s.status, s.attempts) for s in summary.shards] == [
+        ("shard-000000", "written", 1), ("shard-000001", "written", 2), ("shard-000002", "failed", 2)]
+    assert "cannot be parsed" in (summary.shards[2].error or "")
+    assert [e.article.id for e in read_extractions(tmp_path / "out")] == ["d0", "d1", "d2", "d3"]
