@@ -242,3 +242,20 @@ def test_headline_capitals_and_dateline_agency_are_not_actors(nlp):
     assert not any("France-Presse" in a.name or a.name == "AFP" for a in doc._.ng_actors)
     army = actor(doc, "army")
     assert mentions(doc, army.id, "pronoun") == ["it"]
+
+
+def test_ethnic_names_a_people_coded_where_they_live(nlp):
+    doc = run(nlp, "Police detained four ethnic Uzbeks after clashes in the south, officials said.")
+    uzbeks = actor(doc, "ethnic Uzbeks")
+    assert uzbeks.country is None  # "ethnic" says a people, not citizens of Uzbekistan
+    doc = run(nlp, "Ethnic Hungarians in Slovakia protested against the new language law on Sunday.")
+    assert actor(doc, "Hungarians").country == "SVK"
+    doc = run(nlp, "The Kurds of northern Syria demanded a seat at the talks.")
+    assert actor(doc, "Kurds").country == "SYR"
+    doc = run(nlp, "Ethnic Serb militias operating in Kosovo blocked the bridge on Monday.")
+    assert actor(doc, "militias").country == "XKX" or actor(doc, "militias").country is None
+
+
+def test_demonyms_without_residence_keep_their_state(nlp):
+    doc = run(nlp, "Thousands of Chileans marched in Buenos Aires on Sunday.")
+    assert actor(doc, "Chileans").country == "CHL"

@@ -86,6 +86,7 @@ class _Work:
     skip: tuple[int, int] | None = None  # dateline tokens: a place, never an actor
     consumed: set[int] = field(default_factory=set)  # tokens of titles and roles
     adjectives: dict[int, tuple[int, KBEntry]] = field(default_factory=dict)  # start -> (end, state)
+    ethnic: set[int] = field(default_factory=set)  # starts of adjectives after "ethnic": a people, no state
     persons: list[_Person] = field(default_factory=list)
     person_by_key: dict[tuple[str, ...], str] = field(default_factory=dict)
     gender: dict[str, str] = field(default_factory=dict)
@@ -153,6 +154,8 @@ class ActorResolver:
             elif how == "adjective":
                 if entry.kind == "state":
                     w.adjectives[m.start] = (m.end, entry)
+                    if m.start > 0 and w.doc[m.start - 1].lower_ == "ethnic":
+                        w.ethnic.add(m.start)
             elif how != "surname":
                 later.append(m)
         return later
@@ -708,14 +711,20 @@ class ActorResolver:
                     if person_id not in w.titled:
                         self._read_title(w, person)
             elif ent.label_ == "ORG":
+                adj = w.adjectives.get(ent.start)
+                if adj is not None and adj[0] == ent.end and doc[ent.end - 1].tag_ in ("NNS", "NNPS"):
+                    continue  # "Uzbeks" read as a body: a people, handled with the adjectives
                 self._org_entity(w, ent, acronyms)
             elif ent.label_ == "NORP":
                 root = ent.root
                 if any(s <= ent.start < e for s, (e, _) in w.adjectives.items()):
                     continue  # a KB demonym: handled with the adjectives
                 if root.tag_ in ("NNPS", "NNS") and not self._is_region(ent.text):
-                    actor_id = w.table.add(Actor(id="", name=ent.text, kind="group"),
-                                           f"norp:{ent.text.lower()}")
+                    # a people the KB has no state for ("Kurds"): coded where the text says they live
+                    ethnic = ent.start > 0 and doc[ent.start - 1].lower_ == "ethnic"
+                    home = self._residence(w, root, ("of", "in") if ethnic else ("of",))
+                    actor_id = w.table.add(Actor(id="", name=ent.text, kind="group", code=home, country=home),
+                                           f"norp:{ent.text.lower()}|{home}")
                     w.table.add_mention(doc, actor_id, ent.start, ent.end, "name")
 
     @staticmethod
@@ -804,7 +813,10 @@ class ActorResolver:
                     continue
                 adj = w.adjectives.get(i)
                 if adj is not None:
-                    aff.country = aff.country or adj[1].country or adj[1].code
+                    if i in w.ethnic:  # "ethnic Albanian guerrillas operating in Macedonia": where they live
+                        aff.country = aff.country or self._residence(w, root, ("of", "in"))
+                    else:
+                        aff.country = aff.country or adj[1].country or adj[1].code
                     i = adj[0]
                     continue
                 i += 1
@@ -859,6 +871,26 @@ class ActorResolver:
                                          cameo=f"{country or ''}{sector}"),  # CAMEO allows "REB" alone
                                    f"desc:{name.lower()}|{country}|{aff.organization}")
             w.table.add_mention(doc, actor_id, mention_start, root.i + 1, "description")
+
+    def _residence(self, w: _Work, root, preps: tuple[str, ...]) -> str | None:
+        """The country of the place a group is said to live or act in: "Kurds of Iraq", "Albanians in
+        southern Serbia", "guerrillas operating in Macedonia" (a participle's own place counts too)."""
+        heads = [root] + [c for c in root.rights if c.dep_ == "acl" and c.pos_ == "VERB"]
+        for head in heads:
+            for child in head.rights:
+                if child.dep_ != "prep" or child.lower_ not in preps:
+                    continue
+                for obj in child.children:
+                    if obj.dep_ != "pobj":
+                        continue
+                    actor = w.table.get(w.table.actor_of(obj))
+                    if actor is not None and actor.kind == "state" and actor.country:
+                        return actor.country
+                    if obj.ent_type_ in ("GPE", "LOC"):
+                        found = self.kb.place_country(obj.text)
+                        if found:
+                            return found
+        return None
 
     def _agent_heads(self, doc: Doc) -> set[int]:
         """LOWER hashes of the head nouns of KB role nouns, with their plural and singular forms."""
@@ -920,9 +952,17 @@ class ActorResolver:
             last = doc[end - 1]
             iso = entry.country or entry.code
             if last.tag_ in ("NNS", "NNPS") and last.dep_ not in ("amod", "compound"):
-                # "Ukrainians", "Americans": the people of the state
-                actor_id = w.table.add(Actor(id="", name=doc[start:end].text, kind="group", code=iso,
-                                             country=iso), f"people:{iso}")
+                # "Ukrainians", "Americans": the people of the state; "the Albanians of southern Serbia",
+                # "ethnic Turks in Germany": a people coded where they live, and no state at all when
+                # "ethnic" says the word names a people, not citizens, and the text does not say where
+                if start in w.ethnic:
+                    home = self._residence(w, last, ("of", "in"))
+                    name = doc[start - 1:end].text
+                else:
+                    home = self._residence(w, last, ("of",)) or iso
+                    name = doc[start:end].text
+                actor_id = w.table.add(Actor(id="", name=name, kind="group", code=home, country=home),
+                                       f"people:{iso}|{home}|{start in w.ethnic}")
                 w.table.add_mention(doc, actor_id, start, end, "name")
             elif last.dep_ in ("amod", "compound") and last.head.lower_ in self.rules.event_nouns:
                 w.table.add_mention(doc, self._kb_actor(w, entry), start, end, "adjective")

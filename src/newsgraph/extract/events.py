@@ -402,6 +402,8 @@ class EventCoder:
         the actor table as an adjective mention, when the actor layer left it alone."""
         if not tok.text[:1].isupper() or tok.pos_ not in ("ADJ", "PROPN", "NOUN"):
             return None
+        if tok.i > 0 and tok.doc[tok.i - 1].lower_ == "ethnic":  # a people, not the state of that name
+            return None
         states = [e for e, how in self.kb.lookup_kind(tok.text) if how == "adjective" and e.kind == "state"]
         if len(states) != 1:
             return None
