@@ -213,19 +213,21 @@ def test_killed_run_resumes_and_writes_every_shard_exactly_once(tmp_path: Path) 
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "newsgraph", "batch", str(tmp_path / "in"), str(out), "--workers", "1",
            "--shard-size", "2"]
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    log = tmp_path / "first-run.log"
+    with open(log, "wb") as err:  # a file, not a pipe: a full pipe would stall the run
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
     try:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline and proc.poll() is None:
             if len(list(out.glob("shard-*/_shard.json"))) >= 2:
                 break
             time.sleep(0.05)
-        assert proc.poll() is None, f"the run ended before it could be killed: {proc.stderr.read()!r}"
+        assert proc.poll() is None, f"the run ended before it could be killed: {log.read_text()!r}"
         os.killpg(proc.pid, signal.SIGKILL)  # the driver and its worker processes
     finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-        proc.stderr.close()
     before = {p.parent.name: p.stat().st_mtime_ns for p in out.glob("shard-*/_shard.json")}
     assert 2 <= len(before) < 24
     # Simulate the kill landing in the middle of a shard write as well.
