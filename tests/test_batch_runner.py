@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -226,7 +227,8 @@ def test_killed_run_resumes_and_writes_every_shard_exactly_once(tmp_path: Path) 
         os.killpg(proc.pid, signal.SIGKILL)  # the driver and its worker processes
     finally:
         if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
     before = {p.parent.name: p.stat().st_mtime_ns for p in out.glob("shard-*/_shard.json")}
     assert 2 <= len(before) < 24
