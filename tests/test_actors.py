@@ -259,3 +259,10 @@ def test_ethnic_names_a_people_coded_where_they_live(nlp):
 def test_demonyms_without_residence_keep_their_state(nlp):
     doc = run(nlp, "Thousands of Chileans marched in Buenos Aires on Sunday.")
     assert actor(doc, "Chileans").country == "CHL"
+
+
+def test_a_body_named_with_title_words_is_the_body(nlp):
+    doc = run(nlp, "The Security Council voted on Tuesday to renew sanctions on Mali.")
+    assert actor(doc, "Security Council").code == "IGO"
+    doc = run(nlp, "The National Security Council adviser said the talks had failed.")
+    assert all(a.code != "IGO" for a in doc._.ng_actors)  # a national body, not the UN's

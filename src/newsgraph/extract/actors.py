@@ -142,7 +142,19 @@ class ActorResolver:
 
     def _title_only(self, doc: Doc, m: KBMatch) -> bool:
         """Title words alone ("Foreign", "Defense") are part of a title, whatever a dictionary says."""
+        if m.end - m.start > 1 and doc[m.start].ent_type_ == "ORG" \
+                and self._whole_entity(doc, m.start, m.end):
+            return False  # the model reads exactly this body: "the Security Council" voted
         return all(t.lower_ in self.rules.title_words and not t.is_upper for t in doc[m.start:m.end])
+
+    @staticmethod
+    def _whole_entity(doc: Doc, start: int, end: int) -> bool:
+        """Whether tokens start..end are one whole entity of the model (an initial "the" aside)."""
+        first = doc[start]
+        begins = first.ent_iob_ == "B" or (start > 0 and doc[start - 1].lower_ == "the"
+                                            and doc[start - 1].ent_iob_ == "B")
+        return begins and all(t.ent_iob_ == "I" for t in doc[start + 1:end]) \
+            and (end >= len(doc) or doc[end].ent_iob_ != "I")
 
     # --- 1. people named in full and adjectives ------------------------------------------------------
     def _people_and_adjectives(self, w: _Work, matches: list[KBMatch]) -> list[KBMatch]:
