@@ -379,3 +379,12 @@ def test_check_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert main([str(bad)]) == 1
     assert "hue" in capsys.readouterr().err
 
+
+
+def test_place_parts_and_administrative_names_keep_their_state(kb: KnowledgeBase) -> None:
+    assert kb.place_country("southern Darfur") == "SDN"
+    assert kb.place_country("North Darfur State") == "SDN"
+    assert kb.place_country("west Mosul") == "IRQ"
+    assert kb.place_country("Kano State") == "NGA"
+    assert kb.place_country("West Africa") is None  # a region, not a part of a state
+    assert kb.place_country("the north") is None

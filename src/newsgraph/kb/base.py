@@ -24,6 +24,12 @@ from newsgraph.kb.petrarch import looks_like_petrarch, read_petrarch_file
 
 _PREPOSITIONS = frozenset({"of", "for", "in", "at", "from", "to", "with", "on", "over", "near", "under"})
 # Order in which match kinds are reported when one surface names several entries.
+# Words around a place name that do not change which state it is in: "east Beirut", "West Darfur State".
+_PLACE_PARTS = frozenset({"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+                          "central", "northeast", "northwest", "southeast", "southwest", "northeastern",
+                          "northwestern", "southeastern", "southwestern", "greater", "downtown", "the"})
+_PLACE_KINDS = frozenset({"state", "province", "region", "district", "governorate", "city", "county",
+                          "prefecture", "oblast", "municipality", "valley", "area"})
 _MATCH_ORDER: tuple[MatchKind, ...] = ("name", "alias", "metonym", "adjective", "surname")
 _RAW_KEY_FIELDS: tuple[tuple[str, MatchKind], ...] = (
     ("name", "name"), ("official_name", "alias"), ("aliases", "alias"),
@@ -195,7 +201,18 @@ class KnowledgeBase:
         return any(k.lower() in self._regions or k.lower() in self._places for k in surface_keys(surface))
 
     def place_country(self, surface: str) -> str | None:
-        """ISO3 of the state a listed place belongs to ("Crimea" -> "UKR"); capitals count too."""
+        """ISO3 of the state a listed place belongs to ("Crimea" -> "UKR"); capitals count too, and so do
+        a listed place's parts and administrative names ("east Beirut", "West Darfur State")."""
+        found = self._place_country(surface)
+        if found is None:
+            words = surface.split()
+            core = words[1:] if len(words) > 1 and words[0].lower() in _PLACE_PARTS else words
+            core = core[:-1] if len(core) > 1 and core[-1].lower() in _PLACE_KINDS else core
+            if core != words:
+                found = self._place_country(" ".join(core))
+        return found
+
+    def _place_country(self, surface: str) -> str | None:
         for key in surface_keys(surface):
             if key.lower() in self._places:
                 return self._places[key.lower()][1]
