@@ -266,3 +266,14 @@ def test_a_body_named_with_title_words_is_the_body(nlp):
     assert actor(doc, "Security Council").code == "IGO"
     doc = run(nlp, "The National Security Council adviser said the talks had failed.")
     assert all(a.code != "IGO" for a in doc._.ng_actors)  # a national body, not the UN's
+
+
+@pytest.mark.parametrize(("text", "name", "country", "sector"), [
+    ("Turkish warships entered the bay on Monday.", "Turkish warships", "TUR", "MIL"),
+    ("Ethiopian militiamen burned three villages, residents said.", "Ethiopian militiamen", "ETH", "REB"),
+    ("Two Iraqi youths were wounded in the blast.", "Iraqi youths", "IRQ", "CVL"),
+    ("Pakistani servicemen were killed near the border.", "Pakistani servicemen", "PAK", "MIL"),
+])
+def test_more_role_nouns_take_the_state_of_their_adjective(nlp, text, name, country, sector):
+    a = actor(run(nlp, text), name)
+    assert (a.country, a.sector) == (country, sector)
