@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import multiprocessing
+import os
 import traceback
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -150,6 +151,8 @@ class LocalEngine:
 
 
 def import_ray() -> Any:
+    # newsgraph never phones home: Ray's usage-statistics reporting is off unless the user turns it on.
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     try:
         import ray
         import ray.data  # noqa: F401
