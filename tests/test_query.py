@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from newsgraph import query as q
 from newsgraph.store.synthetic import demo_corpus, random_extractions
-from newsgraph.store.testing import PG_ENV, temporary_store
-
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+from newsgraph.store.testing import temporary_store
 
 
-def _pg_or_skip() -> str:
-    url = os.environ.get(PG_ENV)
-    if not url:
-        pytest.skip(
-            f"{PG_ENV} is not set: no PostgreSQL server to test against "
-            "(start one with scripts/start-postgres.sh and export its URL)"
-        )
-    return url
-
-
-@pytest.fixture(params=BACKENDS)
-def store(request, tmp_path):
-    pg = _pg_or_skip() if request.param == "postgresql" else None
-    with temporary_store(request.param, tmp_path, pg) as s:
-        s.add(demo_corpus())
-        yield s
+@pytest.fixture
+def store(empty_store):
+    empty_store.add(demo_corpus())
+    return empty_store
 
 
 def _names(refs) -> list[str]:
@@ -215,12 +199,11 @@ def _answers(store) -> dict:
 
 
 @pytest.mark.postgres
-def test_sqlite_and_postgresql_give_the_same_answers(tmp_path):
-    pg = _pg_or_skip()
+def test_sqlite_and_postgresql_give_the_same_answers(tmp_path, pg_url):
     corpus = demo_corpus() + [(ex, None) for ex in random_extractions(60, seed=11)]
     answers = []
     for backend in ("sqlite", "postgresql"):
-        with temporary_store(backend, tmp_path, pg) as s:
+        with temporary_store(backend, tmp_path, pg_url) as s:
             s.add(corpus, batch_size=16)
             answers.append(_answers(s))
     for key in answers[0]:

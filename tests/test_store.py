@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from sqlalchemy import select
@@ -12,21 +11,11 @@ from newsgraph.store import SCHEMA_VERSION, Store, database_url
 from newsgraph.store import tables as t
 from newsgraph.store.dedup import MinHasher, canonical_url, similarity
 from newsgraph.store.synthetic import ExtractionBuilder, demo_corpus, random_extractions
-from newsgraph.store.testing import PG_ENV, temporary_store
-
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
-@pytest.fixture(params=BACKENDS)
-def store(request, tmp_path):
-    pg = os.environ.get(PG_ENV)
-    if request.param == "postgresql" and not pg:
-        pytest.skip(
-            f"{PG_ENV} is not set: no PostgreSQL server to test against "
-            "(start one with scripts/start-postgres.sh and export its URL)"
-        )
-    with temporary_store(request.param, tmp_path, pg) as s:
-        yield s
+@pytest.fixture
+def store(empty_store):
+    return empty_store
 
 
 def test_database_url_forms(tmp_path):

@@ -3,36 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from newsgraph import query as q
-from newsgraph.store.testing import PG_ENV, temporary_store
 
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-def _pg(backend: str) -> str | None:
-    if backend != "postgresql":
-        return None
-    url = os.environ.get(PG_ENV)
-    if not url:
-        pytest.skip(
-            f"{PG_ENV} is not set: no PostgreSQL server to test against "
-            "(start one with scripts/start-postgres.sh and export its URL)"
-        )
-    return url
-
-
-@pytest.fixture(params=BACKENDS)
-def seeded(request, tmp_path, seed_extraction, seed_text):
-    with temporary_store(request.param, tmp_path, _pg(request.param)) as store:
-        store.add([(seed_extraction, seed_text)])
-        yield store
+@pytest.fixture
+def seeded(empty_store, seed_extraction, seed_text):
+    empty_store.add([(seed_extraction, seed_text)])
+    return empty_store
 
 
 def test_seed_ingest_is_lossless_and_idempotent(seeded, seed_extraction, seed_text):
@@ -97,8 +81,7 @@ def test_seed_cli_events_and_quotes(tmp_path, seed_extraction, seed_text):
     assert any("impose costs" in x["text"] for x in statements)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_examples_ingest(backend, tmp_path, extractor):
+def test_examples_ingest(empty_store, extractor):
     from newsgraph.config import Settings
     from newsgraph.ingest.readers import ArticleInput, iter_inputs
 
@@ -107,10 +90,10 @@ def test_examples_ingest(backend, tmp_path, extractor):
         pytest.skip(f"no example articles in {EXAMPLES} yet")
     inputs = [i for i in iter_inputs([str(EXAMPLES)], Settings()) if isinstance(i, ArticleInput)]
     items = [(ex, i.text) for ex, i in zip(extractor.extract_many(inputs), inputs, strict=True)]
-    with temporary_store(backend, tmp_path, _pg(backend)) as store:
-        report = store.add(items)
-        assert report.added + report.skipped == len(items) and report.added >= 1
-        counts = store.counts()
-        assert store.add(items).added == 0
-        assert store.counts()["events"] == counts["events"]
-        assert q.list_actors(store).total >= 1
+    store = empty_store
+    report = store.add(items)
+    assert report.added + report.skipped == len(items) and report.added >= 1
+    counts = store.counts()
+    assert store.add(items).added == 0
+    assert store.counts()["events"] == counts["events"]
+    assert q.list_actors(store).total >= 1
