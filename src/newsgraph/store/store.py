@@ -932,22 +932,15 @@ class Store:
         )
         event_ids = select(ev.c.id).where(ev.c.article_id == article_id).scalar_subquery()
         quote_ids = select(t.quotes.c.id).where(t.quotes.c.article_id == article_id).scalar_subquery()
-        conn.execute(delete(t.event_dyads).where(t.event_dyads.c.article_id == article_id))
-        conn.execute(delete(t.event_quantities).where(t.event_quantities.c.event_id.in_(event_ids)))
-        conn.execute(delete(t.event_evidence).where(t.event_evidence.c.event_id.in_(event_ids)))
-        conn.execute(delete(t.event_actors).where(t.event_actors.c.event_id.in_(event_ids)))
-        conn.execute(delete(ev).where(ev.c.article_id == article_id))
-        conn.execute(delete(t.quote_about).where(t.quote_about.c.quote_id.in_(quote_ids)))
-        for name in (
-            "quotes",
-            "quantities",
-            "mentions",
-            "article_actors",
-            "article_lsh",
-            "article_signatures",
-        ):
+        for name in t.ARTICLE_CHILD_TABLES:
             table = t.metadata.tables[name]
-            conn.execute(delete(table).where(table.c.article_id == article_id))
+            if "article_id" in table.c:
+                owned = table.c.article_id == article_id
+            elif "event_id" in table.c:
+                owned = table.c.event_id.in_(event_ids)
+            else:
+                owned = table.c.quote_id.in_(quote_ids)
+            conn.execute(delete(table).where(owned))
         self._repair_stories(conn, story_ids)
 
     def _repair_stories(self, conn: Connection, story_ids: set[str]) -> None:
