@@ -133,8 +133,10 @@ def test_definite_title_refers_back_to_the_named_person(nlp):
 
 def test_possessive_state_before_a_title(nlp):
     _, table = table_of(nlp, "Ukraine's Foreign Minister Petro Hal met his Polish counterpart on Monday.")
-    [hal] = [a for a in table if a.kind == "person"]
+    [hal] = [a for a in table if a.kind == "person" and a.name == "Petro Hal"]
     assert hal.country == "UKR" and hal.role == "Foreign Minister"
+    [counterpart] = [a for a in table if a.kind == "person" and a.name != "Petro Hal"]
+    assert counterpart.country == "POL"  # "his Polish counterpart": a person of the adjective's state
 
 
 def test_a_name_known_as_a_person_stays_a_person(nlp):

@@ -136,3 +136,21 @@ def test_shared_dev_records_load(ontology):
     records = load_records(path, ontology)
     assert len(records) == 179
     assert {r.type for r in records} <= set(ontology.types)
+
+
+def test_attack_without_perpetrator_is_coded_as_the_places_country(ontology):
+    from newsgraph.contract import Event, Extraction, TextSpan
+    from newsgraph.eval.plover import score_sentence
+
+    text = "A roadside bomb near Kandahar killed two Afghan soldiers."
+    soldiers = Actor(id="a1", name="Afghan soldiers", kind="group", country="AFG")
+    span = TextSpan(start=28, end=34, text="killed")
+    ev = Event(id="e1", type="ASSAULT", source=[], target=["a1"], trigger=span, evidence=span,
+               location="Kandahar", location_country="AFG")
+    ex = Extraction.model_construct(actors=[soldiers], events=[ev])
+    afg = (GoldActor("AFG", None, ""),)
+    gold = GoldRecord("g1", text, "ASSAULT", "FIGHT", afg, afg)
+    assert score_sentence(text, [gold], ex, ontology).matched_gold == ["g1"]
+    unplaced = ev.model_copy(update={"location": None, "location_country": None})
+    ex = Extraction.model_construct(actors=[soldiers], events=[unplaced])
+    assert score_sentence(text, [gold], ex, ontology).matched_gold == []

@@ -298,3 +298,30 @@ def test_user_lexicon_adds_and_removes_triggers(tmp_path):
     assert has(coded(nlp, "Chile upbraided Bolivia."), "ACCUSE", "Chile", "Bolivia")
     assert has(coded(nlp, "Chile lauded Bolivia."), "SUPPORT", "Chile", "Bolivia")  # the rest stays
     assert not any(e[0] == "SUPPORT" for e in coded(nlp, "Chile praised Bolivia."))
+
+
+# ---- attacks by weapons with no one named behind them ----------------------------------------------
+@pytest.mark.parametrize(
+    "text, target, country",
+    [
+        ("A car bomb near the town of Tikrit killed four Iraqi policemen.", "Iraqi policemen", "IRQ"),
+        ("Two Afghan soldiers were killed by a roadside bomb outside the city of Kandahar.",
+         "Afghan soldiers", "AFG"),
+        ("Three Nigerian soldiers died after a landmine explosion near Maiduguri.", None, None),
+    ],
+)
+def test_attacks_by_weapons_have_no_source_and_keep_their_place(nlp, text, target, country):
+    doc = nlp(text)
+    table = doc._.ng_actors
+    attacks = [e for e in doc._.ng_events if e.type == "ASSAULT"]
+    if target is None:  # "died" is no attack verb: nothing to code
+        assert attacks == []
+        return
+    assert len(attacks) == 1 and attacks[0].source == []
+    assert [table.get(a).name for a in attacks[0].target] == [target]
+    assert attacks[0].location_country == country
+
+
+def test_an_attack_by_a_named_actor_still_needs_that_actor(nlp):
+    events = coded(nlp, "An explosion rocked the capital on Monday, and Kenyan police arrested two men.")
+    assert not any(t == "ASSAULT" and not src for t, src, *_ in events)

@@ -11,7 +11,8 @@ deeds THREATEN; negated events and questions are left out).
 
 An event without a target is matched on the country of its stated location, as PLOVER codes the place
 of an act when no one is on its receiving end ("imposed a curfew in Abidjan"); a protest with neither is
-coded against the protesters' own country ("Algerian students blocked roads" → DZA → DZA).
+coded against the protesters' own country ("Algerian students blocked roads" → DZA → DZA), and an attack
+with no named perpetrator ("a roadside bomb near Samarra killed") is coded as done by the place's country.
 
 Matching. A predicted actor matches a gold actor when its ``country`` or ``code`` (or those of the body it
 speaks for) equals the gold code; the codes IGO, NGO, IMG, MNC... match the actor's code or sector (a gold
@@ -239,6 +240,11 @@ def score_sentence(
             continue
         src = [extraction.actor(a) for a in ev.source]
         tgt = [extraction.actor(a) for a in ev.target]
+        if not src and ev.location_country:
+            # an attack with no one named behind it ("a roadside bomb killed"): PLOVER codes the country
+            # where it happened as the perpetrator
+            src = [Actor(id="", name=ev.location or ev.location_country, kind="state",
+                         code=ev.location_country, country=ev.location_country)]
         if ev.location_country and not any(a is not None and (a.country or a.code) for a in tgt):
             # no recipient stated: PLOVER codes the country where the act took place
             tgt = [

@@ -813,6 +813,9 @@ class ActorResolver:
             agent = self._agent(words)
             if agent is None or agent.pattern.split()[-1] not in (root.lower_, root.lemma_.lower()):
                 continue
+            states = {adj[1].id for k, adj in w.adjectives.items() if chunk.start <= k <= root.i}
+            if len(states) > 1:
+                continue  # "French and Egyptian warships": two actors, left to the adjectives
             aff = _Affiliation()
             mention_start = first
             i = chunk.start

@@ -128,6 +128,35 @@ class _Found:
     also: list[tuple[int, int, int, int]] = field(default_factory=list)  # trigger and evidence char spans
 
 
+# Nouns that introduce a place's name: "the town of Samarra", "the Iraqi city of Basra".
+_PLACE_NOUNS = frozenset({"town", "city", "village", "capital", "province", "region", "district", "area",
+                          "sector", "suburb", "outskirts", "neighbourhood", "neighborhood", "port", "state",
+                          "county", "enclave", "camp", "border", "part", "centre", "center", "heart"})
+
+
+def _place_named(tok: Token, depth: int = 3, named: bool = False) -> Token | None:
+    """The place a preposition's object names: itself when it is a place entity, else the place a place
+    noun introduces ("near the town of Samarra", "outside of the city of Basra", "in a sector of Beirut")."""
+    if tok.dep_ == "prep" and tok.lower_ == "of" and depth > 0:  # "outside of X"
+        return next((p for o in tok.children if (p := _place_named(o, depth - 1)) is not None), None)
+    if tok.dep_ != "pobj":
+        return None
+    if tok.ent_type_ in ("GPE", "LOC", "FAC"):
+        return tok
+    if named and tok.pos_ == "PROPN" and tok.ent_type_ not in ("PERSON", "ORG"):
+        return tok  # "the town of Samarra", whatever label the model gives the name
+    if depth > 0 and tok.lemma_.lower() in _PLACE_NOUNS:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "in"):
+                named_by = c.lower_ == "of"
+                found = next(
+                    (p for o in c.children if (p := _place_named(o, depth - 1, named_by)) is not None), None
+                )
+                if found is not None:
+                    return found
+    return None
+
+
 def _entity_text(tok: Token) -> str:
     """The text of the named entity a token is part of (its own text outside entities), read from the IOB
     tags: cheaper than searching ``doc.ents``, which spaCy rebuilds on every access."""
@@ -354,12 +383,18 @@ class EventCoder:
             if o.dep_ == "pobj" and o.ent_type_ not in ("GPE", "LOC", "FAC")
         ]
         heads += [c for h in list(heads) if h.dep_ == "xcomp" for c in h.children if c.dep_ == "dobj"]
+        if not f.args.source:  # a weapon's attack: "a roadside bomb near Samarra killed ..."
+            heads += [c for c in f.trigger.children if c.dep_ == "nsubj"]
+            heads += [
+                o for c in f.trigger.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"
+            ]
         used = set(f.args.source_tokens) | set(f.args.target_tokens)
         for h in heads:
             for c in h.children:
                 if c.dep_ == "prep" and c.lower_ in _LOCATION_PREPS:
                     for o in c.children:
-                        if o.dep_ == "pobj" and o.ent_type_ in ("GPE", "LOC", "FAC") and o.i not in used:
+                        o = _place_named(o)
+                        if o is not None and o.i not in used:
                             text = _entity_text(o)
                             actor = table.get(table.actor_of(o))
                             country = actor.country if actor is not None else None
@@ -443,7 +478,7 @@ class EventCoder:
                 if entry.military is not None and military:
                     entry = entry.military
                 args = finder.find(tok, entry, toks)
-                if not args.source:
+                if not args.source and not self._unattributed_attack(tok, entry):
                     continue
                 clause = (
                     args.clause_head if entry.pos == "noun" and finder.light_verb(tok) is not None else None
@@ -478,6 +513,21 @@ class EventCoder:
             self._event(f, k, table, ctx.published, text, date_ents) for k, f in enumerate(found, start=1)
         ]
         return doc
+
+    def _unattributed_attack(self, trigger: Token, entry: TriggerEntry) -> bool:
+        """An attack done by a weapon with no one named behind it: "a roadside bomb killed two soldiers",
+        "three policemen were killed by an explosive device" / "in a car bomb explosion". It is kept with no
+        source (PLOVER data codes the place's country as the unknown perpetrator)."""
+        if entry.type != "ASSAULT" or entry.pos != "verb":
+            return False
+        weapons = self.lexicon.cue("attack_instruments")
+        for c in trigger.children:
+            if c.dep_ == "nsubj" and c.lemma_.lower() in weapons:
+                return True
+            if c.dep_ in ("agent", "prep") and c.lower_ in ("by", "in"):
+                if any(o.dep_ == "pobj" and o.lemma_.lower() in weapons for o in c.children):
+                    return any(x.dep_ == "nsubjpass" for x in trigger.children)
+        return False
 
     def _demands(
         self, sent: Span, finder: ArgumentFinder, found: list[_Found], quotes: list[Quote]
