@@ -277,3 +277,10 @@ def test_a_body_named_with_title_words_is_the_body(nlp):
 def test_more_role_nouns_take_the_state_of_their_adjective(nlp, text, name, country, sector):
     a = actor(run(nlp, text), name)
     assert (a.country, a.sector) == (country, sector)
+
+
+def test_stance_prefix_names_no_country(nlp):
+    doc = run(nlp, "An anti-Iran cleric was arrested in Basra on Friday.")
+    assert actor(doc, "cleric").country is None
+    doc = run(nlp, "A pro-Moscow lawmaker spoke in Chisinau.")
+    assert actor(doc, "lawmaker").country is None

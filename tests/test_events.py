@@ -325,3 +325,13 @@ def test_attacks_by_weapons_have_no_source_and_keep_their_place(nlp, text, targe
 def test_an_attack_by_a_named_actor_still_needs_that_actor(nlp):
     events = coded(nlp, "An explosion rocked the capital on Monday, and Kenyan police arrested two men.")
     assert not any(t == "ASSAULT" and not src for t, src, *_ in events)
+
+
+def test_a_camp_belongs_to_the_people_it_houses(nlp):
+    events = coded(nlp, "A camp for Sudanese refugees was shelled by Chadian rebels on Tuesday.")
+    assert has(events, "ASSAULT", "Chadian rebels", "Sudanese refugees")
+
+
+def test_participle_after_a_passive_is_done_by_its_agent(nlp):
+    events = coded(nlp, "The convoy was ambushed by Somali militants, wounding six Kenyan soldiers.")
+    assert not any(any("Kenyan" in s for s in src) and t == "ASSAULT" for t, src, *_ in events)

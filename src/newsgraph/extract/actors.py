@@ -45,6 +45,7 @@ from newsgraph.kb import KBEntry, KnowledgeBase
 
 _POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 _JOINERS = frozenset({"of", "for", "on", "to", "and", "the"})
+_STANCE_PREFIXES = frozenset({"anti", "pro", "non"})
 _STOP_POS = frozenset({"DET", "VERB", "AUX", "PRON", "CCONJ", "SCONJ", "NUM", "ADV", "PART", "INTJ", "SYM",
                        "ADP", "X"})
 _NAME_POS = frozenset({"PROPN", "NOUN", "ADJ"})
@@ -820,6 +821,9 @@ class ActorResolver:
             mention_start = first
             i = chunk.start
             while i <= root.i:
+                if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ in _STANCE_PREFIXES:
+                    i += 1  # "an anti-Syria journalist" is no Syrian: the prefix names a stance
+                    continue
                 m = w.table.mention_at(i)
                 if m is not None:
                     self._apply(w, aff, m.actor_id)

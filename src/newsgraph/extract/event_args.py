@@ -21,6 +21,9 @@ _SUBJ = ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
 _OBJ = ("dobj", "dative", "attr", "oprd")
 _MODIFIERS = ("poss", "compound", "amod", "nmod", "npadvmod")
 _REL_PRONOUNS = {"who", "which", "that", "whom", "whose"}
+# Places named for the people they house or serve: "a camp for refugees" belongs to the refugees.
+_SHELTERS = frozenset({"camp", "shelter", "home", "school", "hospital", "clinic", "centre", "center",
+                       "settlement", "orphanage", "hostel", "convoy"})
 _LOCATING_PREPS = ("in", "from", "of", "throughout", "across", "at", "inside")
 # Material acts whose target PLOVER takes from the place when no recipient is stated.
 PLACE_TARGET_TYPES = {
@@ -158,8 +161,10 @@ class ArgumentFinder:
                 if subj is not None:
                     _add(out, self.owners(subj, depth + 1))
             if not out:
+                # "a camp for Congolese refugees" belongs to the refugees it houses
+                preps = ("from", "by", "of", "in") + (("for",) if t.lemma_.lower() in _SHELTERS else ())
                 for c in t.children:
-                    if c.dep_ == "prep" and c.lower_ in ("from", "by", "of", "in"):
+                    if c.dep_ == "prep" and c.lower_ in preps:
                         for o in c.children:
                             if o.dep_ in ("pobj", "pcomp"):
                                 _add(out, self.owners(o, depth + 1))
@@ -240,6 +245,9 @@ class ArgumentFinder:
                 gov = gov.head
             if gov.pos_ in ("VERB", "AUX", "ADJ"):
                 gsubj = self._subject_token(gov)
+                if v.dep_ in ("advcl", "conj") and gsubj is not None and gsubj.dep_ == "nsubjpass" \
+                        and any(c.dep_ == "agent" for c in gov.children):
+                    gsubj = None  # "X was attacked by Y, killing 20": Y does the killing, not X
                 if gsubj is not None and gsubj.lower_ not in _REL_PRONOUNS:
                     ids = self.owners(gsubj)
                     if ids:
