@@ -284,3 +284,9 @@ def test_stance_prefix_names_no_country(nlp):
     assert actor(doc, "cleric").country is None
     doc = run(nlp, "A pro-Moscow lawmaker spoke in Chisinau.")
     assert actor(doc, "lawmaker").country is None
+
+
+def test_adjective_before_a_people_name_gives_where_they_live(nlp):
+    doc = run(nlp, "Bosnian Croats said on Monday their leaders would boycott the vote.")
+    assert actor(doc, "Bosnian Croats").country == "BIH"
+    assert actor(doc, "Bosnian Croats").kind == "group"

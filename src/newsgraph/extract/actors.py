@@ -365,7 +365,7 @@ class ActorResolver:
                 continue  # single words: surnames, resolved once all full names are known
             if ent.label_ == "ORG" and start == ent.start and not self._person_apposition(ent):
                 continue  # an ORG entity is a person when a title was swallowed into it or follows it
-            if not self._person_name(doc[start:end]):
+            if not self._person_name(doc[start:end]) or self._people_name(w, ent):
                 continue
             name = doc[start:end].text
             hits = [e for e, how in self.kb.lookup_kind(name)
@@ -704,6 +704,14 @@ class ActorResolver:
                 if ent.label_ == "ORG" and cut > ent.start + 1 and doc[cut].lower_ in ("of", "for"):
                     self._org_entity(w, ent, acronyms, end=cut)
                 continue
+            if self._people_name(w, ent):
+                # "Bosnian Serbs", "Iraqi Kurds": a people living in the first adjective's state
+                first_adj = w.adjectives[ent.start]
+                iso = None if ent.start in w.ethnic else (first_adj[1].country or first_adj[1].code)
+                actor_id = w.table.add(Actor(id="", name=ent.text, kind="group", code=iso, country=iso),
+                                       f"people:{ent.text.lower()}|{iso}")
+                w.table.add_mention(doc, actor_id, ent.start, ent.end, "name")
+                continue
             acronym = acronyms.get(ent.text)
             if acronym is not None:  # "Iraqi Security Forces (ISF)" ... "the ISF"
                 w.table.add_mention(doc, acronym, ent.start, ent.end, "alias")
@@ -739,6 +747,13 @@ class ActorResolver:
                     actor_id = w.table.add(Actor(id="", name=ent.text, kind="group", code=home, country=home),
                                            f"norp:{ent.text.lower()}|{home}")
                     w.table.add_mention(doc, actor_id, ent.start, ent.end, "name")
+
+    def _people_name(self, w: _Work, ent: Span) -> bool:
+        """A state's adjective before a plural people name the model took for a name: "Bosnian Serbs"."""
+        first_adj = w.adjectives.get(ent.start)
+        return ent.label_ in ("PERSON", "NORP") and first_adj is not None and first_adj[0] < ent.end \
+            and ent.end - ent.start <= 3 and w.doc[ent.end - 1].tag_ in ("NNPS", "NNS") \
+            and not any(t.lower_ in self.rules.org_words for t in ent)
 
     @staticmethod
     def _acronym_after(w: _Work, end: int, actor_id: str, acronyms: dict[str, str]) -> None:
