@@ -335,3 +335,8 @@ def test_a_camp_belongs_to_the_people_it_houses(nlp):
 def test_participle_after_a_passive_is_done_by_its_agent(nlp):
     events = coded(nlp, "The convoy was ambushed by Somali militants, wounding six Kenyan soldiers.")
     assert not any(any("Kenyan" in s for s in src) and t == "ASSAULT" for t, src, *_ in events)
+
+
+def test_particle_split_from_its_verb_by_the_object(nlp):
+    events = coded(nlp, "Uzbekistan forced the British aid agency out of the country in May.")
+    assert any(t == "SANCTION" for t, *_ in events), events

@@ -49,6 +49,7 @@ _PARTICLES = {
     "of",
     "upon",
 }
+_SPLIT_PARTICLES = ("out", "away", "back", "off", "down")
 _LOCATION_PREPS = ("in", "at", "near", "outside", "inside", "across", "along")
 _CONTEXT_WORDS = {
     "military": {
@@ -230,6 +231,8 @@ class EventCoder:
         or as its particle ("called the strike off")."""
         if r.head.i != head.i:
             return False
+        if r.dep_ == "prep" and r.lower_ in _SPLIT_PARTICLES and any(c.dep_ == "prep" for c in r.children):
+            return True  # "forced the agency out of the country": the particle leads its own phrase
         return r.dep_ in ("prt", "advmod") or r.i == head.i + 1
 
     def _match(
