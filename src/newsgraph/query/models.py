@@ -211,3 +211,25 @@ class DyadChange(BaseModel):
     after: DyadStats
     previous_since: str
     previous_until: str
+
+
+__all__ = [
+    "ActorBrief",
+    "ActorDetail",
+    "ActorRef",
+    "ActorRow",
+    "ArticleRow",
+    "DyadChange",
+    "DyadStats",
+    "EventRow",
+    "Network",
+    "NetworkEdge",
+    "NetworkNode",
+    "Page",
+    "Period",
+    "QuantityRow",
+    "QuoteRow",
+    "SpanText",
+    "Story",
+    "StoryReport",
+]
