@@ -83,8 +83,8 @@ Svc = Annotated[Services, Depends(services)]
             summary="List stored articles")
 def list_articles(_: Read, svc: Svc, search: str | None = None, since: Since = None, until: Until = None,
                   limit: Limit = 50, offset: Offset = 0) -> Any:
-    return (q.list_articles(svc.store, search=search, since=_iso(since), until=_iso(until),
-                                 limit=limit, offset=offset))
+    return q.list_articles(svc.store, search=search, since=_iso(since), until=_iso(until),
+                           limit=limit, offset=offset)
 
 
 @router.get("/articles/{article_id:path}", tags=["articles"], response_model=ArticleOut,
@@ -106,9 +106,9 @@ def list_events(_: Read, svc: Svc,
                 article: Annotated[str | None, Query(description="article id")] = None,
                 all: Annotated[bool, Query(description="include negated and non-actual events")] = False,
                 limit: Limit = 50, offset: Offset = 0) -> Any:
-    return (q.list_events(svc.store, actor=actor, source=source, target=target, type=_types(type),
-                               since=_iso(since), until=_iso(until), claimed_by=claimed_by, article=article,
-                               include_all=all, limit=limit, offset=offset))
+    where = q.EventFilter(actor=actor, source=source, target=target, type=_types(type), since=_iso(since),
+                          until=_iso(until), claimed_by=claimed_by, article=article, include_all=all)
+    return q.list_events(svc.store, where, limit=limit, offset=offset)
 
 
 @router.get("/quotes", tags=["queries"], response_model=q.Page[q.QuoteRow], summary="Quotes")
@@ -117,8 +117,8 @@ def list_quotes(_: Read, svc: Svc, speaker: str | None = None,
                 since: Since = None, until: Until = None,
                 search: Annotated[str | None, Query(description="text search in the quote")] = None,
                 limit: Limit = 50, offset: Offset = 0) -> Any:
-    return (q.list_quotes(svc.store, speaker=speaker, about=about, since=_iso(since), until=_iso(until),
-                               search=search, limit=limit, offset=offset))
+    return q.list_quotes(svc.store, speaker=speaker, about=about, since=_iso(since), until=_iso(until),
+                         search=search, limit=limit, offset=offset)
 
 
 @router.get("/actors", tags=["queries"], response_model=q.Page[q.ActorRow],
@@ -127,7 +127,7 @@ def list_actors(_: Read, svc: Svc, name: str | None = None,
                 kind: Literal["person", "state", "organization", "group"] | None = None,
                 country: Annotated[str | None, Query(description="ISO 3166-1 alpha-3")] = None,
                 limit: Limit = 50, offset: Offset = 0) -> Any:
-    return (q.list_actors(svc.store, name=name, kind=kind, country=country, limit=limit, offset=offset))
+    return q.list_actors(svc.store, name=name, kind=kind, country=country, limit=limit, offset=offset)
 
 
 @router.get("/actors/{actor_id}", tags=["queries"], response_model=q.ActorDetail,
@@ -144,8 +144,8 @@ def get_actor(actor_id: str, _: Read, svc: Svc) -> Any:
 def network(_: Read, svc: Svc, since: Since = None, until: Until = None, type: Types = None,
             min_count: Annotated[int, Query(ge=1, description="drop edges seen fewer times")] = 1,
             count: CountBy = "stories") -> Any:
-    return (q.network(svc.store, since=_iso(since), until=_iso(until), types=_types(type),
-                                      min_count=min_count, count=count))
+    return q.network(svc.store, since=_iso(since), until=_iso(until), types=_types(type),
+                     min_count=min_count, count=count)
 
 
 @router.get("/timeline", tags=["queries"], response_model=PageOut[q.Period],
@@ -170,8 +170,8 @@ def timeline(_: Read, svc: Svc,
             summary="Events reported by several articles, grouped into stories")
 def list_stories(_: Read, svc: Svc, since: Since = None, until: Until = None, actor: str | None = None,
                  type: Types = None, limit: Limit = 50, offset: Offset = 0) -> Any:
-    return (q.list_stories(svc.store, since=_iso(since), until=_iso(until), actor=actor,
-                                type=_types(type), limit=limit, offset=offset))
+    return q.list_stories(svc.store, since=_iso(since), until=_iso(until), actor=actor,
+                          type=_types(type), limit=limit, offset=offset)
 
 
 @router.get("/changes", tags=["queries"], response_model=PageOut[q.DyadChange],

@@ -1,7 +1,7 @@
 """Exports: PLOVER JSONL, CAMEO/GDELT-style TSV, FollowTheMoney entities, GEXF/GraphML, Parquet, CSV.
 
-``export(store, fmt, output, **filters)`` takes the same filters as ``newsgraph.query.list_events``
-(network formats take since/until/types and count).
+``export(store, fmt, output, where)`` takes the same ``EventFilter`` as ``newsgraph.query.list_events``
+(network formats use its since, until and type, and count).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from newsgraph.export.tables import (
     write_csv_table,
     write_parquet,
 )
-from newsgraph.query import iter_events, network
+from newsgraph.query import EventFilter, iter_events, network
 from newsgraph.store import Store
 from newsgraph.store import tables as t
 
@@ -61,29 +61,36 @@ def _story_articles(store: Store) -> dict[str, int]:
 
 
 def export(
-    store: Store, fmt: str, output: Path, *, count: str = "stories", min_count: int = 1, **filters: object
+    store: Store,
+    fmt: str,
+    output: Path,
+    where: EventFilter | None = None,
+    *,
+    count: str = "stories",
+    min_count: int = 1,
+    **filters: object,
 ) -> ExportResult:
-    """Write the events matching ``filters`` in format ``fmt`` to ``output`` (a file, or a directory for
-    parquet and multi-table csv)."""
+    """Write the events matching ``where`` (or the ``EventFilter`` fields given as keywords) in format
+    ``fmt`` to ``output`` (a file, or a directory for parquet and multi-table csv)."""
     output = Path(output)
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    filters = {k: v for k, v in filters.items() if v not in (None, "", [], False)}
+    where = EventFilter.of(where, filters)
     if fmt in ("gexf", "graphml"):
         net = network(
             store,
-            since=filters.get("since"),
-            until=filters.get("until"),  # type: ignore[arg-type]
-            types=filters.get("type"),
+            since=where.since,
+            until=where.until,
+            types=where.type,
             min_count=min_count,
-            count=count,
-        )  # type: ignore[arg-type]
+            count=count,  # type: ignore[arg-type]
+        )
         output.parent.mkdir(parents=True, exist_ok=True)
         write_graph(net, output, fmt)
         return ExportResult(fmt, output, len(net.edges), {"nodes": len(net.nodes), "edges": len(net.edges)})
-    events = iter_events(store, **filters)
+    events = iter_events(store, where)
     if fmt in ("parquet", "csv") and not (fmt == "csv" and output.suffix.lower() == ".csv"):
-        tables = collect_tables(store, events, filtered=bool(filters))
+        tables = collect_tables(store, events, filtered=where.given())
         counts = write_parquet(tables, output) if fmt == "parquet" else write_csv(tables, output)
         return ExportResult(fmt, output, counts["events"], counts)
     output.parent.mkdir(parents=True, exist_ok=True)

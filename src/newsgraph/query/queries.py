@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields
 from typing import Literal
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -94,49 +95,62 @@ def _involving(spec: str, role: str | None = None) -> Select:
     return q
 
 
-def _event_filters(
-    *,
-    actor: str | None = None,
-    source: str | None = None,
-    target: str | None = None,
-    type: str | Sequence[str] | None = None,
-    since: DateLike = None,
-    until: DateLike = None,
-    claimed_by: str | None = None,
-    article: str | None = None,
-    include_all: bool = False,
-    counted_only: bool = False,
-) -> list:
-    conds: list = []
-    if actor:
-        conds.append(E.c.id.in_(_involving(actor)))
-    if source:
-        conds.append(E.c.id.in_(_involving(source, "source")))
-    if target:
-        conds.append(E.c.id.in_(_involving(target, "target")))
-    types = _types(type)
-    if types:
-        conds.append(E.c.type.in_(types))
-    if _day(since):
-        conds.append(E.c.date >= _day(since))
-    if _day(until):
-        conds.append(E.c.date <= _day(until))
-    if claimed_by:
-        conds.append(E.c.attributed_to_id.in_(actor_match(claimed_by)))
-    if article:
-        conds.append(
-            or_(
-                E.c.article_id == article,
-                E.c.article_id.in_(select(ART.c.id).where(ART.c.source_id == article)),
+@dataclass(frozen=True)
+class EventFilter:
+    """What an event listing or export keeps: every filter given must hold.  Negative and non-actual
+    events (and those of near-duplicate copies) are left out unless ``include_all``."""
+
+    actor: str | None = None  # either side
+    source: str | None = None
+    target: str | None = None
+    type: str | Sequence[str] | None = None  # PLOVER type(s); "AID,ASSAULT" works too
+    since: DateLike = None
+    until: DateLike = None
+    claimed_by: str | None = None  # whoever asserts the event
+    article: str | None = None  # an article id (its near-duplicate copies included)
+    include_all: bool = False
+
+    @classmethod
+    def of(cls, where: EventFilter | None, filters: dict[str, object]) -> EventFilter:
+        """``where``, or the filter that keyword arguments describe (unknown names are a TypeError)."""
+        if where is not None and filters:
+            raise TypeError("give an EventFilter or filter keywords, not both")
+        return where if where is not None else cls(**filters)  # type: ignore[arg-type]
+
+    def given(self) -> bool:
+        """Whether any filter narrows the events (``include_all`` counts: it changes what is kept)."""
+        return any(getattr(self, f.name) not in (None, "", [], (), False) for f in fields(self))
+
+    def conditions(self) -> list:
+        conds: list = []
+        if self.actor:
+            conds.append(E.c.id.in_(_involving(self.actor)))
+        if self.source:
+            conds.append(E.c.id.in_(_involving(self.source, "source")))
+        if self.target:
+            conds.append(E.c.id.in_(_involving(self.target, "target")))
+        types = _types(self.type)
+        if types:
+            conds.append(E.c.type.in_(types))
+        since, until = _day(self.since), _day(self.until)
+        if since:
+            conds.append(E.c.date >= since)
+        if until:
+            conds.append(E.c.date <= until)
+        if self.claimed_by:
+            conds.append(E.c.attributed_to_id.in_(actor_match(self.claimed_by)))
+        if self.article:
+            conds.append(
+                or_(
+                    E.c.article_id == self.article,
+                    E.c.article_id.in_(select(ART.c.id).where(ART.c.source_id == self.article)),
+                )
             )
-        )
-    if counted_only:
-        conds.append(E.c.counted == 1)
-    elif not include_all:
-        conds.append(and_(E.c.polarity == "positive", E.c.modality == "actual"))
-        if not article:
-            conds.append(E.c.is_duplicate == 0)
-    return conds
+        if not self.include_all:
+            conds.append(and_(E.c.polarity == "positive", E.c.modality == "actual"))
+            if not self.article:
+                conds.append(E.c.is_duplicate == 0)
+        return conds
 
 
 def _page(store: Store, base: Select, order: list, limit: int, offset: int) -> tuple[list, int]:
@@ -150,33 +164,10 @@ def _page(store: Store, base: Select, order: list, limit: int, offset: int) -> t
 
 
 def list_events(
-    store: Store,
-    *,
-    actor: str | None = None,
-    source: str | None = None,
-    target: str | None = None,
-    type: str | Sequence[str] | None = None,
-    since: DateLike = None,
-    until: DateLike = None,
-    claimed_by: str | None = None,
-    article: str | None = None,
-    include_all: bool = False,
-    limit: int = 50,
-    offset: int = 0,
+    store: Store, where: EventFilter | None = None, *, limit: int = 50, offset: int = 0, **filters: object
 ) -> Page[EventRow]:
-    """Events matching every filter given, newest first.  Negative and non-actual events (and those
-    of near-duplicate copies) only with ``include_all``."""
-    conds = _event_filters(
-        actor=actor,
-        source=source,
-        target=target,
-        type=type,
-        since=since,
-        until=until,
-        claimed_by=claimed_by,
-        article=article,
-        include_all=include_all,
-    )
+    """Events matching ``where`` (or the ``EventFilter`` fields given as keywords), newest first."""
+    conds = EventFilter.of(where, filters).conditions()
     base = select(E.c.id).where(*conds)
     rows, total = _page(store, base, [E.c.date.desc().nulls_last(), E.c.id], limit, offset)
     return Page[EventRow](
@@ -184,9 +175,11 @@ def list_events(
     )
 
 
-def iter_events(store: Store, *, chunk: int = 500, **filters: object) -> Iterator[EventRow]:
+def iter_events(
+    store: Store, where: EventFilter | None = None, *, chunk: int = 500, **filters: object
+) -> Iterator[EventRow]:
     """Every matching event (for exports), oldest first."""
-    conds = _event_filters(**filters)  # type: ignore[arg-type]
+    conds = EventFilter.of(where, filters).conditions()
     with store.engine.connect() as conn:
         ids = list(
             conn.execute(select(E.c.id).where(*conds).order_by(E.c.date.asc().nulls_last(), E.c.id)).scalars()
@@ -995,6 +988,7 @@ def changes(
 
 
 __all__ = [
+    "EventFilter",
     "actor_match",
     "changes",
     "event_rows",
