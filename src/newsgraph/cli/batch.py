@@ -8,13 +8,14 @@ from pathlib import Path
 
 import typer
 
+from newsgraph.cli.options import ActorsOption, ConfigOption, MaxBytesOption, ModelOption
+
 _INPUT_HELP = ("Directory, file or glob of JSONL/text/HTML files, or an fsspec URL "
                "(s3://bucket/prefix/*.jsonl) when fsspec and its driver are installed.")
 _OUTPUT_HELP = "Directory of shards (created; reruns skip shards already written)."
 _ENGINE_HELP = "local: worker processes on this machine; ray: Ray Data on a Ray cluster."
 _WORKERS_HELP = "Worker processes or Ray actors (default: the CPUs of this machine or of the Ray cluster)."
 _ADDRESS_HELP = "Ray cluster address (e.g. auto or ray://head:10001); default: start a local Ray instance."
-_MODEL_HELP = "spaCy model (default: NEWSGRAPH_MODEL or the English small model)."
 
 
 class EngineChoice(StrEnum):
@@ -36,12 +37,10 @@ def batch_command(
     shard_size: int = typer.Option(64, "--shard-size", min=1, help="Articles per shard."),
     fmt: ShardFormatChoice = typer.Option(ShardFormatChoice.parquet, "--format", help="Shard format."),
     retries: int = typer.Option(2, "--retries", min=0, help="Extra attempts for a shard that fails."),
-    model: str = typer.Option(None, "--model", help=_MODEL_HELP),
-    actors: list[Path] = typer.Option(None, "--actors", help="Extra actor dictionary; repeatable.",
-                                      exists=True, dir_okay=False),
-    max_bytes: int = typer.Option(None, "--max-bytes", help="Largest input accepted (default 10 MB)."),
-    config: Path = typer.Option(None, "--config", help="TOML configuration file.", exists=True,
-                                dir_okay=False),
+    model: ModelOption = None,
+    actors: ActorsOption = None,
+    max_bytes: MaxBytesOption = None,
+    config: ConfigOption = None,
     as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON on standard output."),
 ) -> None:
     """Extract every article under INPUT into Parquet/JSONL shards under OUTPUT.

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from newsgraph.cli.options import ActorsOption, ConfigOption, MaxBytesOption, ModelOption
 from newsgraph.config import Settings
 from newsgraph.contract import Extraction
 
@@ -48,21 +49,11 @@ def extract_command(
     fmt: ExtractFormat = typer.Option(
         None, "--format", "-f", help="json, jsonl or table (default: table on a terminal, json otherwise)."
     ),
-    model: str = typer.Option(
-        None, "--model", help="spaCy model (default: NEWSGRAPH_MODEL or the English small model)."
-    ),
-    actors: list[Path] = typer.Option(
-        None,
-        "--actors",
-        help="Extra actor dictionary (project YAML or PETRARCH format); repeatable.",
-        exists=True,
-        dir_okay=False,
-    ),
-    max_bytes: int = typer.Option(None, "--max-bytes", help="Largest input accepted (default 10 MB)."),
+    model: ModelOption = None,
+    actors: ActorsOption = None,
+    max_bytes: MaxBytesOption = None,
     batch_size: int = typer.Option(None, "--batch-size", help="Articles per nlp.pipe batch."),
-    config: Path = typer.Option(
-        None, "--config", help="TOML configuration file.", exists=True, dir_okay=False
-    ),
+    config: ConfigOption = None,
 ) -> None:
     """Extract actors, quotes, events and quantities from articles and print them."""
     from newsgraph.extract.pipeline import Extractor

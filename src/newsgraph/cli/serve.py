@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from newsgraph.cli.options import DbOption
 from newsgraph.config import Settings
 
 
@@ -14,8 +15,7 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(
-    db: str = typer.Option(None, "--db", help="Store: SQLite path or postgresql:// URL "
-                                             "(default: NEWSGRAPH_DB, else ./newsgraph.db)."),
+    db: DbOption = None,
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="TCP port."),
     private: bool = typer.Option(False, "--private", help="Require an API key for reads too."),

@@ -10,12 +10,28 @@ from pathlib import Path
 
 import typer
 
+from newsgraph.cli.options import (
+    SINCE_HELP,
+    UNTIL_HELP,
+    ActorFilter,
+    ArticleFilter,
+    ClaimedByFilter,
+    ConfigOption,
+    DbOption,
+    FormatOption,
+    IncludeAllFilter,
+    LimitOption,
+    ModelOption,
+    OffsetOption,
+    SinceOption,
+    SourceFilter,
+    TargetFilter,
+    TypesOption,
+    UntilOption,
+    check_date,
+)
 from newsgraph.cli.output import OutputFormat, emit
 from newsgraph.config import Settings
-
-DB_HELP = "Store: a SQLite file path or a postgresql:// URL (default: NEWSGRAPH_DB or ./newsgraph.db)."
-SINCE_HELP = "First day (YYYY-MM-DD), inclusive."
-UNTIL_HELP = "Last day (YYYY-MM-DD), inclusive."
 
 
 class CountBy(StrEnum):
@@ -66,17 +82,6 @@ def _open(db: str | None, config: Path | None = None, *, create: bool = False):
     except Exception as err:  # a bad URL, an unreachable server, a newer schema
         typer.echo(f"newsgraph: cannot open store {target}: {err}", err=True)
         raise typer.Exit(2) from err
-
-
-def _check_date(value: str | None) -> str | None:
-    if value:
-        import datetime as dt
-
-        try:
-            return dt.date.fromisoformat(value[:10]).isoformat()
-        except ValueError as err:
-            raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from err
-    return value
 
 
 def _fmt(fmt: OutputFormat | None) -> OutputFormat:
@@ -150,19 +155,17 @@ def ingest_command(
     feed: list[str] = typer.Option(
         None, "--feed", help="RSS/Atom feed URL; every entry is fetched. Repeatable."
     ),
-    db: str = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOption = None,
     reprocess: bool = typer.Option(
         False, "--reprocess", help="Re-extract stored articles coded by another coder version."
     ),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Extraction processes."),
     batch_size: int = typer.Option(None, "--batch-size", help="Articles per transaction (default 32)."),
-    model: str = typer.Option(None, "--model", help="spaCy model."),
+    model: ModelOption = None,
     progress: bool = typer.Option(
         None, "--progress/--no-progress", help="Progress bar (default: on a terminal)."
     ),
-    config: Path = typer.Option(
-        None, "--config", exists=True, dir_okay=False, help="TOML configuration file."
-    ),
+    config: ConfigOption = None,
     from_parquet: Path = typer.Option(
         None,
         "--from-parquet",
@@ -258,57 +261,42 @@ EVENT_COLUMNS = ["date", "type", "source", "target", "attributed_to", "evidence"
 
 
 def events_command(
-    actor: str = typer.Option(None, "--actor", help="Actor on either side: code (PRK), name or id."),
-    source: str = typer.Option(None, "--source", help="Source actor."),
-    target: str = typer.Option(None, "--target", help="Target actor."),
-    type: list[str] = typer.Option(None, "--type", "-t", help="PLOVER type(s), e.g. AID or AID,ASSAULT."),
-    since: str = typer.Option(None, "--since", help=SINCE_HELP, callback=_check_date),
-    until: str = typer.Option(None, "--until", help=UNTIL_HELP, callback=_check_date),
-    claimed_by: str = typer.Option(
-        None, "--claimed-by", help="Whoever asserts the event (e.g. a spokesman)."
-    ),
-    article: str = typer.Option(None, "--article", help="Article id."),
-    include_all: bool = typer.Option(
-        False,
-        "--all",
-        help="Include negated, planned, hypothetical events and those of near-duplicate copies.",
-    ),
-    limit: int = typer.Option(100, "--limit", min=1),
-    offset: int = typer.Option(0, "--offset", min=0),
-    fmt: OutputFormat = typer.Option(None, "--format", "-f", help="table, json, jsonl or csv."),
-    db: str = typer.Option(None, "--db", help=DB_HELP),
+    actor: ActorFilter = None,
+    source: SourceFilter = None,
+    target: TargetFilter = None,
+    type: TypesOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    claimed_by: ClaimedByFilter = None,
+    article: ArticleFilter = None,
+    include_all: IncludeAllFilter = False,
+    limit: LimitOption = 100,
+    offset: OffsetOption = 0,
+    fmt: FormatOption = None,
+    db: DbOption = None,
 ) -> None:
     """Events with their evidence, parties, claimant and quantities."""
     from newsgraph import query
 
+    where = query.EventFilter(
+        actor=actor, source=source, target=target, type=type, since=since, until=until,
+        claimed_by=claimed_by, article=article, include_all=include_all,
+    )
     with _open(db) as store:
-        page = query.list_events(
-            store,
-            actor=actor,
-            source=source,
-            target=target,
-            type=type,
-            since=since,
-            until=until,
-            claimed_by=claimed_by,
-            article=article,
-            include_all=include_all,
-            limit=limit,
-            offset=offset,
-        )
+        page = query.list_events(store, where, limit=limit, offset=offset)
     emit(page.items, _fmt(fmt), columns=EVENT_COLUMNS, title=f"Events ({page.total})")
 
 
 def quotes_command(
     speaker: str = typer.Option(None, "--speaker", help="Speaker: name, code or id."),
     about: str = typer.Option(None, "--about", help="An actor the quote names."),
-    since: str = typer.Option(None, "--since", help=SINCE_HELP, callback=_check_date),
-    until: str = typer.Option(None, "--until", help=UNTIL_HELP, callback=_check_date),
+    since: SinceOption = None,
+    until: UntilOption = None,
     search: str = typer.Option(None, "--search", "-s", help="Words in the quoted text."),
-    limit: int = typer.Option(100, "--limit", min=1),
-    offset: int = typer.Option(0, "--offset", min=0),
-    fmt: OutputFormat = typer.Option(None, "--format", "-f", help="table, json, jsonl or csv."),
-    db: str = typer.Option(None, "--db", help=DB_HELP),
+    limit: LimitOption = 100,
+    offset: OffsetOption = 0,
+    fmt: FormatOption = None,
+    db: DbOption = None,
 ) -> None:
     """Quotes and reported speech with speakers."""
     from newsgraph import query
@@ -336,10 +324,10 @@ def actors_command(
     name: str = typer.Option(None, "--name", help="Name, code or id."),
     kind: str = typer.Option(None, "--kind", help="person, state, organization or group."),
     country: str = typer.Option(None, "--country", help="ISO 3166-1 alpha-3 code."),
-    limit: int = typer.Option(100, "--limit", min=1),
-    offset: int = typer.Option(0, "--offset", min=0),
-    fmt: OutputFormat = typer.Option(None, "--format", "-f", help="table, json, jsonl or csv."),
-    db: str = typer.Option(None, "--db", help=DB_HELP),
+    limit: LimitOption = 100,
+    offset: OffsetOption = 0,
+    fmt: FormatOption = None,
+    db: DbOption = None,
 ) -> None:
     """Canonical actors with mention, event and quote counts."""
     from newsgraph import query
@@ -365,9 +353,9 @@ def actors_command(
 
 
 def network_command(
-    since: str = typer.Option(None, "--since", help=SINCE_HELP, callback=_check_date),
-    until: str = typer.Option(None, "--until", help=UNTIL_HELP, callback=_check_date),
-    type: list[str] = typer.Option(None, "--type", "-t", help="PLOVER type(s)."),
+    since: SinceOption = None,
+    until: UntilOption = None,
+    type: TypesOption = None,
     min_count: int = typer.Option(
         1, "--min-count", min=1, help="Leave out dyads with fewer stories/reports."
     ),
@@ -376,7 +364,7 @@ def network_command(
         None, "--format", "-f", help="table, json, jsonl, csv (edges), gexf, graphml."
     ),
     output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
-    db: str = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOption = None,
 ) -> None:
     """The actor network: dyads with counts per QuadClass and a net cooperation-conflict score."""
     from newsgraph import query
@@ -439,11 +427,11 @@ def timeline_command(
     actor: str = typer.Option(None, "--actor", help="One actor (either side)."),
     dyad: str = typer.Option(None, "--dyad", help="Two actors as A:B (both directions), e.g. PRK:RUS."),
     by: Period = typer.Option(Period.month, "--by", help="day, week or month."),
-    since: str = typer.Option(None, "--since", help=SINCE_HELP, callback=_check_date),
-    until: str = typer.Option(None, "--until", help=UNTIL_HELP, callback=_check_date),
+    since: SinceOption = None,
+    until: UntilOption = None,
     count: CountBy = typer.Option(CountBy.stories, "--count", help="Count stories (default) or reports."),
-    fmt: OutputFormat = typer.Option(None, "--format", "-f", help="table, json, jsonl or csv."),
-    db: str = typer.Option(None, "--db", help=DB_HELP),
+    fmt: FormatOption = None,
+    db: DbOption = None,
 ) -> None:
     """Counts per QuadClass and mean Goldstein score per period."""
     from newsgraph import query
@@ -460,15 +448,15 @@ def timeline_command(
 
 
 def stories_command(
-    since: str = typer.Option(None, "--since", help=SINCE_HELP, callback=_check_date),
-    until: str = typer.Option(None, "--until", help=UNTIL_HELP, callback=_check_date),
+    since: SinceOption = None,
+    until: UntilOption = None,
     actor: str = typer.Option(None, "--actor", help="Actor on either side."),
-    type: list[str] = typer.Option(None, "--type", "-t", help="PLOVER type(s)."),
+    type: TypesOption = None,
     min_reports: int = typer.Option(1, "--min-reports", min=1, help="Only stories with this many reports."),
-    limit: int = typer.Option(100, "--limit", min=1),
-    offset: int = typer.Option(0, "--offset", min=0),
-    fmt: OutputFormat = typer.Option(None, "--format", "-f", help="table, json, jsonl or csv."),
-    db: str = typer.Option(None, "--db", help=DB_HELP),
+    limit: LimitOption = 100,
+    offset: OffsetOption = 0,
+    fmt: FormatOption = None,
+    db: DbOption = None,
 ) -> None:
     """Events reported by several articles, grouped into stories, most reported first."""
     from newsgraph import query
@@ -493,11 +481,11 @@ def stories_command(
 
 
 def changes_command(
-    since: str = typer.Option(..., "--since", help=SINCE_HELP, callback=_check_date),
-    until: str = typer.Option(None, "--until", help=UNTIL_HELP + " Default: today.", callback=_check_date),
+    since: str = typer.Option(..., "--since", help=SINCE_HELP, callback=check_date),
+    until: str = typer.Option(None, "--until", help=UNTIL_HELP + " Default: today.", callback=check_date),
     count: CountBy = typer.Option(CountBy.stories, "--count", help="Count stories (default) or reports."),
-    fmt: OutputFormat = typer.Option(None, "--format", "-f", help="table, json, jsonl or csv."),
-    db: str = typer.Option(None, "--db", help=DB_HELP),
+    fmt: FormatOption = None,
+    db: DbOption = None,
 ) -> None:
     """Dyads that appeared, disappeared or flipped between cooperation and conflict."""
     from newsgraph import query
@@ -520,41 +508,31 @@ def export_command(
         "-o",
         help="File (a directory for parquet; csv: a .csv file for events only, else a directory of tables).",
     ),
-    actor: str = typer.Option(None, "--actor"),
-    source: str = typer.Option(None, "--source"),
-    target: str = typer.Option(None, "--target"),
-    type: list[str] = typer.Option(None, "--type", "-t"),
-    since: str = typer.Option(None, "--since", help=SINCE_HELP, callback=_check_date),
-    until: str = typer.Option(None, "--until", help=UNTIL_HELP, callback=_check_date),
-    claimed_by: str = typer.Option(None, "--claimed-by"),
-    article: str = typer.Option(None, "--article"),
-    include_all: bool = typer.Option(False, "--all", help="Include negated and non-actual events."),
+    actor: ActorFilter = None,
+    source: SourceFilter = None,
+    target: TargetFilter = None,
+    type: TypesOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    claimed_by: ClaimedByFilter = None,
+    article: ArticleFilter = None,
+    include_all: IncludeAllFilter = False,
     count: CountBy = typer.Option(
         CountBy.stories, "--count", help="Network formats: count stories or reports."
     ),
     min_count: int = typer.Option(1, "--min-count", min=1, help="Network formats: smallest dyad kept."),
-    db: str = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOption = None,
 ) -> None:
     """Export events (or the network) for other tools."""
     from newsgraph.export import export
+    from newsgraph.query import EventFilter
 
+    where = EventFilter(
+        actor=actor, source=source, target=target, type=type, since=since, until=until,
+        claimed_by=claimed_by, article=article, include_all=include_all,
+    )
     with _open(db) as store:
-        result = export(
-            store,
-            fmt.value,
-            output,
-            count=count.value,
-            min_count=min_count,
-            actor=actor,
-            source=source,
-            target=target,
-            type=type,
-            since=since,
-            until=until,
-            claimed_by=claimed_by,
-            article=article,
-            include_all=include_all,
-        )
+        result = export(store, fmt.value, output, where, count=count.value, min_count=min_count)
     detail = f" ({json.dumps(result.tables)})" if result.tables else ""
     typer.echo(f"newsgraph: wrote {result.records} records to {result.output}{detail}", err=True)
 

@@ -20,12 +20,12 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 
 from newsgraph.contract import Quote
+from newsgraph.eval.report import ConfigOption, ModelOption, ReportFormat, ReportFormatOption, eval_settings
 
 Spans = tuple[tuple[int, int], ...]
 
@@ -257,33 +257,21 @@ def run(root: Path, settings: object | None = None) -> CorpusScore:
 
 
 # --- command --------------------------------------------------------------------------------------
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
 def attribution_command(
     directory: Path = typer.Argument(..., help="brat corpus: text/DOC.txt and attributions/DOC_ANNOTATOR.ann",
                                      exists=True, file_okay=False),
-    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json"),
+    fmt: ReportFormatOption = ReportFormat.text,
     details: bool = typer.Option(False, "--details", help="List missed and extra attributions per document."),
-    model: str = typer.Option(None, "--model", help="spaCy model (default: NEWSGRAPH_MODEL or the English "
-                              "small model)."),
-    config: Path = typer.Option(None, "--config", help="TOML configuration file.", exists=True,
-                                dir_okay=False),
+    model: ModelOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Score quotations and reported speech against brat attribution annotations (PolNeAR layout)."""
-    from newsgraph.config import Settings
-
-    settings = Settings.load(config_file=config)
-    if model:
-        settings = settings.updated({"model": model})
     try:
-        result = run(directory, settings)
+        result = run(directory, eval_settings(model, config))
     except FileNotFoundError as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(2) from err
-    if fmt is OutputFormat.json:
+    if fmt is ReportFormat.json:
         typer.echo(json.dumps(result.as_dict(details), indent=2, ensure_ascii=False))
         return
     if details:
