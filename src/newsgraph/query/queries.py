@@ -66,6 +66,17 @@ def _types(value: str | Sequence[str] | None) -> list[str] | None:
     return out or None
 
 
+def _in_days(first_col, last_col, since: DateLike, until: DateLike) -> list:
+    """Conditions keeping rows whose days ``first_col``..``last_col`` meet [since, until] (both optional);
+    for rows with one date pass the same column twice."""
+    conds = []
+    if _day(since):
+        conds.append(last_col >= _day(since))
+    if _day(until):
+        conds.append(first_col <= _day(until))
+    return conds
+
+
 def actor_match(spec: str) -> Select:
     """Ids of the actors a user means by ``spec``: a store id, a code (PRK, IGO), a CAMEO code
     prefix (USAGOV), a Wikidata id, or a name (case-insensitive; part of the name or an alias)."""
@@ -132,11 +143,7 @@ class EventFilter:
         types = _types(self.type)
         if types:
             conds.append(E.c.type.in_(types))
-        since, until = _day(self.since), _day(self.until)
-        if since:
-            conds.append(E.c.date >= since)
-        if until:
-            conds.append(E.c.date <= until)
+        conds += _in_days(E.c.date, E.c.date, self.since, self.until)
         if self.claimed_by:
             conds.append(E.c.attributed_to_id.in_(actor_match(self.claimed_by)))
         if self.article:
@@ -322,10 +329,7 @@ def list_quotes(
                 select(t.quote_about.c.quote_id).where(t.quote_about.c.actor_id.in_(actor_match(about)))
             )
         )
-    if _day(since):
-        conds.append(Qt.c.date >= _day(since))
-    if _day(until):
-        conds.append(Qt.c.date <= _day(until))
+    conds += _in_days(Qt.c.date, Qt.c.date, since, until)
     if search:
         conds.append(func.lower(Qt.c.text).like(f"%{search.lower()}%"))
     if article:
@@ -524,10 +528,7 @@ def list_articles(
     if search:
         needle = f"%{search.lower()}%"
         conds.append(or_(func.lower(ART.c.title).like(needle), func.lower(ART.c.text).like(needle)))
-    if _day(since):
-        conds.append(ART.c.published >= _day(since))
-    if _day(until):
-        conds.append(ART.c.published <= _day(until))
+    conds += _in_days(ART.c.published, ART.c.published, since, until)
     base = select(ART.c.id).where(*conds)
     rows, total = _page(store, base, [ART.c.published.desc().nulls_last(), ART.c.id], limit, offset)
     ids = [r.id for r in rows]
@@ -600,11 +601,7 @@ def _dyad_counts(
     unit = (
         func.count(func.distinct(D.c.unit)) if count == "stories" else func.count(func.distinct(D.c.event_id))
     )
-    conds = []
-    if since:
-        conds.append(D.c.date >= since)
-    if until:
-        conds.append(D.c.date <= until)
+    conds = _in_days(D.c.date, D.c.date, since, until)
     if types:
         conds.append(D.c.type.in_(types))
     query = (
@@ -730,10 +727,7 @@ def timeline(
         if actor is not None:
             ids = _actor_ids(conn, actor)
             conds = [EA.c.actor_id.in_(ids), E.c.counted == 1, E.c.date.is_not(None)]
-            if since_d:
-                conds.append(E.c.date >= since_d)
-            if until_d:
-                conds.append(E.c.date <= until_d)
+            conds += _in_days(E.c.date, E.c.date, since_d, until_d)
             if type_list:
                 conds.append(E.c.type.in_(type_list))
             query = (
@@ -760,10 +754,7 @@ def timeline(
                 ),
                 D.c.date.is_not(None),
             ]
-            if since_d:
-                conds.append(D.c.date >= since_d)
-            if until_d:
-                conds.append(D.c.date <= until_d)
+            conds += _in_days(D.c.date, D.c.date, since_d, until_d)
             if type_list:
                 conds.append(D.c.type.in_(type_list))
             query = select(D.c.event_id.label("id"), D.c.unit, D.c.date, D.c.quad_class, D.c.goldstein).where(
@@ -835,10 +826,7 @@ def list_stories(
     first, with the number of reports and the first report."""
     S = t.stories
     conds: list = [S.c.reports >= min_reports] if min_reports > 1 else []
-    if _day(since):
-        conds.append(S.c.last_date >= _day(since))
-    if _day(until):
-        conds.append(S.c.first_date <= _day(until))
+    conds += _in_days(S.c.first_date, S.c.last_date, since, until)
     if _types(type):
         conds.append(S.c.type.in_(_types(type)))
     with store.engine.connect() as conn:
