@@ -340,3 +340,10 @@ def test_participle_after_a_passive_is_done_by_its_agent(nlp):
 def test_particle_split_from_its_verb_by_the_object(nlp):
     events = coded(nlp, "Uzbekistan forced the British aid agency out of the country in May.")
     assert any(t == "SANCTION" for t, *_ in events), events
+
+
+def test_renewed_demand_targets_whom_it_is_made_of(nlp):
+    events = coded(nlp, "The African Union renewed its demand on Monday that Sudan open the crossings.")
+    assert has(events, "REQUEST", "African Union", "Sudan")
+    assert not has(events, "CONCEDE", "Sudan", "")  # the demanded act is not a deed
+    assert not any(t != "REQUEST" and m == "actual" for t, src, tgt, p, m in events)

@@ -523,7 +523,10 @@ class ArgumentFinder:
                     light, tuple(vpreps), skip | {n.i}, True, exclude=frozenset(args.source)
                 )
             if not args.target and entry.type in _ADDRESSEE_TYPES:  # "its demand that Israel ease ..."
-                for c in n.children:
+                # the clause may hang from the light verb: "reiterated its demand today that Israel ease"
+                clauses = [*n.children, *(c for c in light.children if c.i > n.i)] if light is not None \
+                    else list(n.children)
+                for c in clauses:
                     if c.dep_ in ("acl", "ccomp"):
                         subj = next((x for x in c.children if x.dep_ in ("nsubj", "nsubjpass")), None)
                         ids = (

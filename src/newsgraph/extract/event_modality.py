@@ -124,6 +124,11 @@ def modality(trigger: Token, clause: Token | None, lex: TriggerLexicon) -> str:
         gov = h.head
         if h.dep_ in ("ccomp", "acl") and gov.lemma_.lower() in lex.cue("hypothetical_governors"):
             return "hypothetical"
+        if h.dep_ == "ccomp" and any(  # "reiterated its demand today that X ease ...": parsed under the verb
+            c.dep_ == "dobj" and c.i < h.i and c.lemma_.lower() in lex.cue("hypothetical_governors")
+            for c in gov.children
+        ):
+            return "hypothetical"
         if (
             h.dep_ == "pcomp"
             and gov.lower_ == "of"
