@@ -347,3 +347,9 @@ def test_renewed_demand_targets_whom_it_is_made_of(nlp):
     assert has(events, "REQUEST", "African Union", "Sudan")
     assert not has(events, "CONCEDE", "Sudan", "")  # the demanded act is not a deed
     assert not any(t != "REQUEST" and m == "actual" for t, src, tgt, p, m in events)
+
+
+def test_measured_nominal_event_takes_the_light_verb(nlp):
+    events = coded(nlp, "Indian and Japanese warships began five days of naval exercises off Chennai.")
+    coop = [e for e in events if e[0] == "COOPERATE"]
+    assert coop and {"India", "Japan"} <= set(coop[0][1]), events

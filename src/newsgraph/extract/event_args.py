@@ -21,6 +21,9 @@ _SUBJ = ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
 _OBJ = ("dobj", "dative", "attr", "oprd")
 _MODIFIERS = ("poss", "compound", "amod", "nmod", "npadvmod")
 _REL_PRONOUNS = {"who", "which", "that", "whom", "whose"}
+# Nouns that measure out a nominal event: "launched ten days of war games", "carried out a series of raids".
+_MEASURES = frozenset({"day", "week", "month", "hour", "round", "series", "wave", "spate", "string", "number",
+                       "couple", "set", "flurry", "volley", "barrage"})
 # Places named for the people they house or serve: "a camp for refugees" belongs to the refugees.
 _SHELTERS = frozenset({"camp", "shelter", "home", "school", "hospital", "clinic", "centre", "center",
                        "settlement", "orphanage", "hostel", "convoy"})
@@ -332,6 +335,8 @@ class ArgumentFinder:
             return n.head
         if n.dep_ == "conj" and n.head.dep_ in ("dobj", "attr"):
             return self.light_verb(n.head)
+        if n.dep_ == "pobj" and n.head.lower_ == "of" and n.head.head.lemma_.lower() in _MEASURES:
+            return self.light_verb(n.head.head)  # "launched ten days of war games", "a series of raids"
         return None
 
     # ---- targets ------------------------------------------------------------------------------------
