@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from enum import StrEnum
 from pathlib import Path
 
@@ -82,8 +83,14 @@ def extract_command(
     results: list[Extraction] = []
     count = 0
     stream: list[ArticleInput] = articles()  # type: ignore[assignment]
+    progress = _progress_bar() if sys.stderr.isatty() else None
+    task = progress.add_task("extracting", total=None, rate="") if progress else None
+    started = time.monotonic()
     for extraction in extractor.extract_many(stream):
         count += 1
+        if progress is not None:
+            rate = count / max(time.monotonic() - started, 1e-6)
+            progress.update(task, completed=count, rate=f"{rate:.1f} articles/s")
         for w in extraction.warnings:
             typer.echo(f"newsgraph: warning: {w.input or extraction.article.id}: {w.message}", err=True)
         if fmt is ExtractFormat.jsonl:
@@ -91,6 +98,8 @@ def extract_command(
             sys.stdout.flush()
         else:
             results.append(extraction)
+    if progress is not None:
+        progress.stop()
     if fmt is ExtractFormat.json:
         data = [r.to_json_dict() for r in results]
         json.dump(data[0] if len(data) == 1 else data, sys.stdout, ensure_ascii=False, indent=2)
@@ -105,6 +114,24 @@ def extract_command(
             err=True,
         )
         raise typer.Exit(1)
+
+
+def _progress_bar():
+    """Articles done and articles/s on stderr, so long runs show progress without touching stdout."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description} {task.completed} articles"),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        redirect_stdout=False,  # extractions go to stdout untouched, the bar to stderr
+        redirect_stderr=False,
+    )
+    bar.start()
+    return bar
 
 
 def print_report(ex: Extraction, console: Console) -> None:
