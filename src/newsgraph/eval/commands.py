@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import typer
 
-from newsgraph.eval import attribution, plover
+from newsgraph.eval import attribution, plover, re3d
 
 
 def register(eval_app: typer.Typer) -> None:
     attribution.register(eval_app)
     plover.register(eval_app)
+    re3d.register(eval_app)
