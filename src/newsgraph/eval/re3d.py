@@ -238,6 +238,8 @@ class DocumentScore:
     mentions: MentionTally
     mentions_by_kind: dict[str, MentionTally]
     relations: dict[str, Tally]  # "typed" holds the anchored count
+    pronoun_entities: Tally = field(default_factory=Tally)
+    pronoun_mentions: MentionTally = field(default_factory=MentionTally)
     missed_entities: list[str] = field(default_factory=list)  # "Type: text" (+ " [kind]" when untyped)
     extra_mentions: list[str] = field(default_factory=list)  # "text [kind]"
     missed_relations: list[str] = field(default_factory=list)  # "Type: source -> target (why)"
@@ -309,16 +311,16 @@ def relation_found(rel: GoldRelation, extraction: Extraction, src: set[str],
 def score_document(doc: Re3dDocument, extraction: Extraction, is_state: IsState) -> DocumentScore:
     text = doc.text
     kinds = {a.id: a.kind for a in extraction.actors}
-    named = _actor_spans(extraction, pronouns=False)
     everything = _actor_spans(extraction, pronouns=True)
 
-    # Entities: recall per gold type.
+    # Entities: recall per gold type; gold pronouns ("we", "I": re3d marks some) are tallied apart.
     entities = _new_tallies(ENTITY_TYPES)
+    pronoun_entities = Tally()
     missed_entities: list[str] = []
     for ent in _scored_entities(doc, is_state):
-        t = entities[ent.type]
+        t = pronoun_entities if is_pronoun(ent.value) else entities[ent.type]
         t.gold += 1
-        here = _actors_at(named, (ent.start, ent.end))
+        here = _actors_at(everything, (ent.start, ent.end))
         if here:
             t.found += 1
             if any(kinds[a] in TYPE_KINDS[ent.type] for a in here):
@@ -331,15 +333,17 @@ def score_document(doc: Re3dDocument, extraction: Extraction, is_state: IsState)
 
     # Precision: distinct non-pronoun mention spans against every confident gold entity.
     span_kinds: dict[Span2, set[str]] = {}
-    pronouns = 0
+    pronoun_spans: set[Span2] = set()
     for a in extraction.actors:
         for m in a.mentions:
             if is_pronoun(m.text):
-                pronouns += 1
+                pronoun_spans.add((m.start, m.end))
             else:
                 span_kinds.setdefault((m.start, m.end), set()).add(a.kind)
     gold_spans = [(e.start, e.end) for e in doc.entities]
-    mentions = MentionTally(pronouns=pronouns)
+    mentions = MentionTally(pronouns=len(pronoun_spans))
+    on_gold = sum(any(overlaps(p, g) for g in gold_spans) for p in pronoun_spans)
+    pronoun_mentions = MentionTally(predicted=len(pronoun_spans), matched=on_gold)
     by_kind: dict[str, MentionTally] = {}
     extra: list[str] = []
     for span, ks in sorted(span_kinds.items()):
@@ -369,8 +373,8 @@ def score_document(doc: Re3dDocument, extraction: Extraction, is_state: IsState)
             why = ("no actor for " + " and ".join(n for n, s in (("source", src), ("target", tgt)) if not s)
                    if not (src and tgt) else "no fact joins them")
             missed_relations.append(f"{rel.type}: {rel.source_text} -> {rel.target_text} ({why})")
-    return DocumentScore(doc.doc_id, entities, mentions, by_kind, relations, missed_entities, extra,
-                         missed_relations)
+    return DocumentScore(doc.doc_id, entities, mentions, by_kind, relations, pronoun_entities,
+                         pronoun_mentions, missed_entities, extra, missed_relations)
 
 
 @dataclass
@@ -381,6 +385,8 @@ class DatasetScore:
     mentions: MentionTally
     mentions_by_kind: dict[str, MentionTally]
     relations: dict[str, Tally]
+    pronoun_entities: Tally = field(default_factory=Tally)
+    pronoun_mentions: MentionTally = field(default_factory=MentionTally)
 
     @property
     def entities_all(self) -> Tally:
@@ -397,6 +403,8 @@ class DatasetScore:
             "entities": {"overall": self.entities_all.as_dict(),
                          "by_type": {k: v.as_dict() for k, v in self.entities.items()},
                          "mentions": self.mentions.as_dict(),
+                         "pronouns": {"gold": self.pronoun_entities.as_dict(),
+                                      "mentions": self.pronoun_mentions.as_dict()},
                          "mentions_by_kind": {k: v.as_dict()
                                               for k, v in sorted(self.mentions_by_kind.items())}},
             "relations": {"overall": self.relations_all.as_dict("anchored"),
@@ -418,9 +426,11 @@ def _sum(tallies: Iterable[Tally]) -> Tally:
 
 def combine(name: str, documents: Sequence[DocumentScore]) -> DatasetScore:
     entities, relations = _new_tallies(ENTITY_TYPES), _new_tallies(RELATION_TYPES)
-    mentions = MentionTally()
+    mentions, pronoun_mentions, pronoun_entities = MentionTally(), MentionTally(), Tally()
     by_kind: dict[str, MentionTally] = {}
     for d in documents:
+        pronoun_entities.add(d.pronoun_entities)
+        pronoun_mentions.add(d.pronoun_mentions)
         for k, t in d.entities.items():
             entities[k].add(t)
         for k, t in d.relations.items():
@@ -428,7 +438,8 @@ def combine(name: str, documents: Sequence[DocumentScore]) -> DatasetScore:
         mentions.add(d.mentions)
         for k, m in d.mentions_by_kind.items():
             by_kind.setdefault(k, MentionTally()).add(m)
-    return DatasetScore(name, list(documents), entities, mentions, by_kind, relations)
+    return DatasetScore(name, list(documents), entities, mentions, by_kind, relations, pronoun_entities,
+                        pronoun_mentions)
 
 
 def evaluate(dataset: Re3dDataset, extractions: Iterable[Extraction], is_state: IsState) -> DatasetScore:
@@ -474,6 +485,9 @@ def _print_score(s: DatasetScore, details: bool) -> None:
         typer.echo(f"  {name:15} gold {t.gold:4}  R {t.recall:.3f}  typed R {t.typed_recall:.3f}")
     for kind, m in sorted(s.mentions_by_kind.items()):
         typer.echo(f"  mentions of {kind:12} P {m.precision:.3f} ({m.matched}/{m.predicted})")
+    pe, pm = s.pronoun_entities, s.pronoun_mentions
+    typer.echo(f"pronouns   gold {pe.gold}  R {pe.recall:.3f}  typed R {pe.typed_recall:.3f};  "
+               f"pronoun mentions {pm.predicted}, on a gold entity {pm.matched} (kept out of P and R above)")
     r = s.relations_all
     typer.echo(f"relations  R {r.recall:.3f}  anchored R {r.typed_recall:.3f}  (gold {r.gold}; "
                "recall only: re3d is not exhaustive)")
