@@ -10,14 +10,17 @@ state (the knowledge base knows it as a state by name or alias, not as a capital
 when some actor mention overlaps it by at least one character; *typed* when such a mention's actor
 kind agrees (person↔Person; organization/group/state↔Organisation; state↔Location/Nationality; a
 Nationality also agrees with a group: "Kurds"). Precision counts the distinct actor mention spans that
-overlap a gold entity of any type (Location, Weapon... included), over all actor mention spans except
-pronouns, which re3d does not annotate: a mention is a pronoun when its text is one
-(``PRONOUNS``; the contract does not carry how a mention was resolved).
+overlap a confident gold entity of any type (Location, Weapon... included), over all actor mention
+spans. Pronouns are kept apart on both sides: a mention or gold entity is a pronoun when its text is
+one (``PRONOUNS``; the contract does not carry how a mention was resolved). re3d marks some pronouns
+("We", "I", "they") and not others, so they get their own recall and precision.
 
 Relations (recall only: re3d marks a sample of the relations a text states, so an extracted fact
-without a gold relation is no error). The actors of a gold argument are those with a mention
-(pronouns included) overlapping its span. A relation is *found* when a newsgraph fact joins an actor of
-one argument to an actor of the other, in either direction:
+without a gold relation is no error). Only relations between actors are scored: both arguments must be
+covered, at least half of their length, by scored gold entities ("ISIL -> the hospital" or
+"strikes -> ISIL" are counted apart as ``not_actor``: newsgraph has no fact for them). The actors of a
+gold argument are those with a mention (pronouns included) overlapping its span. A relation is
+*found* when a newsgraph fact joins an actor of one argument to an actor of the other, in either direction:
 
 - FightingAgainst: an event of quad class 4, or of type ASSAULT, COERCE or THREATEN, source↔target;
 - AlliesOf, Likes: an event of quad class 1 or 2 between them; Dislikes: quad class 3 or 4;
@@ -243,11 +246,19 @@ class DocumentScore:
     missed_entities: list[str] = field(default_factory=list)  # "Type: text" (+ " [kind]" when untyped)
     extra_mentions: list[str] = field(default_factory=list)  # "text [kind]"
     missed_relations: list[str] = field(default_factory=list)  # "Type: source -> target (why)"
+    # gold relations of a mapped type with an argument that is no actor (a place, weapon, "strikes")
+    not_actor: dict[str, int] = field(default_factory=dict)
 
 
 def _scored_entities(doc: Re3dDocument, is_state: IsState) -> list[GoldEntity]:
     return [e for e in doc.entities
             if e.type in ENTITY_TYPES and (e.type != "Location" or is_state(e.value))]
+
+
+def is_actor_argument(arg: Span2, actor_entities: Sequence[Span2]) -> bool:
+    """A relation argument names an actor when scored gold entities cover at least half of it."""
+    covered = sum(max(0, min(arg[1], e[1]) - max(arg[0], e[0])) for e in actor_entities)
+    return arg[1] > arg[0] and covered * 2 >= arg[1] - arg[0]
 
 
 def _actor_spans(extraction: Extraction, pronouns: bool) -> dict[str, list[Span2]]:
@@ -317,7 +328,8 @@ def score_document(doc: Re3dDocument, extraction: Extraction, is_state: IsState)
     entities = _new_tallies(ENTITY_TYPES)
     pronoun_entities = Tally()
     missed_entities: list[str] = []
-    for ent in _scored_entities(doc, is_state):
+    scored = _scored_entities(doc, is_state)
+    for ent in scored:
         t = pronoun_entities if is_pronoun(ent.value) else entities[ent.type]
         t.gold += 1
         here = _actors_at(everything, (ent.start, ent.end))
@@ -357,11 +369,16 @@ def score_document(doc: Re3dDocument, extraction: Extraction, is_state: IsState)
         if not hit:
             extra.append(f"{text[span[0]:span[1]]} [{'/'.join(sorted(ks))}]")
 
-    # Relations: recall per mapped type.
+    # Relations: recall per mapped type, between actor arguments only.
     relations = _new_tallies(RELATION_TYPES)
+    not_actor: dict[str, int] = {}
     missed_relations: list[str] = []
+    actor_spans = [(e.start, e.end) for e in scored]
     for rel in doc.relations:
         if rel.type not in relations:
+            continue
+        if not (is_actor_argument(rel.source, actor_spans) and is_actor_argument(rel.target, actor_spans)):
+            not_actor[rel.type] = not_actor.get(rel.type, 0) + 1
             continue
         t = relations[rel.type]
         t.gold += 1
@@ -374,7 +391,7 @@ def score_document(doc: Re3dDocument, extraction: Extraction, is_state: IsState)
                    if not (src and tgt) else "no fact joins them")
             missed_relations.append(f"{rel.type}: {rel.source_text} -> {rel.target_text} ({why})")
     return DocumentScore(doc.doc_id, entities, mentions, by_kind, relations, pronoun_entities,
-                         pronoun_mentions, missed_entities, extra, missed_relations)
+                         pronoun_mentions, missed_entities, extra, missed_relations, not_actor)
 
 
 @dataclass
@@ -387,6 +404,7 @@ class DatasetScore:
     relations: dict[str, Tally]
     pronoun_entities: Tally = field(default_factory=Tally)
     pronoun_mentions: MentionTally = field(default_factory=MentionTally)
+    not_actor: dict[str, int] = field(default_factory=dict)
 
     @property
     def entities_all(self) -> Tally:
@@ -408,7 +426,8 @@ class DatasetScore:
                          "mentions_by_kind": {k: v.as_dict()
                                               for k, v in sorted(self.mentions_by_kind.items())}},
             "relations": {"overall": self.relations_all.as_dict("anchored"),
-                          "by_type": {k: v.as_dict("anchored") for k, v in self.relations.items()}},
+                          "by_type": {k: v.as_dict("anchored") for k, v in self.relations.items()},
+                          "not_actor_arguments": dict(self.not_actor)},
         }
         if details:
             out["per_document"] = [
@@ -428,7 +447,10 @@ def combine(name: str, documents: Sequence[DocumentScore]) -> DatasetScore:
     entities, relations = _new_tallies(ENTITY_TYPES), _new_tallies(RELATION_TYPES)
     mentions, pronoun_mentions, pronoun_entities = MentionTally(), MentionTally(), Tally()
     by_kind: dict[str, MentionTally] = {}
+    not_actor: dict[str, int] = {}
     for d in documents:
+        for k, n in d.not_actor.items():
+            not_actor[k] = not_actor.get(k, 0) + n
         pronoun_entities.add(d.pronoun_entities)
         pronoun_mentions.add(d.pronoun_mentions)
         for k, t in d.entities.items():
@@ -439,7 +461,7 @@ def combine(name: str, documents: Sequence[DocumentScore]) -> DatasetScore:
         for k, m in d.mentions_by_kind.items():
             by_kind.setdefault(k, MentionTally()).add(m)
     return DatasetScore(name, list(documents), entities, mentions, by_kind, relations, pronoun_entities,
-                        pronoun_mentions)
+                        pronoun_mentions, not_actor)
 
 
 def evaluate(dataset: Re3dDataset, extractions: Iterable[Extraction], is_state: IsState) -> DatasetScore:
@@ -489,10 +511,12 @@ def _print_score(s: DatasetScore, details: bool) -> None:
     typer.echo(f"pronouns   gold {pe.gold}  R {pe.recall:.3f}  typed R {pe.typed_recall:.3f};  "
                f"pronoun mentions {pm.predicted}, on a gold entity {pm.matched} (kept out of P and R above)")
     r = s.relations_all
-    typer.echo(f"relations  R {r.recall:.3f}  anchored R {r.typed_recall:.3f}  (gold {r.gold}; "
-               "recall only: re3d is not exhaustive)")
+    typer.echo(f"relations  R {r.recall:.3f}  anchored R {r.typed_recall:.3f}  (gold {r.gold} between "
+               f"actors, {sum(s.not_actor.values())} more with a non-actor argument; recall only: "
+               "re3d is not exhaustive)")
     for name, t in s.relations.items():
-        typer.echo(f"  {name:15} gold {t.gold:4}  R {t.recall:.3f}  anchored R {t.typed_recall:.3f}")
+        typer.echo(f"  {name:15} gold {t.gold:4}  R {t.recall:.3f}  anchored R {t.typed_recall:.3f}"
+                   f"  (not between actors {s.not_actor.get(name, 0)})")
 
 
 def re3d_command(
