@@ -353,3 +353,11 @@ def test_measured_nominal_event_takes_the_light_verb(nlp):
     events = coded(nlp, "Indian and Japanese warships began five days of naval exercises off Chennai.")
     coop = [e for e in events if e[0] == "COOPERATE"]
     assert coop and {"India", "Japan"} <= set(coop[0][1]), events
+
+
+def test_curfew_with_no_place_falls_on_the_imposers_own_state(nlp):
+    events = coded(nlp, "The Malian government lifted the nightly curfew on Monday.")
+    assert has(events, "CONCEDE", "Mali", "Mali"), events
+    doc = nlp("Israel imposed a curfew in Hebron on Friday.")
+    [ev] = [e for e in doc._.ng_events if e.type == "COERCE"]
+    assert ev.target == [] and ev.location_country == "PSE"  # a stated place wins

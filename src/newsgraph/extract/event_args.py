@@ -425,7 +425,11 @@ class ArgumentFinder:
             frontier = nxt
         return [], []
 
-    def find(self, trigger: Token, entry: TriggerEntry, parts: list[Token] | None = None) -> Arguments:
+    def find(
+        self, trigger: Token, entry: TriggerEntry, parts: list[Token] | None = None, need_source: bool = False
+    ) -> Arguments:
+        """The trigger's arguments. With ``need_source``, a trigger whose source cannot be found (and that
+        names no "between X and Y" pair) returns at once: its targets would not be used."""
         args = Arguments()
         self.patient_is_agent = entry.type == "RETREAT"
         d = self.lex.defaults
@@ -434,6 +438,8 @@ class ArgumentFinder:
             args.clause_head = v
             ids, toks, inherited = self.agent_of(v)
             args.source, args.source_tokens, args.inherited_source = ids, toks, inherited
+            if need_source and not ids and len(self._between(v)) < 2:
+                return args
             skip = set(toks)
             if self.is_passive(v):
                 subj = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
@@ -513,6 +519,8 @@ class ArgumentFinder:
             if not args.source and light is not None:
                 ids, toks, _ = self.agent_of(light)
                 args.source, args.source_tokens, args.inherited_source = ids, toks, True
+            if need_source and not args.source and len(self._between(n)) < 2:
+                return args
             skip = set(args.source_tokens)
             preps = tuple(
                 p

@@ -30,6 +30,7 @@ class TriggerEntry:
     source_preps: tuple[str, ...] | None = None
     intransitive: bool = False
     target_from_object: bool = False
+    domestic: bool = False  # with no target or place stated, the act falls on the actor's own state
     confidence: float = 0.8
     military: TriggerEntry | None = None  # the reading in a sentence about armed forces or weapons
 
@@ -98,6 +99,7 @@ def _add_group(lex: TriggerLexicon, group: dict, origin: str) -> None:
                 source_preps=tuple(group["source_preps"]) if group.get("source_preps") else None,
                 intransitive=bool(group.get("intransitive", False)),
                 target_from_object=bool(group.get("target_from_object", False)),
+                domestic=bool(group.get("domestic", False)),
                 confidence=float(group.get("confidence", 0.8)),
             )
             alt = group.get("military")

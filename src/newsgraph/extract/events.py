@@ -10,6 +10,7 @@ the same event are merged into one with further evidence.
 
 from dataclasses import dataclass, field
 
+from spacy.attrs import LEMMA, LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -198,6 +199,8 @@ class EventCoder:
         # the actor resolver's knowledge base (with the user's actor dictionaries) when it is in the pipeline:
         # loading the KB again would cost about a second per pipeline and miss the user's entries
         self.kb = kb if kb is not None else KnowledgeBase.load()
+        self._head_words = frozenset(head for head, _ in self.lexicon.by_head)
+        self._head_cache: dict[int, bool] = {}
 
     # ---- trigger matching ----------------------------------------------------------------------------
     def _related(self, tok: Token, depth: int = 3) -> list[Token]:
@@ -290,10 +293,38 @@ class EventCoder:
                     return entry, [tok, *used]
         return None
 
-    def _triggers(self, sent: Span, consumed: set[int]) -> list[tuple[Token, TriggerEntry, list[Token]]]:
+    def _is_head(self, h: int, strings) -> bool:
+        """Whether a LEMMA/LOWER hash is (lower-cased) the head word of some trigger; cached per pipeline."""
+        found = self._head_cache.get(h)
+        if found is None:
+            if len(self._head_cache) > 200_000:
+                self._head_cache.clear()
+            found = self._head_cache[h] = strings[h].lower() in self._head_words
+        return found
+
+    def _candidates(self, doc: Doc) -> list[bool]:
+        """Per token: whether it may carry a trigger (its lemma or word heads some entry, or it follows a
+        hyphen: "sit-in"). Read from arrays, so no Token objects are made for the other words."""
+        strings = doc.vocab.strings
+        hyphen = strings["-"]
+        out = []
+        prev = 0
+        for orth, low, lemma in doc.to_array([ORTH, LOWER, LEMMA]).tolist():
+            out.append(prev == hyphen or self._is_head(lemma, strings) or self._is_head(low, strings))
+            prev = orth
+        return out
+
+    def _triggers(
+        self, sent: Span, consumed: set[int], candidate: list[bool] | None = None
+    ) -> list[tuple[Token, TriggerEntry, list[Token]]]:
         found = []
-        toks = list(sent)  # each iteration over a Span creates new Token objects: once per sentence
-        words = {t.lemma_.lower() for t in toks} | {t.lower_ for t in toks}
+        doc = sent.doc
+        if candidate is None:
+            candidate = self._candidates(doc)
+        toks = [doc[i] for i in range(sent.start, sent.end) if candidate[i]]
+        if not toks:
+            return found
+        words = {w for t in sent for w in (t.lemma_.lower(), t.lower_)}
         for tok in toks:  # verbs first: phrasal verbs consume the nouns they contain
             if tok.i in consumed:
                 continue
@@ -475,18 +506,24 @@ class EventCoder:
         finder = ArgumentFinder(table, self.lexicon, lambda tok: self._adjective_actor(tok, table))
         found: list[_Found] = []
         consumed: set[int] = set()
+        candidate = self._candidates(doc)
         for sent in doc.sents:
-            military = self._military(sent)
-            for tok, entry, toks in self._triggers(sent, consumed):
+            military = None
+            for tok, entry, toks in self._triggers(sent, consumed, candidate):
+                if military is None:
+                    military = self._military(sent)
                 if entry.military is not None and military:
                     entry = entry.military
-                args = finder.find(tok, entry, toks)
-                if not args.source and not self._unattributed_attack(tok, entry):
+                weapon = self._unattributed_attack(tok, entry)
+                args = finder.find(tok, entry, toks, need_source=not weapon)
+                if not args.source and not weapon:
                     continue
                 clause = (
                     args.clause_head if entry.pos == "noun" and finder.light_verb(tok) is not None else None
                 )
                 f = _Found(trigger=tok, tokens=toks, entry=entry, args=args)
+                if entry.domestic and not args.target and args.source and not self._location(f, table)[1]:
+                    self._own_state_target(args, table)
                 used = {t.i for t in toks}
                 f.polarity = polarity(tok, clause, self.lexicon, used)
                 f.modality = modality(tok, clause, self.lexicon)
@@ -516,6 +553,22 @@ class EventCoder:
             self._event(f, k, table, ctx.published, text, date_ents) for k, f in enumerate(found, start=1)
         ]
         return doc
+
+    def _own_state_target(self, args: Arguments, table: ActorTable) -> None:
+        """A curfew, martial law or state of emergency with no one and no place named falls on the state
+        of whoever imposes or lifts it ("the president lifted the curfew"); a stated place is used instead
+        ("imposed a curfew in Hebron")."""
+        actor = table.get(args.source[0])
+        country = actor.country if actor is not None else None
+        entry = self.kb.state(country) if country else None
+        if entry is None:
+            return
+        actor_id = table.actor_for_kb(entry.id) or table.add(
+            Actor(id="", name=entry.name, kind="state", code=entry.code, country=entry.country or entry.code,
+                  cameo=entry.cameo, wikidata=entry.wikidata),
+            entry.id,
+        )
+        args.target, args.fallback_target = [actor_id], True
 
     def _unattributed_attack(self, trigger: Token, entry: TriggerEntry) -> bool:
         """An attack done by a weapon with no one named behind it: "a roadside bomb killed two soldiers",
