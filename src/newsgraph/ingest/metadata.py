@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 MONTHS = {m: i for i, m in enumerate(
@@ -150,14 +151,15 @@ def detect_language(text: str) -> str | None:
     Only a positive detection of another language should keep a text from the English pipeline: 'und' and
     None are analysed. Function-word counts are enough here, without a language-identification dependency.
     """
-    words = re.findall(r"[^\W\d_]+", text[:20000].lower())
+    words = re.findall(r"[^\W\d_]+", text[:6000].lower())  # a thousand words are plenty
     if len(words) < 3:
         return None
     latin = sum(1 for w in words if w.isascii() or w.isalpha() and ord(w[0]) < 0x250)
     if latin / len(words) < 0.5:
         return _script_language(text)
-    english = sum(1 for w in words if w in _EN_WORDS)
-    code, other = max(((c, sum(1 for w in words if w in ws)) for c, ws in _OTHER_WORDS), key=lambda x: x[1])
+    counts = Counter(words)
+    english = sum(counts[w] for w in _EN_WORDS)
+    code, other = max(((c, sum(counts[w] for w in ws)) for c, ws in _OTHER_WORDS), key=lambda x: x[1])
     # positive evidence for another language: several of its function words and more than English ones
     if other >= 2 and other > 1.5 * english and other / len(words) >= 0.1:
         return code
