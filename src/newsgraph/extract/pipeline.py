@@ -111,7 +111,8 @@ class Extractor:
 
     def _assemble(self, doc: Doc, article: ArticleInput) -> Extraction:
         ctx: ArticleContext = doc._.ng_article
-        meta_title = doc.text[ctx.title_span[0] : ctx.title_span[1]] if ctx.title_span else None
+        text = article.text  # the Doc's text (made from it), without spaCy rebuilding it from the tokens
+        meta_title = text[ctx.title_span[0] : ctx.title_span[1]] if ctx.title_span else None
         art = Article(
             id=ctx.article_id,
             title=article.title or meta_title,
@@ -120,13 +121,13 @@ class Extractor:
             source=article.source,
             url=article.url,
             language=ctx.language,
-            text_sha256=ctx.text_sha256 or text_sha256(doc.text),
+            text_sha256=ctx.text_sha256 or text_sha256(text),
         )
         table = doc._.ng_actors
         return Extraction(
             coder=self.coder,
             article=art,
-            actors=table.to_contract(doc.text) if table is not None else [],
+            actors=table.to_contract(text) if table is not None else [],
             quotes=doc._.ng_quotes or [],
             events=doc._.ng_events or [],
             quantities=doc._.ng_quantities or [],
