@@ -138,7 +138,9 @@ def test_scores_on_the_fixture_with_a_stub_extraction(sample):
                    "BelongsTo": (1, 1, 1)}
     assert s.not_actor == {"FightingAgainst": 1}  # Militants -> the airport
     d1, d2 = s.documents
-    assert d1.missed_relations == ["Likes: The United States -> the Iraqi government (no fact joins them)"]
+    assert d1.missed_relations == ["Likes: The United States -> the Iraqi government (no fact joins them; "
+                                   "here: SUPPORT 'it supports the Iraqi government' The United States -> "
+                                   "Iraqi forces)"]
     assert d1.extra_mentions == ["witnesses [group]"]
     assert d2.missed_entities == ["Person: a spokeswoman", "Organisation: the army [untyped: person]"]
     data = s.as_dict(details=True)

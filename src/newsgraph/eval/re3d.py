@@ -319,6 +319,16 @@ def relation_found(rel: GoldRelation, extraction: Extraction, src: set[str],
     return found, anchored
 
 
+def _events_here(extraction: Extraction, where: Span2) -> str:
+    """The events stated over a missed relation, for --details: "; here: ASSAULT 'strikes' A -> B"."""
+    def names(ids: Sequence[str]) -> str:
+        return "+".join(a.name if (a := extraction.actor(i)) else i for i in ids) or "?"
+
+    found = [f"{ev.type} {ev.trigger.text!r} {names(ev.source)} -> {names(ev.target)}"
+             for ev in extraction.events if overlaps((ev.evidence.start, ev.evidence.end), where)]
+    return "; here: " + ", ".join(found) if found else ""
+
+
 def score_document(doc: Re3dDocument, extraction: Extraction, is_state: IsState) -> DocumentScore:
     text = doc.text
     kinds = {a.id: a.kind for a in extraction.actors}
@@ -388,7 +398,7 @@ def score_document(doc: Re3dDocument, extraction: Extraction, is_state: IsState)
         t.typed += anchored
         if not found:
             why = ("no actor for " + " and ".join(n for n, s in (("source", src), ("target", tgt)) if not s)
-                   if not (src and tgt) else "no fact joins them")
+                   if not (src and tgt) else "no fact joins them" + _events_here(extraction, rel.extent))
             missed_relations.append(f"{rel.type}: {rel.source_text} -> {rel.target_text} ({why})")
     return DocumentScore(doc.doc_id, entities, mentions, by_kind, relations, pronoun_entities,
                          pronoun_mentions, missed_entities, extra, missed_relations, not_actor)
