@@ -167,6 +167,14 @@ def test_relation_found_directions_anchoring_and_quotes():
                   sentence=Span(start=a, end=b))
     assert relation_found(rel, _extraction("x", actors, quotes=[quote]), {"k"}, {"s"}) == (True, True)
     assert relation_found(rel, _extraction("x", actors, [talks]), set(), {"s"}) == (False, False)
+    # a member group acting for one side counts as that side (not for BelongsTo, where it is the link)
+    members = _actor(text, "m", "group", ["Mogadishu"], organization="s")
+    with_members = [*actors, members]
+    by_member = _event(text, "e2", "CONSULT", 1, ["k"], ["m"], "Kenya and Somalia held talks")
+    by_body = _event(text, "e3", "CONSULT", 1, ["k"], ["s"], "Kenya and Somalia held talks")
+    assert relation_found(rel, _extraction("x", with_members, [by_member]), {"k"}, {"s"}) == (True, True)
+    assert relation_found(rel, _extraction("x", with_members, [by_body]), {"k"}, {"m"}) == (True, True)
+    assert relation_found(rel, _extraction("x", actors, [by_member]), {"k"}, {"s"}) == (False, False)
 
 
 def test_relation_types_need_their_quad_class_or_link():

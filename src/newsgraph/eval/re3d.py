@@ -20,7 +20,9 @@ without a gold relation is no error). Only relations between actors are scored: 
 covered, at least half of their length, by scored gold entities ("ISIL -> the hospital" or
 "strikes -> ISIL" are counted apart as ``not_actor``: newsgraph has no fact for them). The actors of a
 gold argument are those with a mention (pronouns included) overlapping its span. A relation is
-*found* when a newsgraph fact joins an actor of one argument to an actor of the other, in either direction:
+*found* when a newsgraph fact joins an actor of one argument to an actor of the other, in either
+direction (for events and quotes, an argument's actors include their ``organization`` and the actors
+whose ``organization`` they are, one step: "strikes against ISIL terrorists" fights ISIL):
 
 - FightingAgainst: an event of quad class 4, or of type ASSAULT, COERCE or THREATEN, source↔target;
 - AlliesOf, Likes: an event of quad class 1 or 2 between them; Dislikes: quad class 3 or 4;
@@ -280,6 +282,18 @@ def _joined(a: set[str], b: set[str], xs: Sequence[str], ys: Sequence[str]) -> b
     return bool((a & set(xs) and b & set(ys)) or (b & set(xs) and a & set(ys)))
 
 
+def _with_members(extraction: Extraction, ids: set[str]) -> set[str]:
+    """The actors plus their bodies and their members, one step ("ISIL" ~ "ISIL terrorists"): a group
+    that acts for a body is the same side of a fight or a talk."""
+    out = set(ids)
+    for a in extraction.actors:
+        if a.id in ids and a.organization:
+            out.add(a.organization)
+        elif a.organization in ids:
+            out.add(a.id)
+    return out
+
+
 def relation_found(rel: GoldRelation, extraction: Extraction, src: set[str],
                    tgt: set[str]) -> tuple[bool, bool]:
     """(found, anchored) for one gold relation whose arguments name the actors ``src`` and ``tgt``."""
@@ -292,6 +306,7 @@ def relation_found(rel: GoldRelation, extraction: Extraction, src: set[str],
         hit = any(_links(actors[x], actors[y]) or _links(actors[y], actors[x])
                   for x in src for y in tgt if x != y)
         return hit, hit
+    src, tgt = _with_members(extraction, src), _with_members(extraction, tgt)
     for ev in extraction.events:
         if rel.type == "FightingAgainst":
             fits = ev.quad_class == 4 or ev.type in _HOSTILE_TYPES
