@@ -701,18 +701,21 @@ class EventCoder:
         either the same trigger word or the same sentence. A headline restating a body event in looser words
         (same actors, same QuadClass) becomes further evidence of it."""
         kept: list[_Found] = []
+        # sentence bounds read once per event (Token.sent walks the document each time)
+        sents = {id(f): (f.trigger.sent.start, f.trigger.sent.end) for f in found}
         for f in found:
+            key, (start, _) = self._key(f), sents[id(f)]
             twin = next(
                 (
                     k
                     for k in kept
-                    if self._key(k) == self._key(f)
-                    and not k.in_title
+                    if not k.in_title
                     and not f.in_title
+                    and self._key(k) == key
                     and (
                         k.entry.head == f.entry.head
-                        or k.trigger.sent.start == f.trigger.sent.start
-                        or (k.trigger.sent.end == f.trigger.sent.start and k.entry.cameo == f.entry.cameo)
+                        or sents[id(k)][0] == start
+                        or (sents[id(k)][1] == start and k.entry.cameo == f.entry.cameo)
                     )
                 ),
                 None,
@@ -722,7 +725,7 @@ class EventCoder:
                     (
                         k
                         for k in kept
-                        if k.trigger.sent.start == f.trigger.sent.start
+                        if sents[id(k)][0] == start
                         and k.entry.type == f.entry.type
                         and set(k.args.source) == set(f.args.source)
                         and k.polarity == f.polarity

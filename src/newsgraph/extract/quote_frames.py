@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Token
 
 from newsgraph.extract.quote_lexicon import Cue, ReportingLexicon
@@ -174,7 +175,19 @@ class FrameFinder:
 
     def find(self, doc: Doc) -> list[Frame]:
         frames: list[Frame] = []
-        for tok in doc:
+        strings = doc.vocab.strings
+        words = self.lex.cue_words
+        according = strings["according"]
+        known: dict[int, bool] = {}
+        # only tokens whose lemma can start a cue are looked at (read from arrays: no Token objects)
+        for i, (low, lemma) in enumerate(doc.to_array([LOWER, LEMMA]).tolist()):
+            if low != according:
+                hit = known.get(lemma)
+                if hit is None:
+                    hit = known[lemma] = strings[lemma].lower() in words
+                if not hit:
+                    continue
+            tok = doc[i]
             frame: Frame | None = None
             if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
                 frame = self._according(doc, tok)

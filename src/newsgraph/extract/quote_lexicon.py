@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -47,6 +48,11 @@ class ReportingLexicon:
 
     def noun(self, lemma: str) -> Cue | None:
         return self.nouns.get(lemma)
+
+    @cached_property
+    def cue_words(self) -> frozenset[str]:
+        """Every word a cue can start with: other tokens need no closer look."""
+        return frozenset(k.split()[0] for k in self.verbs) | frozenset(self.nouns)
 
 
 def bundled_path() -> Path:
