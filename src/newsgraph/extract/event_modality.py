@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from newsgraph.extract.event_lexicon import TriggerLexicon
 
@@ -66,8 +66,8 @@ def polarity(trigger: Token, clause: Token | None, lex: TriggerLexicon, consumed
     return "positive"
 
 
-def _is_question(trigger: Token) -> bool:
-    sent = trigger.sent
+def _is_question(trigger: Token, sent: Span | None = None) -> bool:
+    sent = sent if sent is not None else trigger.sent
     doc = trigger.doc
     # the sentence's last token that is not a closing quote or space (no sent.text: it builds a string)
     k = sent.end - 1
@@ -84,8 +84,9 @@ def _is_question(trigger: Token) -> bool:
     return False
 
 
-def modality(trigger: Token, clause: Token | None, lex: TriggerLexicon) -> str:
-    if _is_question(trigger):
+def modality(trigger: Token, clause: Token | None, lex: TriggerLexicon, sent: Span | None = None) -> str:
+    """``sent``: the trigger's sentence, when the caller has it (``Token.sent`` walks the document)."""
+    if _is_question(trigger, sent):
         return "question"
     anchor = clause if clause is not None else trigger
     chain = _governors(anchor)

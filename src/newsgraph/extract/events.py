@@ -159,6 +159,10 @@ def _place_named(tok: Token, depth: int = 3, named: bool = False) -> Token | Non
     return None
 
 
+# per token of a document: may it carry a trigger; its (lower-cased lemma, lower-cased word)
+_Candidates = tuple[list[bool], list[tuple[str, str]]]
+
+
 def _entity_text(tok: Token) -> str:
     """The text of the named entity a token is part of (its own text outside entities), read from the IOB
     tags: cheaper than searching ``doc.ents``, which spaCy rebuilds on every access."""
@@ -302,29 +306,31 @@ class EventCoder:
             found = self._head_cache[h] = strings[h].lower() in self._head_words
         return found
 
-    def _candidates(self, doc: Doc) -> list[bool]:
+    def _candidates(self, doc: Doc) -> _Candidates:
         """Per token: whether it may carry a trigger (its lemma or word heads some entry, or it follows a
-        hyphen: "sit-in"). Read from arrays, so no Token objects are made for the other words."""
+        hyphen: "sit-in"), and its (lower-cased lemma, lower-cased word). Read from arrays, so no Token
+        objects are made for the other words."""
         strings = doc.vocab.strings
         hyphen = strings["-"]
-        out = []
+        flags: list[bool] = []
+        words: list[tuple[str, str]] = []
         prev = 0
         for orth, low, lemma in doc.to_array([ORTH, LOWER, LEMMA]).tolist():
-            out.append(prev == hyphen or self._is_head(lemma, strings) or self._is_head(low, strings))
+            flags.append(prev == hyphen or self._is_head(lemma, strings) or self._is_head(low, strings))
+            words.append((strings[lemma].lower(), strings[low]))
             prev = orth
-        return out
+        return flags, words
 
     def _triggers(
-        self, sent: Span, consumed: set[int], candidate: list[bool] | None = None
+        self, sent: Span, consumed: set[int], candidates: _Candidates | None = None
     ) -> list[tuple[Token, TriggerEntry, list[Token]]]:
         found = []
         doc = sent.doc
-        if candidate is None:
-            candidate = self._candidates(doc)
-        toks = [doc[i] for i in range(sent.start, sent.end) if candidate[i]]
+        flags, words_of = candidates if candidates is not None else self._candidates(doc)
+        toks = [doc[i] for i in range(sent.start, sent.end) if flags[i]]
         if not toks:
             return found
-        words = {w for t in sent for w in (t.lemma_.lower(), t.lower_)}
+        words = {w for pair in words_of[sent.start : sent.end] for w in pair}
         for tok in toks:  # verbs first: phrasal verbs consume the nouns they contain
             if tok.i in consumed:
                 continue
@@ -526,13 +532,13 @@ class EventCoder:
                     self._own_state_target(args, table)
                 used = {t.i for t in toks}
                 f.polarity = polarity(tok, clause, self.lexicon, used)
-                f.modality = modality(tok, clause, self.lexicon)
+                f.modality = modality(tok, clause, self.lexicon, sent)
                 f.evidence = self._evidence(tok, args.clause_head if entry.pos == "noun" else tok)
                 f.quote = self._quote_of(tok.idx, quotes)
                 if ctx.title_span is not None:
                     f.in_title = ctx.title_span[0] <= tok.idx < ctx.title_span[1]
                 found.append(f)
-            found.extend(self._demands(sent, finder, found, quotes))
+            found.extend(self._demands(sent, finder, found, quotes, candidate[1]))
         found = self._absorb_adjuncts(found)
         # an act with no one on the receiving end is an event only for intransitive triggers ("resigned"),
         # or for a material act at a known place ("extended the curfew in Abidjan")
@@ -586,14 +592,27 @@ class EventCoder:
         return False
 
     def _demands(
-        self, sent: Span, finder: ArgumentFinder, found: list[_Found], quotes: list[Quote]
+        self,
+        sent: Span,
+        finder: ArgumentFinder,
+        found: list[_Found],
+        quotes: list[Quote],
+        words_of: list[tuple[str, str]] | None = None,
     ) -> list[_Found]:
         """A statement that someone must do something is a demand on them: "X declared that Y must drop
         barriers" → X REQUEST Y, even when the demanded act has no trigger of its own."""
         out = []
         taken = {f.trigger.i for f in found}
-        for tok in sent:
-            if tok.lemma_.lower() not in self.lexicon.cue("reporting") or tok.i in taken:
+        reporting, modals = self.lexicon.cue("reporting"), self.lexicon.cue("demand_modals")
+        if words_of is not None:  # cheap test first: a reporting verb and a modal in the sentence
+            span_words = words_of[sent.start : sent.end]
+            if not any(w in modals for _, w in span_words):
+                return out
+            tokens = [sent.doc[sent.start + k] for k, (lem, _) in enumerate(span_words) if lem in reporting]
+        else:
+            tokens = list(sent)
+        for tok in tokens:
+            if tok.lemma_.lower() not in reporting or tok.i in taken:
                 continue
             for c in tok.children:
                 if c.dep_ != "ccomp":
