@@ -91,43 +91,51 @@ class KBMatcher:
             keys.pop()
         return tuple(keys)
 
-    def _keys(self, orth: int, strings) -> tuple[str, str | None, bool, bool]:
-        """(key, alternative, is_space, is_joiner) of a token text, cached by its hash."""
+    def _keys(self, orth: int, strings) -> tuple[str, str | None, bool, bool, tuple[int, ...]]:
+        """(key, alternative, is_space, is_joiner, lengths of the names it may start) of a token text,
+        cached by its hash."""
         found = self._key_cache.get(orth)
         if found is None:
             if len(self._key_cache) > _CACHE_LIMIT:
                 self._key_cache.clear()
             text = strings[orth]
             key = token_key(text)
-            found = (key, alternative_key(text, key), text.isspace(), _is_joiner(text))
+            alt = alternative_key(text, key)
+            lengths = self._lengths.get(key, ())
+            if alt is not None and self._lengths.get(alt):
+                lengths = tuple(sorted({*lengths, *self._lengths[alt]}, reverse=True))
+            found = (key, alt, text.isspace(), _is_joiner(text), lengths)
             self._key_cache[orth] = found
         return found
 
     def find(self, doc: Doc) -> list[KBMatch]:
         """Non-overlapping matches, left to right, longest first."""
-        stream: list[tuple[int, str, str | None]] = []
         strings = doc.vocab.strings
         rows = doc.to_array([ORTH, SPACY]).tolist() if len(doc) else []
-        for i, (orth, _space) in enumerate(rows):
-            key, alt, is_space, is_joiner = self._keys(orth, strings)
-            if is_space or (is_joiner and i > 0 and not rows[i - 1][1]):
+        positions: list[int] = []  # token index of each stream item
+        keys: list[str] = []
+        alts: list[str | None] = []
+        starts: list[int] = []  # stream items that start some name: most tokens start none
+        prev_space = 1
+        for i, (orth, space) in enumerate(rows):
+            key, alt, is_space, is_joiner, lengths = self._keys(orth, strings)
+            if is_space or (is_joiner and i > 0 and not prev_space):
+                prev_space = space
                 continue
-            stream.append((i, key, alt))
+            prev_space = space
+            if lengths:
+                starts.append(len(keys))
+            positions.append(i)
+            keys.append(key)
+            alts.append(alt)
         out: list[KBMatch] = []
-        keys = [k for _, k, _ in stream]
-        alts = [a for _, _, a in stream]
-        lengths_of = self._lengths.get
         index = self._index
-        p, n = 0, len(stream)
-        while p < n:
-            lengths = lengths_of(keys[p])
-            if alts[p] is not None and lengths_of(alts[p]):
-                lengths = tuple(sorted({*(lengths or ()), *lengths_of(alts[p])}, reverse=True))
-            if not lengths:  # most tokens start no name at all
-                p += 1
+        n = len(keys)
+        free = 0  # first stream item not inside an earlier match
+        for p in starts:
+            if p < free:
                 continue
-            matched = 0
-            for length in lengths:
+            for length in self._keys(rows[positions[p]][0], strings)[4]:
                 if p + length > n:
                     continue
                 hits = index.get(tuple(keys[p:p + length]))
@@ -135,11 +143,10 @@ class KBMatcher:
                     hits = index.get(tuple(a or k for k, a in zip(keys[p:p + length], alts[p:p + length],
                                                                   strict=True)))
                 if hits:
-                    start, end = stream[p][0], stream[p + length - 1][0] + 1
+                    start, end = positions[p], positions[p + length - 1] + 1
                     out.append(KBMatch(start, end, self._candidates(doc[start:end].text, hits)))
-                    matched = length
+                    free = p + length
                     break
-            p += matched or 1
         return out
 
     def _candidates(self, surface: str, hits: list[tuple[str, str]]) -> tuple[tuple[KBEntry, str], ...]:
