@@ -32,9 +32,9 @@ class ParagraphBoundaries:
                 continue
             if self._breaks(text, token, following):
                 following.is_sent_start = True
-        self._keep_short_lines_whole(doc)
+        self._keep_short_lines_whole(doc, text)
         self._no_start_mid_clause(doc)
-        self._separate_dateline(doc)
+        self._separate_dateline(doc, text)
         return doc
 
     def _no_start_mid_clause(self, doc: Doc) -> None:
@@ -47,10 +47,9 @@ class ParagraphBoundaries:
             if (first.islower() or first in ",;)") and token.is_sent_start is None:
                 token.is_sent_start = False
 
-    def _separate_dateline(self, doc: Doc) -> None:
+    def _separate_dateline(self, doc: Doc, text: str) -> None:
         """In "WASHINGTON, June 18, 2024 – The United States has…" the dateline is not part of the first
         sentence (parsed with it, the place becomes a second subject)."""
-        text = doc.text
         for token in doc[:200]:
             if token.is_space or not (token.i == 0 or "\n" in doc[token.i - 1].text_with_ws):
                 continue
@@ -67,24 +66,24 @@ class ParagraphBoundaries:
             after.is_sent_start = True
             return
 
-    def _keep_short_lines_whole(self, doc: Doc) -> None:
+    def _keep_short_lines_whole(self, doc: Doc, text: str) -> None:
         """A headline-like line (short, no final punctuation) is one sentence: the parser may not cut it."""
         line_tokens: list = []
         for token in doc:
             if token.is_space:
                 if "\n" in token.text:
-                    self._seal(line_tokens)
+                    self._seal(line_tokens, text)
                     line_tokens = []
                 continue
             line_tokens.append(token)
             if "\n" in token.whitespace_ or token.i == len(doc) - 1:
-                self._seal(line_tokens)
+                self._seal(line_tokens, text)
                 line_tokens = []
 
-    def _seal(self, tokens: list) -> None:
+    def _seal(self, tokens: list, text: str) -> None:
         if len(tokens) < 2:
             return
-        line = tokens[0].doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+        line = text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
         if len(line) <= self.headline_max_chars and not line.endswith(_SENTENCE_END):
             for token in tokens[1:]:
                 token.is_sent_start = False
