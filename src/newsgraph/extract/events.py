@@ -204,7 +204,7 @@ class EventCoder:
         # loading the KB again would cost about a second per pipeline and miss the user's entries
         self.kb = kb if kb is not None else KnowledgeBase.load()
         self._head_words = frozenset(head for head, _ in self.lexicon.by_head)
-        self._head_cache: dict[int, bool] = {}
+        self._head_cache: dict[int, tuple[str, bool]] = {}
 
     # ---- trigger matching ----------------------------------------------------------------------------
     def _related(self, tok: Token, depth: int = 3) -> list[Token]:
@@ -297,13 +297,14 @@ class EventCoder:
                     return entry, [tok, *used]
         return None
 
-    def _is_head(self, h: int, strings) -> bool:
-        """Whether a LEMMA/LOWER hash is (lower-cased) the head word of some trigger; cached per pipeline."""
+    def _word(self, h: int, strings) -> tuple[str, bool]:
+        """(lower-cased string, heads some trigger?) of a LEMMA/LOWER hash; cached per pipeline."""
         found = self._head_cache.get(h)
         if found is None:
             if len(self._head_cache) > 200_000:
                 self._head_cache.clear()
-            found = self._head_cache[h] = strings[h].lower() in self._head_words
+            word = strings[h].lower()
+            found = self._head_cache[h] = (word, word in self._head_words)
         return found
 
     def _candidates(self, doc: Doc) -> _Candidates:
@@ -312,12 +313,15 @@ class EventCoder:
         objects are made for the other words."""
         strings = doc.vocab.strings
         hyphen = strings["-"]
+        word = self._word
         flags: list[bool] = []
         words: list[tuple[str, str]] = []
         prev = 0
         for orth, low, lemma in doc.to_array([ORTH, LOWER, LEMMA]).tolist():
-            flags.append(prev == hyphen or self._is_head(lemma, strings) or self._is_head(low, strings))
-            words.append((strings[lemma].lower(), strings[low]))
+            lemma_word, lemma_head = word(lemma, strings)
+            low_word, low_head = word(low, strings)
+            flags.append(lemma_head or low_head or prev == hyphen)
+            words.append((lemma_word, low_word))
             prev = orth
         return flags, words
 
@@ -516,8 +520,10 @@ class EventCoder:
         for sent in doc.sents:
             military = None
             for tok, entry, toks in self._triggers(sent, consumed, candidate):
-                if military is None:
-                    military = self._military(sent)
+                if military is None:  # cheap test on the sentence's lemmas before the full one
+                    military = any(
+                        w in _CONTEXT_WORDS["military"] for w, _ in candidate[1][sent.start : sent.end]
+                    ) and self._military(sent)
                 if entry.military is not None and military:
                     entry = entry.military
                 weapon = self._unattributed_attack(tok, entry)
