@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
 from newsgraph.contract import Actor, Quote, Span
@@ -68,7 +69,7 @@ class QuoteBuilder:
         self.table = table
         self.lex = lexicon
         self.para = _paragraph_index(self.text)
-        self.starts = [t.idx for t in doc]
+        self.starts = doc.to_array(IDX).tolist() if len(doc) else []  # no Token objects for every word
         self.warnings: list[str] = []
         self._quoted: set[int] = set()  # tokens inside any direct quotation
 
