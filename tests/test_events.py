@@ -361,3 +361,7 @@ def test_curfew_with_no_place_falls_on_the_imposers_own_state(nlp):
     doc = nlp("Israel imposed a curfew in Hebron on Friday.")
     [ev] = [e for e in doc._.ng_events if e.type == "COERCE"]
     assert ev.target == [] and ev.location_country == "PSE"  # a stated place wins
+
+
+def test_event_coder_shares_the_actor_resolvers_knowledge_base(nlp):
+    assert nlp.get_pipe("newsgraph_events").kb is nlp.get_pipe("newsgraph_actors").kb
