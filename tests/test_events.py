@@ -365,3 +365,9 @@ def test_curfew_with_no_place_falls_on_the_imposers_own_state(nlp):
 
 def test_event_coder_shares_the_actor_resolvers_knowledge_base(nlp):
     assert nlp.get_pipe("newsgraph_events").kb is nlp.get_pipe("newsgraph_actors").kb
+
+
+def test_place_of_a_when_clause_locates_the_act(nlp):
+    doc = nlp("Two Chechen gunmen killed nine people when they opened fire in Grozny on Friday.")
+    kills = [e for e in doc._.ng_events if e.trigger.text == "killed"]
+    assert kills and kills[0].location_country == "RUS"

@@ -464,6 +464,22 @@ class EventCoder:
             country = (actor.country if actor is not None else None) or self.kb.place_country(text)
             if country:
                 return text, country
+        # the place of a clause telling when it happened: "killed 23 people when they blew themselves up in X"
+        if f.entry.type in PLACE_TARGET_TYPES:
+            for c in f.trigger.children:
+                if c.dep_ == "advcl" and any(m.lower_ in ("when", "as") and m.dep_ in ("advmod", "mark")
+                                             for m in c.children):
+                    for p in c.children:
+                        if p.dep_ == "prep" and p.lower_ in _LOCATION_PREPS:
+                            for o in p.children:
+                                place = _place_named(o)
+                                if place is not None and place.i not in used:
+                                    text = _entity_text(place)
+                                    actor = table.get(table.actor_of(place))
+                                    country = (actor.country if actor is not None else None) or \
+                                        self.kb.place_country(text)
+                                    if country:
+                                        return text, country
         return None, None
 
     @staticmethod
