@@ -32,12 +32,12 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 
 from newsgraph.contract import Actor, Extraction
+from newsgraph.eval.report import ConfigOption, ModelOption, ReportFormat, ReportFormatOption, eval_settings
 from newsgraph.extract.event_ontology import Ontology, load_ontology, plover_view
 
 # CAMEO country codes that differ from ISO 3166-1 alpha-3.
@@ -314,36 +314,23 @@ def run(path: Path, settings: object | None = None) -> PloverScore:
     return evaluate(records, list(extractor.extract_many(articles)), texts, ontology)
 
 
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
 def plover_command(
     file: Path = typer.Argument(
         ..., help="PLOVER gold-standard records (JSON list)", exists=True, dir_okay=False
     ),
-    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json"),
+    fmt: ReportFormatOption = ReportFormat.text,
     details: bool = typer.Option(False, "--details", help="List gold and predicted events per sentence."),
-    model: str = typer.Option(
-        None, "--model", help="spaCy model (default: NEWSGRAPH_MODEL or the English small model)."
-    ),
-    config: Path = typer.Option(
-        None, "--config", help="TOML configuration file.", exists=True, dir_okay=False
-    ),
+    model: ModelOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Score event coding (type, source, target) against PLOVER gold-standard records."""
-    from newsgraph.config import Settings
-
-    settings = Settings.load(config_file=config)
-    if model:
-        settings = settings.updated({"model": model})
+    settings = eval_settings(model, config)
     try:
         result = run(file, settings)
     except (OSError, ValueError) as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(2) from err
-    if fmt is OutputFormat.json:
+    if fmt is ReportFormat.json:
         typer.echo(json.dumps(result.as_dict(details), indent=2, ensure_ascii=False))
         return
     if details:
