@@ -1,0 +1,45 @@
+"""Collective descriptions, title-only offices and related actor rules, on sentences of our own."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from newsgraph.config import Settings
+from newsgraph.extract import actors  # noqa: F401  (registers the component)
+from newsgraph.extract.base import ArticleContext, register_extensions
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.load(Settings().model)
+    nlp.add_pipe("newsgraph_actors")
+    return nlp
+
+
+def run(nlp, text: str, dateline: str | None = None):
+    register_extensions()
+    doc = nlp.make_doc(text)
+    doc._.ng_article = ArticleContext(article_id="t", published=None, dateline_place=dateline)
+    return nlp(doc)
+
+
+def mentioned(doc, text: str):
+    """The actor of the mention whose text contains ``text`` (None when no mention does)."""
+    for m in doc._.ng_actors.mentions:
+        if text in doc[m.token_start:m.token_end].text:
+            return doc._.ng_actors.get(m.actor_id)
+    return None
+
+
+@pytest.mark.parametrize(("sentence", "phrase", "kind"), [
+    ("The international community condemned the shelling of the port on Tuesday.",
+     "international community", "group"),
+    ("Ministers said their partners would send more aid to the refugees next month.", "partners", "group"),
+    ("Officials said the coalition carried out nine raids near the border overnight.", "coalition",
+     "organization"),
+    ("Several nations pledged money for the reconstruction of the bridge.", "nations", "group"),
+])
+def test_collective_descriptions_are_actors(nlp, sentence, phrase, kind):
+    actor = mentioned(run(nlp, sentence), phrase)
+    assert actor is not None and actor.kind == kind
