@@ -43,3 +43,24 @@ def mentioned(doc, text: str):
 def test_collective_descriptions_are_actors(nlp, sentence, phrase, kind):
     actor = mentioned(run(nlp, sentence), phrase)
     assert actor is not None and actor.kind == kind
+
+
+@pytest.mark.parametrize(("sentence", "phrase", "role"), [
+    ("The Foreign Secretary said the talks with Egypt went well.", "Foreign Secretary", "Foreign Secretary"),
+    ("The Minister for the Middle East visited Amman on Monday.", "Minister", "Minister"),
+    ("The defence secretary announced new funding for the navy.", "defence secretary", "defence secretary"),
+])
+def test_definite_offices_are_person_actors(nlp, sentence, phrase, role):
+    actor = mentioned(run(nlp, sentence), phrase)
+    assert actor is not None and actor.kind == "person" and actor.role == role
+
+
+def test_office_takes_the_dateline_country(nlp):
+    doc = run(nlp, "The Foreign Secretary welcomed the ceasefire.", dateline="London")
+    actor = mentioned(doc, "Secretary")
+    assert actor is not None and actor.country == "GBR"
+
+
+def test_capitalised_body_after_the_is_not_a_person(nlp):
+    actor = mentioned(run(nlp, "The Foreign Office said the Prime Minister would travel to Oslo."), "Office")
+    assert actor is None or actor.kind != "person"

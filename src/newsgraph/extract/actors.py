@@ -807,7 +807,10 @@ class ActorResolver:
         heads = self._agent_heads(doc)
         for i in [i for i, h in enumerate(w.lower) if h in heads]:
             root = doc[i]
-            if root.pos_ != "NOUN" or w.covered(root.i):
+            # "The Foreign Secretary", "the Minister for the Middle East": a capitalised office after "the"
+            # is tagged as a name but names no one; it is a title-only person (checked on the agent below)
+            office = root.pos_ == "PROPN" and root.is_title and doc[root.left_edge.i].lower_ == "the"
+            if (root.pos_ != "NOUN" and not office) or w.covered(root.i):
                 continue
             start = root.left_edge.i
             for k in range(root.i - 1, start - 1, -1):  # never across a spaced dash, comma or line break
@@ -827,7 +830,8 @@ class ActorResolver:
                 first = number + 1  # "up to 4,000 troops": the quantity is not part of the name
             words = doc[first:root.i + 1].text
             agent = self._agent(words)
-            if agent is None or agent.pattern.split()[-1] not in (root.lower_, root.lemma_.lower()):
+            if agent is None or agent.pattern.split()[-1] not in (root.lower_, root.lemma_.lower()) \
+                    or (office and root.pos_ != "NOUN" and agent.kind != "person"):
                 continue
             states = {adj[1].id for k, adj in w.adjectives.items() if chunk.start <= k <= root.i}
             if len(states) > 1:
@@ -894,6 +898,8 @@ class ActorResolver:
                 kind = "group"
             org = w.table.get(aff.organization)
             country = aff.country or (org.country if org else None)
+            if country is None and office and kind == "person":
+                country = self._dateline_country(w)  # "The Foreign Secretary" in a datelined story
             name = doc[mention_start:root.i + 1].text
             if org is not None and mention_start > first:
                 name = f"{org.name} {name}"
