@@ -8,7 +8,7 @@ the parse) and quote_attribution (linking, speakers, output); the cue lexicon is
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from newsgraph.contract import ExtractionWarning
+from newsgraph.contract import Actor, ExtractionWarning, Quote
 from newsgraph.extract.actor_table import ActorTable
 from newsgraph.extract.base import context_of, register_extensions
 from newsgraph.extract.quote_attribution import QuoteBuilder
@@ -30,11 +30,54 @@ class QuoteExtractor:
             table = doc._.ng_actors = ActorTable()
         builder = QuoteBuilder(doc, table, self.lexicon, context_of(doc).title_span)
         doc._.ng_quotes = builder.build()
+        for quote in doc._.ng_quotes:
+            if quote.kind == "direct" and quote.speaker:
+                _first_person(doc, table, quote)
         if builder.warnings:
             warnings = doc._.ng_warnings if doc._.ng_warnings is not None else []
             warnings.extend(ExtractionWarning(code="quote-marks", message=m) for m in builder.warnings)
             doc._.ng_warnings = warnings
         return doc
+
+
+_SINGULAR = frozenset({"i", "me", "my", "mine", "myself"})
+_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
+
+
+def _speaker_side(table: ActorTable, speaker: Actor) -> str | None:
+    """Whom a speaker's "we" stands for: the body they speak for, a body speaking itself, or their state."""
+    if speaker.organization:
+        return speaker.organization
+    if speaker.kind != "person":
+        return speaker.id
+    if speaker.country:
+        return next((a.id for a in table if a.kind == "state" and a.country == speaker.country), None)
+    return None
+
+
+def _first_person(doc: Doc, table: ActorTable, quote: Quote) -> None:
+    """First-person pronouns in a direct quotation are its speaker ("I", "my") or the speaker's side ("we",
+    "our"); recorded as pronoun mentions. Only the quotation's own tokens are visited."""
+    speaker = table.get(quote.speaker)
+    if speaker is None:
+        return
+    side: str | None = None
+    for part in quote.parts or [quote]:
+        span = doc.char_span(part.start, part.end, alignment_mode="expand")
+        if span is None:
+            continue
+        for tok in span:
+            low = tok.lower_
+            if tok.pos_ != "PRON" or (low not in _SINGULAR and low not in _PLURAL) \
+                    or table.mention_at(tok.i) is not None:
+                continue
+            if low in _SINGULAR:
+                if speaker.kind == "person":
+                    table.add_mention(doc, speaker.id, tok.i, tok.i + 1, "pronoun")
+                continue
+            side = side or _speaker_side(table, speaker)
+            if side is not None:
+                table.add_mention(doc, side, tok.i, tok.i + 1, "pronoun")
 
 
 @Language.factory("newsgraph_quotes", default_config={"reporting_lexicons": []})
