@@ -70,6 +70,7 @@ _CONTEXT_WORDS = {
         "jet",
         "aircraft",
         "military",
+        "coalition",  # "coalition strikes against X": in news a coalition that strikes is an armed one
         "defense",
         "defence",
         "bomb",
