@@ -64,3 +64,20 @@ def test_office_takes_the_dateline_country(nlp):
 def test_capitalised_body_after_the_is_not_a_person(nlp):
     actor = mentioned(run(nlp, "The Foreign Office said the Prime Minister would travel to Oslo."), "Office")
     assert actor is None or actor.kind != "person"
+
+
+@pytest.mark.parametrize(("sentence", "word", "code"), [
+    ("Officials reopened the Syrian border crossing on Sunday.", "Syrian", "SYR"),
+    ("Iraqi oil exports rose sharply in March.", "Iraqi", "IRQ"),
+])
+def test_state_adjective_before_any_noun_names_the_state(nlp, sentence, word, code):
+    doc = run(nlp, sentence)
+    actor = mentioned(doc, word)
+    assert actor is not None and actor.kind == "state" and actor.country == code
+    assert [m.how for m in doc._.ng_actors.mentions if doc[m.token_start].text == word] == ["modifier"]
+
+
+def test_ethnic_adjective_names_no_state(nlp):
+    doc = run(nlp, "Police dispersed ethnic Albanian protests in the town.")
+    actor = mentioned(doc, "Albanian")
+    assert actor is None or actor.kind != "state"

@@ -986,6 +986,7 @@ class ActorResolver:
 
     def _adjective_mentions(self, w: _Work) -> None:
         doc = w.doc
+        heads = self._agent_heads(doc)
         for start, (end, entry) in sorted(w.adjectives.items()):
             if any(w.covered(i) for i in range(start, end)):
                 continue
@@ -1004,8 +1005,14 @@ class ActorResolver:
                 actor_id = w.table.add(Actor(id="", name=name, kind="group", code=home, country=home),
                                        f"people:{iso}|{home}|{start in w.ethnic}")
                 w.table.add_mention(doc, actor_id, start, end, "name")
-            elif last.dep_ in ("amod", "compound") and last.head.lower_ in self.rules.event_nouns:
-                w.table.add_mention(doc, self._kb_actor(w, entry), start, end, "adjective")
+            elif last.dep_ in ("amod", "compound") and (last.head.lower_ in self.rules.event_nouns
+                                                         or (w.lower[last.head.i] not in heads
+                                                             and start not in w.ethnic)):
+                # "a U.S. strike", "the Syrian border", "an Iraqi delegate's visit": the state is named
+                # (role nouns such as "French and Egyptian warships" are the description rule's); outside
+                # event nouns it is a "modifier": it names the state but is no event's agent by itself
+                how = "adjective" if last.head.lower_ in self.rules.event_nouns else "modifier"
+                w.table.add_mention(doc, self._kb_actor(w, entry), start, end, how)
 
     # --- helpers -------------------------------------------------------------------------------------------
     def _dateline_tokens(self, doc: Doc, text: str, ctx: ArticleContext) -> tuple[int, int] | None:

@@ -312,6 +312,9 @@ class ArgumentFinder:
                     return ids, [c.i]
         for c in n.children:
             if c.dep_ in ("compound", "amod", "nmod") and c.i < n.i:
+                m = self.table.mention_at(c.i)
+                if m is not None and m.how == "modifier":
+                    continue  # "Palestinian unrest": the actor layer names the state, not the agent
                 ids = self.direct(c)
                 if ids:
                     return ids, [c.i]
