@@ -36,3 +36,10 @@ def test_nominal_fighting_is_an_assault(nlp, sentence, source, target):
 ])
 def test_campaigns_and_labour_strikes_are_no_assault(nlp, sentence):
     assert not any(t == "ASSAULT" for t, _, _ in dyads(nlp(sentence)))
+
+
+def test_in_support_of_is_no_target(nlp):
+    doc = nlp("Coalition forces conducted nine strikes in support of the government of Iraq using attack "
+              "aircraft against the Islamic State.")
+    found = [(s, g) for t, s, g in dyads(doc) if t == "ASSAULT" and "Coalition forces" in s]
+    assert found and all("Islamic State" in g and not any("Iraq" in x for x in g) for _, g in found), found

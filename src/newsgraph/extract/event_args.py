@@ -397,7 +397,9 @@ class ArgumentFinder:
                 if ids:
                     return ids, [c.i]
             return [], []
-        pobjs = [o for _, o, _ in self._prep_objects(head, preps) if o.i not in skip]
+        # "in support of X", "on behalf of X" name a side, never the target
+        pobjs = [o for _, o, p in self._prep_objects(head, preps) if o.i not in skip
+                 and not (p in ("in", "on") and o.lemma_.lower() in ("support", "behalf"))]
         # an actor with a known country or code, named or owning the phrase ("Palestinian detainees"),
         # beats a bare description ("senior officers"); objects first, then prepositions in their order
         for c in cands + pobjs:
@@ -410,6 +412,15 @@ class ArgumentFinder:
                 ids = [a for a in how(c) if a not in exclude]
                 if ids:
                     return ids, [c.i]
+        if "against" in preps:  # "strikes ... using aircraft against X": the parser hung it on the means
+            for c in head.children:
+                if c.dep_ == "advcl" and c.lemma_ == "use":
+                    for o in c.children:
+                        if o.dep_ == "dobj":
+                            for _, pobj, _ in self._prep_objects(o, ("against",)):
+                                ids = [a for a in self.owners(pobj) if a not in exclude]
+                                if ids:
+                                    return ids, [pobj.i]
         return [], []
 
     # ---- the entry point ----------------------------------------------------------------------------
