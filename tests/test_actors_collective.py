@@ -81,3 +81,20 @@ def test_ethnic_adjective_names_no_state(nlp):
     doc = run(nlp, "Police dispersed ethnic Albanian protests in the town.")
     actor = mentioned(doc, "Albanian")
     assert actor is None or actor.kind != "state"
+
+
+@pytest.mark.parametrize(("sentence", "phrase", "code"), [
+    ("Peshmerga units retook the village near Erbil.", "Peshmerga", "IRQ"),
+    ("The KRG signed the budget deal with Baghdad.", "KRG", "IRQ"),
+    ("Officials said Da\u2019esh lost control of the town.", "Da\u2019esh", None),
+])
+def test_kurdish_bodies_and_apostrophe_spellings(nlp, sentence, phrase, code):
+    actor = mentioned(run(nlp, sentence), phrase)
+    assert actor is not None and actor.country == code and actor.kind in ("organization", "group")
+
+
+@pytest.mark.parametrize("phrase", ["enemy", "service members", "families"])
+def test_generic_conflict_groups(nlp, phrase):
+    doc = run(nlp, "The enemy shelled the camp where two service members and several families were staying.")
+    actor = mentioned(doc, phrase)
+    assert actor is not None and actor.kind == "group"
