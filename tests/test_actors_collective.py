@@ -98,3 +98,8 @@ def test_generic_conflict_groups(nlp, phrase):
     doc = run(nlp, "The enemy shelled the camp where two service members and several families were staying.")
     actor = mentioned(doc, phrase)
     assert actor is not None and actor.kind == "group"
+
+
+def test_lone_capitalised_role_noun_after_the_is_a_body(nlp):
+    actor = mentioned(run(nlp, "The Coalition carried out five raids near the dam."), "Coalition")
+    assert actor is not None and actor.kind == "organization"

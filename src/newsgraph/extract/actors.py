@@ -808,7 +808,8 @@ class ActorResolver:
         for i in [i for i, h in enumerate(w.lower) if h in heads]:
             root = doc[i]
             # "The Foreign Secretary", "the Minister for the Middle East": a capitalised office after "the"
-            # is tagged as a name but names no one; it is a title-only person (checked on the agent below)
+            # is tagged as a name but names no one; it is a title-only person, and a lone capitalised role
+            # noun ("The Coalition", "the Government") the body of that role (checked on the agent below)
             office = root.pos_ == "PROPN" and root.is_title and doc[root.left_edge.i].lower_ == "the"
             if (root.pos_ != "NOUN" and not office) or w.covered(root.i):
                 continue
@@ -831,7 +832,7 @@ class ActorResolver:
             words = doc[first:root.i + 1].text
             agent = self._agent(words)
             if agent is None or agent.pattern.split()[-1] not in (root.lower_, root.lemma_.lower()) \
-                    or (office and root.pos_ != "NOUN" and agent.kind != "person"):
+                    or (office and root.pos_ != "NOUN" and agent.kind != "person" and first < root.i):
                 continue
             states = {adj[1].id for k, adj in w.adjectives.items() if chunk.start <= k <= root.i}
             if len(states) > 1:
