@@ -103,3 +103,9 @@ def test_generic_conflict_groups(nlp, phrase):
 def test_lone_capitalised_role_noun_after_the_is_a_body(nlp):
     actor = mentioned(run(nlp, "The Coalition carried out five raids near the dam."), "Coalition")
     assert actor is not None and actor.kind == "organization"
+
+
+def test_allies_need_a_determiner(nlp):
+    assert mentioned(run(nlp, "He said allies might object to the plan."), "allies") is None
+    actor = mentioned(run(nlp, "Turkey and its allies rejected the plan."), "allies")
+    assert actor is not None and actor.kind == "group"

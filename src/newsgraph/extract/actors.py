@@ -834,6 +834,8 @@ class ActorResolver:
             if agent is None or agent.pattern.split()[-1] not in (root.lower_, root.lemma_.lower()) \
                     or (office and root.pos_ != "NOUN" and agent.kind != "person" and first < root.i):
                 continue
+            if agent.determined and chunk.start == root.i:
+                continue  # "allies might object": no one in particular
             states = {adj[1].id for k, adj in w.adjectives.items() if chunk.start <= k <= root.i}
             if len(states) > 1:
                 continue  # "French and Egyptian warships": two actors, left to the adjectives

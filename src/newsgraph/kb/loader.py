@@ -164,7 +164,7 @@ def agent_from_record(rec: Mapping[str, Any]) -> Agent:
     if kind not in KINDS:
         raise ValueError(f"agent kind must be one of {KINDS}, got {kind!r}")
     return Agent(pattern=agent_key(str(rec["pattern"])), sector=str(rec["sector"]), kind=kind,
-                 role=rec.get("role"))
+                 role=rec.get("role"), determined=bool(rec.get("determined", False)))
 
 
 def merge_records(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:

@@ -58,6 +58,9 @@ class Agent:
     sector: str  # GOV, MIL, REB, OPP, CVL, LEG, JUD, MED, BUS, ...
     kind: Kind  # person for singular titles, group/organization for plural or collective nouns
     role: str | None = None  # title to report for a person ("Foreign Minister"); None: the pattern itself
+    # an actor only with a determiner, possessor or modifier ("our allies", "Turkish allies"): the bare
+    # plural is too often generic ("allies might object")
+    determined: bool = False
 
 
 def office_rank(role: str) -> int:
