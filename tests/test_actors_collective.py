@@ -109,3 +109,14 @@ def test_allies_need_a_determiner(nlp):
     assert mentioned(run(nlp, "He said allies might object to the plan."), "allies") is None
     actor = mentioned(run(nlp, "Turkey and its allies rejected the plan."), "allies")
     assert actor is not None and actor.kind == "group"
+
+
+@pytest.mark.parametrize(("sentence", "phrase", "found"), [
+    ("Both countries signed the accord in Geneva.", "countries", True),
+    ("Countries around the world watched the launch.", "Countries", False),
+    ("All parties agreed to a ceasefire.", "parties", True),
+    ("Army units moved towards the river overnight.", "units", True),
+])
+def test_determined_collectives(nlp, sentence, phrase, found):
+    actor = mentioned(run(nlp, sentence), phrase)
+    assert (actor is not None and actor.kind == "group") is found
