@@ -47,3 +47,13 @@ def test_a_persons_we_is_their_state(nlp):
 def test_pronouns_outside_quotes_are_left_alone(nlp):
     doc = nlp("We visited the border town on Friday, where officials said the road was closed.")
     assert pronoun_actor(doc, "We") is None
+
+
+def test_statement_block_after_said_colon(nlp):
+    doc = nlp("Norwegian Prime Minister Jonas Gahr Store said:\n\nThe floods caused great damage. I offer my "
+              "condolences to the families, and we will send help.")
+    speaker = next(m.actor_id for m in doc._.ng_actors.mentions if m.how == "name"
+                   and doc[m.token_start:m.token_end].text == "Jonas Gahr Store")
+    assert pronoun_actor(doc, "I") is not None and pronoun_actor(doc, "I").id == speaker
+    assert pronoun_actor(doc, "my") is not None and pronoun_actor(doc, "my").id == speaker
+
