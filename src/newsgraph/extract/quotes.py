@@ -65,23 +65,8 @@ def _first_person(doc: Doc, table: ActorTable, quote: Quote) -> None:
     speaker = table.get(quote.speaker)
     if speaker is None:
         return
-    side: str | None = None
-    for part in quote.parts or [quote]:
-        span = doc.char_span(part.start, part.end, alignment_mode="expand")
-        if span is None:
-            continue
-        for tok in span:
-            low = tok.lower_
-            if tok.pos_ != "PRON" or (low not in _SINGULAR and low not in _PLURAL) \
-                    or table.mention_at(tok.i) is not None:
-                continue
-            if low in _SINGULAR:
-                if speaker.kind == "person":
-                    table.add_mention(doc, speaker.id, tok.i, tok.i + 1, "pronoun")
-                continue
-            side = side or _speaker_side(table, speaker)
-            if side is not None:
-                table.add_mention(doc, side, tok.i, tok.i + 1, "pronoun")
+    spans = (doc.char_span(part.start, part.end, alignment_mode="expand") for part in quote.parts or [quote])
+    _claim_first_person(doc, table, speaker, [tok for span in spans if span is not None for tok in span])
 
 
 def _statement_blocks(doc: Doc, table: ActorTable) -> None:
@@ -103,19 +88,24 @@ def _statement_blocks(doc: Doc, table: ActorTable) -> None:
             cues.append((tok.i + 1, speaker))
     for n, (start, speaker) in enumerate(cues):
         end = cues[n + 1][0] if n + 1 < len(cues) else len(doc)
-        side: str | None = None
-        for tok in doc[start:end]:
-            low = tok.lower_
-            if tok.pos_ != "PRON" or (low not in _SINGULAR and low not in _PLURAL) \
-                    or table.mention_at(tok.i) is not None:
-                continue
-            if low in _SINGULAR:
-                if speaker.kind == "person":
-                    table.add_mention(doc, speaker.id, tok.i, tok.i + 1, "pronoun")
-                continue
-            side = side or _speaker_side(table, speaker)
-            if side is not None:
-                table.add_mention(doc, side, tok.i, tok.i + 1, "pronoun")
+        _claim_first_person(doc, table, speaker, doc[start:end])
+
+
+def _claim_first_person(doc: Doc, table: ActorTable, speaker, tokens) -> None:
+    """Unclaimed first-person pronouns among ``tokens`` become mentions of the speaker ("I", "my") or of the
+    speaker's side ("we", "our"), looked up once and only when needed."""
+    side: str | None = None
+    for tok in tokens:
+        low = tok.lower_
+        if tok.pos_ != "PRON" or (low not in _SINGULAR and low not in _PLURAL) or table.mention_at(tok.i):
+            continue
+        if low in _SINGULAR:
+            if speaker.kind == "person":
+                table.add_mention(doc, speaker.id, tok.i, tok.i + 1, "pronoun")
+            continue
+        side = side or _speaker_side(table, speaker)
+        if side is not None:
+            table.add_mention(doc, side, tok.i, tok.i + 1, "pronoun")
 
 
 @Language.factory("newsgraph_quotes", default_config={"reporting_lexicons": []})
