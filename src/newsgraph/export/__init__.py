@@ -43,7 +43,7 @@ def _actor_info(store: Store) -> dict[str, dict]:
         out = {}
         for r in conn.execute(select(t.actors)):
             row = dict(r._mapping)
-            row["aliases"] = [a for a in (row.get("aliases") or "").split("|") if a]
+            row["aliases"] = t.split_list(row.get("aliases"))
             out[row["id"]] = row
         return out
 

@@ -137,7 +137,7 @@ def collect_tables(store: Store, events: Iterable[EventRow], *, filtered: bool) 
     else:
         out["actors"] = list(_rows(store, t.actors, actor_cols, ["id"], None))
     for row in out["actors"]:
-        row["aliases"] = [a for a in (row.get("aliases") or "").split("|") if a]
+        row["aliases"] = t.split_list(row.get("aliases"))
     return out
 
 
@@ -168,7 +168,7 @@ def _columns(name: str) -> list[str]:
 
 def _cell(value: object) -> object:
     if isinstance(value, list):
-        return "|".join(str(v) for v in value)
+        return t.join_list(value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
     return "" if value is None else value

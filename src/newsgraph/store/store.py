@@ -601,7 +601,7 @@ class Store:
             "local_id": ev.id,
             "type": ev.type,
             "mode": ev.mode,
-            "context": "|".join(ev.context),
+            "context": t.join_list(ev.context),
             "cameo": ev.cameo,
             "quad_class": ev.quad_class,
             "goldstein": ev.goldstein,
@@ -750,7 +750,7 @@ class Store:
                 "organization_id": None,
                 "wikidata": actor.wikidata,
                 "cameo": actor.cameo,
-                "aliases": "|".join(actor.aliases),
+                "aliases": t.join_list(actor.aliases),
                 "first_seen": published,
             }
         elif found not in batch.new_actors:

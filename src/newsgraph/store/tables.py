@@ -311,3 +311,16 @@ ARTICLE_CHILD_TABLES = (
     "article_lsh",
     "article_signatures",
 )
+
+
+# List-valued fields (an actor's aliases, an event's contexts) are kept as one "|"-joined text column so
+# they stay searchable with LIKE on both backends.
+LIST_SEPARATOR = "|"
+
+
+def join_list(values) -> str:
+    return LIST_SEPARATOR.join(str(v) for v in values)
+
+
+def split_list(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(LIST_SEPARATOR) if v]
