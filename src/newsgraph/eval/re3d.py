@@ -167,11 +167,13 @@ def load(root: Path) -> list[Re3dDataset]:
     return found
 
 
-def kb_state_test(actor_dictionaries: Sequence[Path] = ()) -> IsState:
-    """Whether a Location's text names a state: the knowledge base has a state of that name or alias."""
-    from newsgraph.kb import KnowledgeBase
+def kb_state_test(kb=None) -> IsState:
+    """Whether a Location's text names a state: the knowledge base has a state of that name or alias.
+    Pass the extractor's own knowledge base (no second load); without one the bundled data is loaded."""
+    if kb is None:
+        from newsgraph.kb import KnowledgeBase
 
-    kb = KnowledgeBase.load([Path(p) for p in actor_dictionaries])
+        kb = KnowledgeBase.load()
 
     def is_state(surface: str) -> bool:
         return any(e.kind == "state" and how in ("name", "alias") for e, how in kb.lookup_kind(surface))
@@ -504,7 +506,7 @@ def run(root: Path, settings: object | None = None) -> list[DatasetScore]:
     conf = settings if isinstance(settings, Settings) else Settings()
     datasets = load(root)
     extractor = Extractor(conf)
-    is_state = kb_state_test(conf.actor_dictionaries)
+    is_state = kb_state_test(extractor.nlp.get_pipe("newsgraph_actors").kb)
     out = []
     for ds in datasets:
         articles = (ArticleInput(text=d.text, id=d.doc_id) for d in ds.documents)
