@@ -12,12 +12,13 @@ if [ ! -x .venv/bin/python ]; then
 fi
 lock=requirements.lock
 [ "$mode" = test ] && lock=requirements-dev.lock
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r "$lock"
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-
-if [ ! -f src/newsgraph/web/static/vendor/cytoscape.esm.min.js ] || [ package-lock.json -nt src/newsgraph/web/static/vendor/cytoscape.esm.min.js ]; then
-  scripts/build-web.sh
-fi
+pip=(.venv/bin/python -m pip --quiet --disable-pip-version-check)
+# A new venv's own pip (23.2 on Python 3.11) cannot install extras such as lxml[html_clean] in hash mode:
+# it installs a pinned, hash-checked pip first, and that pip installs the lock.
+"${pip[@]}" install --require-hashes -r requirements-bootstrap.lock
+"${pip[@]}" install --require-hashes -r "$lock"
+# The editable install's build hook also installs the web UI's libraries from npm (scripts/build_web.py).
+"${pip[@]}" install --no-deps --no-build-isolation -e .
 
 if [ "$mode" = test ]; then
   need=()
