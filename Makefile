@@ -21,7 +21,7 @@ test: setup-test
 	scripts/run-tests.sh
 
 lint:
-	$(VENV)/ruff check src tests benchmarks
+	$(VENV)/ruff check src tests benchmarks training
 
 serve: setup
 	$(VENV)/newsgraph serve

@@ -2,7 +2,7 @@
 # Lint, then the whole test suite, with a throwaway PostgreSQL server for the store's second backend.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-.venv/bin/ruff check src tests benchmarks
+.venv/bin/ruff check src tests benchmarks training
 
 pg_started=0
 if [ -z "${NEWSGRAPH_TEST_PG:-}" ]; then

@@ -29,14 +29,42 @@ SAMPLE = ROOT / "annotations" / "events" / "sample.json"
 SCHEMA = "newsgraph.event-annotation/1"
 GUIDELINES_VERSION = "1"
 
-TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
-         "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
+TYPES = {
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+}
 POLARITIES = {"positive", "negative"}
 MODALITIES = {"actual", "planned", "hypothetical", "conditional", "question"}
 KINDS = {"person", "state", "organization", "group", "party"}
 ROLES = {"source", "target"}
-NON_EVENT_REASONS = {"word-sense", "opinion", "statement", "no-actor", "generic-actor", "campaign",
-                     "policy-or-plan", "acceptance", "metaphor", "hypothetical-only", "not-article", "other"}
+NON_EVENT_REASONS = {
+    "word-sense",
+    "opinion",
+    "statement",
+    "no-actor",
+    "generic-actor",
+    "campaign",
+    "policy-or-plan",
+    "acceptance",
+    "metaphor",
+    "hypothetical-only",
+    "not-article",
+    "other",
+}
 ACTOR_KEYS = {"text", "nth", "anchor", "anchor_nth", "name", "kind", "country"}
 
 
@@ -149,13 +177,17 @@ def resolve(authored: dict[str, Any], shared: Path) -> dict[str, Any]:
     for i, ne in enumerate(authored.get("non_events", []), 1):
         where = f"{doc} non-event {i}"
         evidence = locate_anchor(text, ne.get("anchor", ""), ne.get("anchor_nth"), where)
-        item = {"evidence": {"start": evidence[0], "end": evidence[1]},
-                "trigger": locate_span(text, ne.get("trigger"), evidence, where + " trigger"),
-                "reason": ne.get("reason")}
+        item = {
+            "evidence": {"start": evidence[0], "end": evidence[1]},
+            "trigger": locate_span(text, ne.get("trigger"), evidence, where + " trigger"),
+            "reason": ne.get("reason"),
+        }
         if ne.get("note"):
             item["note"] = ne["note"]
         if item["reason"] not in NON_EVENT_REASONS:
-            raise AnnotationError(f"{where}: reason {item['reason']!r} is not one of {sorted(NON_EVENT_REASONS)}")
+            raise AnnotationError(
+                f"{where}: reason {item['reason']!r} is not one of {sorted(NON_EVENT_REASONS)}"
+            )
         out["non_events"].append(item)
     return out
 
@@ -168,8 +200,9 @@ def check_event(ev: dict[str, Any], where: str) -> None:
     if ev["modality"] not in MODALITIES:
         raise AnnotationError(f"{where}: modality {ev['modality']!r} is not one of {sorted(MODALITIES)}")
     promised = ev.get("promised")
-    if promised is not None and (promised not in TYPES or ev["type"] not in {"AGREE", "THREATEN", "REQUEST",
-                                                                           "REJECT"}):
+    if promised is not None and (
+        promised not in TYPES or ev["type"] not in {"AGREE", "THREATEN", "REQUEST", "REJECT"}
+    ):
         raise AnnotationError(f"{where}: 'promised' names the act an AGREE/THREATEN/REQUEST/REJECT is about")
     has_source = ev["source"] or any(i.get("role") == "source" for i in ev["implied"])
     if not has_source:
@@ -202,8 +235,10 @@ def check_stored(data: dict[str, Any], shared: Path) -> list[str]:
     spans += [ne["trigger"] for ne in data.get("non_events", [])]
     for s in spans:
         if text[s["start"] : s["end"]] != s["text"]:
-            problems.append(f"{data['doc']}: span {s['start']}-{s['end']} reads {text[s['start']:s['end']]!r}, "
-                            f"not {s['text']!r}")
+            problems.append(
+                f"{data['doc']}: span {s['start']}-{s['end']} reads {text[s['start'] : s['end']]!r}, "
+                f"not {s['text']!r}"
+            )
     return problems
 
 
@@ -267,8 +302,13 @@ def author(data: dict[str, Any], shared: Path) -> dict[str, Any]:
         if ne.get("note"):
             item["note"] = ne["note"]
         non_events.append(item)
-    out = {"doc": data["doc"], "annotator": data.get("annotator"), "status": data.get("status", "complete"),
-           "events": events, "non_events": non_events}
+    out = {
+        "doc": data["doc"],
+        "annotator": data.get("annotator"),
+        "status": data.get("status", "complete"),
+        "events": events,
+        "non_events": non_events,
+    }
     if data.get("notes"):
         out["notes"] = data["notes"]
     return out
@@ -280,11 +320,21 @@ def show(data: dict[str, Any], shared: Path) -> str:
     for ev in data["events"]:
         s, e = ev["evidence"]["start"], ev["evidence"]["end"]
         names = lambda spans: ", ".join(x.get("name") or x["text"] for x in spans) or "-"  # noqa: E731
-        flags = [ev["polarity"], ev["modality"]] + ([f"promised {ev['promised']}"] if ev.get("promised") else [])
-        claim = f" claimed by {ev['claimant'].get('name') or ev['claimant']['text']}" if ev.get("claimant") else ""
-        implied = "".join(f" [implied {i['role']}: {i['name']} ({i['basis']})]" for i in ev.get("implied", []))
-        lines.append(f"{ev['id']} {ev['type']}{'/' + ev['mode'] if ev.get('mode') else ''} "
-                     f"{names(ev['source'])} -> {names(ev['target'])} ({', '.join(flags)}){claim}{implied}")
+        flags = [ev["polarity"], ev["modality"]] + (
+            [f"promised {ev['promised']}"] if ev.get("promised") else []
+        )
+        claim = (
+            f" claimed by {ev['claimant'].get('name') or ev['claimant']['text']}"
+            if ev.get("claimant")
+            else ""
+        )
+        implied = "".join(
+            f" [implied {i['role']}: {i['name']} ({i['basis']})]" for i in ev.get("implied", [])
+        )
+        lines.append(
+            f"{ev['id']} {ev['type']}{'/' + ev['mode'] if ev.get('mode') else ''} "
+            f"{names(ev['source'])} -> {names(ev['target'])} ({', '.join(flags)}){claim}{implied}"
+        )
         lines.append(f"   [{ev['trigger']['text']}] {text[s:e]!r}")
         if ev.get("note"):
             lines.append(f"   note: {ev['note']}")
@@ -320,12 +370,19 @@ def main(argv: list[str] | None = None) -> int:
             target = stored_path(data["doc"])
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-            print(f"{path} -> {target.relative_to(ROOT)}: {len(data['events'])} events, "
-                  f"{len(data['non_events'])} non-events")
+            print(
+                f"{path} -> {target.relative_to(ROOT)}: {len(data['events'])} events, "
+                f"{len(data['non_events'])} non-events"
+            )
         return 1 if failed else 0
     if args.command == "author":
-        print(json.dumps(author(json.loads(args.file.read_text(encoding="utf-8")), shared), indent=1,
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                author(json.loads(args.file.read_text(encoding="utf-8")), shared),
+                indent=1,
+                ensure_ascii=False,
+            )
+        )
         return 0
     if args.command == "show":
         for path in args.files:

@@ -35,8 +35,13 @@ def main() -> None:
         chosen = rng.sample(by_publisher[publisher], sum(PER_PUBLISHER.values()))
         splits = [s for s, n in PER_PUBLISHER.items() for _ in range(n)]
         for path, split in zip(chosen, splits, strict=True):
-            docs.append({"doc": f"polnear/train/text/{path.name}", "split": split,
-                         "text_sha256": hashlib.sha256(path.read_bytes()).hexdigest()})
+            docs.append(
+                {
+                    "doc": f"polnear/train/text/{path.name}",
+                    "split": split,
+                    "text_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                }
+            )
     print(json.dumps({"seed": SEED, "source": "PolNeAR v1.0.0 train split", "docs": docs}, indent=1))
 
 

@@ -1,0 +1,146 @@
+"""A multinomial linear classifier over named sparse features plus an optional dense vector.
+
+A model file (``.npz``) holds the class labels, the feature vocabulary (only features seen in training),
+the weight matrix, the bias, and a softmax temperature fitted on held-out predictions so that
+``predict_proba`` gives calibrated probabilities. Metadata (data, seed, date, figures) lives beside it in
+``model.json``, which the model card is written from.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+class ModelFileError(RuntimeError):
+    """A model file is missing, unreadable or does not fit this version of newsgraph."""
+
+
+@dataclass
+class LinearModel:
+    labels: tuple[str, ...]
+    vocabulary: dict[str, int]
+    weights: np.ndarray  # (n_sparse + n_dense, n_labels), float32
+    bias: np.ndarray  # (n_labels,)
+    n_dense: int = 0
+    temperature: float = 1.0
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_sparse(self) -> int:
+        return len(self.vocabulary)
+
+    def scores(
+        self, features: Iterable[str], dense: Sequence[float] | np.ndarray | None = None
+    ) -> np.ndarray:
+        rows = [i for f in features if (i := self.vocabulary.get(f)) is not None]
+        out = self.bias.astype(np.float64).copy()
+        if rows:
+            out += self.weights[rows].sum(axis=0, dtype=np.float64)
+        if self.n_dense and dense is not None:
+            out += np.asarray(dense, dtype=np.float64) @ self.weights[self.n_sparse :]
+        return out
+
+    def predict_proba(
+        self,
+        features: Iterable[str],
+        dense: Sequence[float] | np.ndarray | None = None,
+    ) -> dict[str, float]:
+        z = self.scores(features, dense) / self.temperature
+        z -= z.max()
+        p = np.exp(z)
+        p /= p.sum()
+        return dict(zip(self.labels, p.tolist(), strict=True))
+
+    def predict(
+        self,
+        features: Iterable[str],
+        dense: Sequence[float] | np.ndarray | None = None,
+    ) -> tuple[str, float]:
+        probs = self.predict_proba(features, dense)
+        label = max(probs, key=probs.__getitem__)
+        return label, probs[label]
+
+    def top_features(self, label: str, n: int = 20) -> list[tuple[str, float]]:
+        """The sparse features that most favour ``label``: for model cards and debugging."""
+        column = self.weights[: self.n_sparse, self.labels.index(label)]
+        names = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        order = np.argsort(-column)[:n]
+        return [(names[i], float(column[i])) for i in order]
+
+    # --- files -------------------------------------------------------------------------------------
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        names = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        np.savez_compressed(
+            directory / "model.npz",
+            labels=np.array(self.labels),
+            features=np.array(names),
+            weights=self.weights.astype(np.float32),
+            bias=self.bias.astype(np.float32),
+            n_dense=np.array(self.n_dense),
+            temperature=np.array(self.temperature),
+        )
+        (directory / "model.json").write_text(
+            json.dumps(self.meta, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, directory: Path) -> LinearModel:
+        path = directory / "model.npz"
+        if not path.is_file():
+            raise ModelFileError(
+                f"no trained model at {path}; rebuild it with `newsgraph train` (see docs/model-cards)"
+            )
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                names = [str(x) for x in data["features"]]
+                model = cls(
+                    labels=tuple(str(x) for x in data["labels"]),
+                    vocabulary={name: i for i, name in enumerate(names)},
+                    weights=data["weights"].astype(np.float32),
+                    bias=data["bias"].astype(np.float32),
+                    n_dense=int(data["n_dense"]),
+                    temperature=float(data["temperature"]),
+                )
+        except (OSError, KeyError, ValueError) as err:
+            raise ModelFileError(f"{path}: not a newsgraph model file ({err})") from err
+        meta_path = directory / "model.json"
+        if meta_path.is_file():
+            model.meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if model.weights.shape != (model.n_sparse + model.n_dense, len(model.labels)):
+            raise ModelFileError(
+                f"{path}: weights of shape {model.weights.shape} do not fit "
+                f"{model.n_sparse} features, {model.n_dense} dense and {len(model.labels)} labels"
+            )
+        return model
+
+
+def from_sklearn(
+    estimator: Any,
+    vocabulary: Mapping[str, int],
+    n_dense: int,
+    temperature: float,
+    meta: dict[str, Any] | None = None,
+) -> LinearModel:
+    """Wrap a fitted scikit-learn linear classifier (``coef_``, ``intercept_``, ``classes_``)."""
+    coef = np.asarray(estimator.coef_, dtype=np.float32)
+    intercept = np.asarray(estimator.intercept_, dtype=np.float32)
+    labels = tuple(str(c) for c in estimator.classes_)
+    if len(labels) == 2 and coef.shape[0] == 1:  # binary: one column of log-odds for the second class
+        coef = np.vstack([np.zeros_like(coef), coef])
+        intercept = np.array([0.0, intercept[0]], dtype=np.float32)
+    return LinearModel(
+        labels=labels,
+        vocabulary=dict(vocabulary),
+        weights=coef.T.copy(),
+        bias=intercept,
+        n_dense=n_dense,
+        temperature=temperature,
+        meta=meta or {},
+    )
