@@ -83,13 +83,27 @@ def article_text(doc: str, shared: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def find_nth(haystack: str, needle: str, nth: int, start: int = 0, end: int | None = None) -> int:
+def _at_word_boundaries(haystack: str, pos: int, needle: str) -> bool:
+    """A span starting or ending with a letter or digit must not continue a word ("he" is not in "the")."""
+    before = haystack[pos - 1] if pos > 0 else " "
+    after = haystack[pos + len(needle)] if pos + len(needle) < len(haystack) else " "
+    return not ((needle[:1].isalnum() and before.isalnum()) or (needle[-1:].isalnum() and after.isalnum()))
+
+
+def find_nth(
+    haystack: str, needle: str, nth: int, start: int = 0, end: int | None = None, words: bool = False
+) -> int:
+    """Offset of the ``nth`` occurrence of ``needle`` in ``haystack[start:end]``; with ``words``, only
+    occurrences at word boundaries count."""
     end = len(haystack) if end is None else end
     pos = start - 1
-    for _ in range(nth):
+    count = 0
+    while count < nth:
         pos = haystack.find(needle, pos + 1, end)
         if pos < 0:
             return -1
+        if not words or _at_word_boundaries(haystack, pos, needle):
+            count += 1
     return pos
 
 
@@ -119,7 +133,7 @@ def locate_span(text: str, spec: Any, evidence: tuple[int, int], where: str) -> 
     lo, hi = evidence
     if spec.get("anchor"):
         lo, hi = locate_anchor(text, spec["anchor"], spec.get("anchor_nth"), where + " (own anchor)")
-    pos = find_nth(text, spec["text"], int(spec.get("nth", 1)), lo, hi)
+    pos = find_nth(text, spec["text"], int(spec.get("nth", 1)), lo, hi, words=True)
     if pos < 0:
         raise AnnotationError(f"{where}: {spec['text']!r} not found in its anchor")
     span = {"start": pos, "end": pos + len(spec["text"]), "text": spec["text"]}
@@ -234,6 +248,10 @@ def check_stored(data: dict[str, Any], shared: Path) -> list[str]:
             problems.append(str(err))
     spans += [ne["trigger"] for ne in data.get("non_events", [])]
     for s in spans:
+        if s["text"] and not _at_word_boundaries(text, s["start"], s["text"]):
+            problems.append(
+                f"{data['doc']}: span {s['start']}-{s['end']} {s['text']!r} is part of a longer word"
+            )
         if text[s["start"] : s["end"]] != s["text"]:
             problems.append(
                 f"{data['doc']}: span {s['start']}-{s['end']} reads {text[s['start'] : s['end']]!r}, "
@@ -269,9 +287,9 @@ def author(data: dict[str, Any], shared: Path) -> dict[str, Any]:
             out["anchor"], nth_anchor = own["anchor"], own.get("anchor_nth")
             if nth_anchor:
                 out["anchor_nth"] = nth_anchor
-        nth, pos = 1, text.find(s["text"], lo, hi)
-        while pos != s["start"]:
-            pos, nth = text.find(s["text"], pos + 1, hi), nth + 1
+        nth = 1
+        while find_nth(text, s["text"], nth, lo, hi, words=True) not in (s["start"], -1):
+            nth += 1
         if nth > 1:
             out["nth"] = nth
         for key in ("name", "kind", "country", "role", "basis"):
