@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 STORE = ROOT / "annotations" / "events" / "docs"
 SAMPLE = ROOT / "annotations" / "events" / "sample.json"
 SCHEMA = "newsgraph.event-annotation/1"
-GUIDELINES_VERSION = "1"
+GUIDELINES_VERSION = "2"
 
 TYPES = {
     "AGREE",
