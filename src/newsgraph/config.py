@@ -27,6 +27,9 @@ class Settings:
     actor_dictionaries: tuple[Path, ...] = ()
     reporting_lexicons: tuple[Path, ...] = ()
     trigger_lexicons: tuple[Path, ...] = ()
+    # the event coder: "bundled" (the trained model in the package), a trained model's directory, or
+    # "lexicon" (the trigger lexicon alone, the rule-based baseline)
+    event_model: str = "bundled"
     # API server
     api_keys: tuple[str, ...] = ()  # sha256 hex digests of the accepted keys
     api_body_limit: int = 5_000_000

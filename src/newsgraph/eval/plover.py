@@ -5,21 +5,17 @@ A record is one sentence with its coded event: type, source and target actors (C
 INVESTIGATE are ACCUSE, DEMAND is REQUEST, FIGHT is ASSAULT; CAMEO country codes differing from ISO 3166
 (JAP, ITL, VTN...) are mapped to ISO.
 
-Each distinct sentence is extracted once; records sharing a sentence are all its gold events. Extracted
-events are seen as PLOVER codes them (``plover_view``: promises of cooperation are AGREE, announced hostile
-deeds THREATEN; negated events and questions are left out).
-
-An event without a target is matched on the country of its stated location, as PLOVER codes the place
-of an act when no one is on its receiving end ("imposed a curfew in Abidjan"); a protest with neither is
-coded against the protesters' own country ("Algerian students blocked roads" → DZA → DZA), and an attack
-with no named perpetrator ("a roadside bomb near Samarra killed") is coded as done by the place's country.
+Each distinct sentence is extracted once; records sharing a sentence are all its gold events. The
+contract's events are scored **as they are**: the event's ``type``, ``source`` and ``target`` fields, with
+no reading of events that lives only in the scorer (PLOVER's conventions, such as a promise being AGREE or
+a protest with no stated target being aimed at the protesters' own state, are the extractor's job: it
+writes them into the event, flagging implied arguments in ``implied``). Every event counts, whatever its
+polarity or modality.
 
 Matching. A predicted actor matches a gold actor when its ``country`` or ``code`` (or those of the body it
-speaks for) equals the gold code; the codes IGO, NGO, IMG, MNC... match the actor's code or sector (a gold
-IGO also matches an NGO: the records code every international body IGO, Amnesty International included).
-An actor without any code matches when one of its mentions overlaps the gold actor text in the sentence.
-A predicted event matches a gold record when the types are equal, a source is among the gold sources and,
-where the gold has targets, a target is among them.
+speaks for) equals the gold code; the codes IGO, NGO, IMG, MNC... match the actor's code or sector. An actor
+without any code matches nothing. A predicted event matches a gold record when the types are equal, a
+source is among the gold sources and, where the gold has targets, a target is among them.
 
 Figures: dyad+type recall (gold records matched), dyad+type precision (predicted events matching a gold
 record of their sentence), and type accuracy (records whose gold type is among the types predicted for the
@@ -38,7 +34,7 @@ import typer
 
 from newsgraph.contract import Actor, Extraction
 from newsgraph.eval.report import ConfigOption, ModelOption, ReportFormat, ReportFormatOption, eval_settings
-from newsgraph.extract.event_ontology import Ontology, load_ontology, plover_view
+from newsgraph.extract.event_ontology import Ontology, load_ontology
 
 # CAMEO country codes that differ from ISO 3166-1 alpha-3.
 CAMEO_TO_ISO = {
@@ -81,7 +77,7 @@ def normalise_code(code: str) -> str:
     return CAMEO_TO_ISO.get(code, code)
 
 
-def _actors(value: object) -> tuple[GoldActor, ...]:
+def gold_actors(value: object) -> tuple[GoldActor, ...]:
     if not isinstance(value, list):
         return ()
     return tuple(
@@ -105,8 +101,8 @@ def load_records(path: Path, ontology: Ontology) -> list[GoldRecord]:
                 text=str(r["text"]).strip(),
                 type=canonical,
                 original_type=str(r.get("event")),
-                sources=_actors(r.get("source")),
-                targets=_actors(r.get("target")),
+                sources=gold_actors(r.get("source")),
+                targets=gold_actors(r.get("target")),
             )
         )
     return out
@@ -120,27 +116,13 @@ def actor_codes(actor: Actor, extraction: Extraction) -> set[str]:
     return codes
 
 
-def actor_matches(actor: Actor | None, gold: GoldActor, extraction: Extraction, text: str) -> bool:
+def actor_matches(actor: Actor | None, gold: GoldActor, extraction: Extraction, text: str = "") -> bool:
     if actor is None:
         return False
     codes = actor_codes(actor, extraction)
-    located = bool(actor.country or actor.code) or (
-        extraction.actor(actor.organization) is not None
-        and bool(extraction.actor(actor.organization).country or extraction.actor(actor.organization).code)
-    )
-    if located or (codes and gold.code in TRANSNATIONAL):
-        if gold.code in TRANSNATIONAL:
-            if gold.code == "IGO" and "NGO" in codes:
-                return True  # the records code every international body IGO (Amnesty, the Red Cross)
-            return gold.code in codes or any(c.startswith(gold.code) for c in codes)
-        return gold.code in codes
-    # no code at all: fall back on the text the gold names
-    low = text.lower()
-    start = low.find(gold.text.lower()) if gold.text else -1
-    if start < 0:
-        return False
-    end = start + len(gold.text)
-    return any(m.start < end and start < m.end for m in actor.mentions)
+    if gold.code in TRANSNATIONAL:
+        return gold.code in codes or any(c.startswith(gold.code) for c in codes)
+    return gold.code in codes
 
 
 @dataclass
@@ -230,57 +212,44 @@ class PloverScore:
 
 
 def score_sentence(
-    text: str, gold: Sequence[GoldRecord], extraction: Extraction, ontology: Ontology
+    text: str, gold: Sequence[GoldRecord], extraction: Extraction, ontology: Ontology | None = None
 ) -> SentenceScore:
     preds: list[Prediction] = []
     score = SentenceScore(text=text, gold=list(gold), predicted=preds)
     for ev in extraction.events:
-        seen_as = plover_view(ev.type, ev.polarity, ev.modality, ontology)
-        if seen_as is None:
-            continue
         src = [extraction.actor(a) for a in ev.source]
         tgt = [extraction.actor(a) for a in ev.target]
-        if not src and ev.location_country:
-            # an attack with no one named behind it ("a roadside bomb killed"): PLOVER codes the country
-            # where it happened as the perpetrator
-            src = [Actor(id="", name=ev.location or ev.location_country, kind="state",
-                         code=ev.location_country, country=ev.location_country)]
-        if ev.location_country and not any(a is not None and (a.country or a.code) for a in tgt):
-            # no recipient stated: PLOVER codes the country where the act took place
-            tgt = [
-                Actor(
-                    id="",
-                    name=ev.location or ev.location_country,
-                    kind="state",
-                    code=ev.location_country,
-                    country=ev.location_country,
-                )
-            ]
-        if seen_as == "PROTEST" and not any(a is not None and (a.country or a.code) for a in tgt):
-            # a protest with no stated target is coded against the protesters' own country
-            tgt = [
-                Actor(id="", name=a.country, kind="state", code=a.country, country=a.country)
-                for a in src
-                if a is not None and a.country
-            ][:1]
         pred = Prediction(
-            type=seen_as,
+            type=ev.type,
             trigger=ev.trigger.text,
             source=[f"{a.name}/{a.country or a.code}" for a in src if a],
             target=[f"{a.name}/{a.country or a.code}" for a in tgt if a],
         )
         for g in gold:
-            if g.type != seen_as:
+            if g.type != ev.type:
                 continue
-            if not any(actor_matches(a, ga, extraction, text) for a in src for ga in g.sources):
+            if not any(actor_matches(a, ga, extraction) for a in src for ga in g.sources):
                 continue
-            if g.targets and not any(actor_matches(a, ga, extraction, text) for a in tgt for ga in g.targets):
+            if g.targets and not any(actor_matches(a, ga, extraction) for a in tgt for ga in g.targets):
                 continue
             pred.matched = True
             if g.id not in score.matched_gold:
                 score.matched_gold.append(g.id)
         preds.append(pred)
     return score
+
+
+def score_records_strict(records: Sequence[object], extraction: Extraction) -> dict[str, int]:
+    """Counts for one sentence's records given as ``event_data.GsrRecord``-like objects or GoldRecords."""
+    gold = [r if isinstance(r, GoldRecord) else _as_gold(r) for r in records]
+    s = score_sentence(gold[0].text if gold else "", gold, extraction)
+    return {"gold": len(gold), "matched_gold": len(s.matched_gold), "predicted": len(s.predicted),
+            "matched_predicted": sum(p.matched for p in s.predicted)}
+
+
+def _as_gold(r) -> GoldRecord:
+    return GoldRecord(id=r.id, text=r.text, type=r.type, original_type=r.type, sources=r.sources,
+                      targets=r.targets)
 
 
 def evaluate(

@@ -9,7 +9,9 @@ the same event are merged into one with further evidence.
 """
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import numpy as np
 from spacy.attrs import LEMMA, LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -18,6 +20,15 @@ from newsgraph.contract import Actor, Event, Quantity, Quote, TextSpan
 from newsgraph.extract.actor_table import ActorTable
 from newsgraph.extract.base import context_of, register_extensions
 from newsgraph.extract.event_args import PLACE_TARGET_TYPES, ArgumentFinder, Arguments
+from newsgraph.extract.event_candidates import Candidate, evaluation_candidates, sentence_candidates
+from newsgraph.extract.event_features import (
+    ValenceLexicon,
+    candidate_features,
+    candidate_vector,
+    inside,
+    quote_spans,
+)
+from newsgraph.extract.event_model import BUNDLED_DIR, NONE, EventModel
 from newsgraph.extract.event_lexicon import TriggerEntry, TriggerLexicon, load_trigger_lexicon
 from newsgraph.extract.event_modality import modality, polarity
 from newsgraph.extract.event_ontology import Ontology, load_ontology
@@ -129,6 +140,7 @@ class _Found:
     quantities: list[str] = field(default_factory=list)
     evidence: tuple[int, int] = (0, 0)
     also: list[tuple[int, int, int, int]] = field(default_factory=list)  # trigger and evidence char spans
+    probability: float | None = None  # the event model's calibrated probability of the type
 
 
 # Nouns that introduce a place's name: "the town of Samarra", "the Iraqi city of Basra".
@@ -195,16 +207,25 @@ class QuantityExtractor:
 
 class EventCoder:
     def __init__(
-        self, nlp: Language, name: str, trigger_lexicons: list[str], kb: KnowledgeBase | None = None
+        self, nlp: Language, name: str, trigger_lexicons: list[str], kb: KnowledgeBase | None = None,
+        event_model: str = "bundled", event_threshold: float | None = None,
     ) -> None:
         register_extensions()
         self.trigger_lexicons = trigger_lexicons
+        # "bundled": the trained model shipped in the package; a directory: another trained model;
+        # "lexicon": the trigger lexicon decides alone (the rule-based baseline); "none": candidates only
+        self.event_model_name = event_model
+        self.model: EventModel | None = None
+        if event_model not in ("lexicon", "none"):
+            directory = BUNDLED_DIR if event_model == "bundled" else Path(event_model)
+            self.model = EventModel.load(directory, event_threshold)
         self.lexicon: TriggerLexicon = load_trigger_lexicon(trigger_lexicons)
         self.ontology: Ontology = load_ontology()
         # the actor resolver's knowledge base (with the user's actor dictionaries) when it is in the pipeline:
         # loading the KB again would cost about a second per pipeline and miss the user's entries
         self.kb = kb if kb is not None else KnowledgeBase.load()
         self._head_words = frozenset(head for head, _ in self.lexicon.by_head)
+        self.valence = ValenceLexicon.load()
         self._head_cache: dict[int, tuple[str, bool]] = {}
 
     # ---- trigger matching ----------------------------------------------------------------------------
@@ -522,6 +543,99 @@ class EventCoder:
         table.add_mention(tok.doc, actor_id, tok.i, tok.i + 1, "adjective")
         return actor_id
 
+    # ---- decisions: which words state which events ------------------------------------------------------
+    def _decide(self, doc: Doc):
+        """Per sentence, the (trigger, entry, tokens, probability) of each event it states: by the trained
+        model over every candidate, or (``event_model = "lexicon"``) by the trigger lexicon alone."""
+        if self.model is None:
+            consumed: set[int] = set()
+            flags = self._candidates(doc)
+            for sent in doc.sents:
+                military = any(w in _CONTEXT_WORDS["military"] for w, _ in flags[1][sent.start : sent.end]) \
+                    and self._military(sent)
+                yield sent, [(tok, entry.military if entry.military is not None and military else entry, toks,
+                              None, None) for tok, entry, toks in self._triggers(sent, consumed, flags)]
+            return
+        by_sent: dict[int, list] = {}
+        sents = {s.start: s for s in doc.sents}
+        for c, feats, vec, military in self._featurized(doc):
+            label, probability = self.model.decide(feats, vec)
+            if label == NONE:
+                continue
+            entry = self._entry_for(c, label, military)
+            by_sent.setdefault(c.token.sent.start, []).append((c.token, entry, c.parts, probability, c))
+        for start, sent in sents.items():
+            if start in by_sent:
+                yield sent, by_sent[start]
+
+    def _evaluation_arguments(self, c: Candidate, finder: ArgumentFinder) -> Arguments:
+        """A judgement in a statement: the speaker judges whoever the copular clause is about, failing that
+        whoever the statement names ("'It's downright ludicrous,' the spokesman said of the ruling")."""
+        speaker = c.quote.speaker if c.quote is not None else None
+        args = Arguments(clause_head=c.clause)
+        if speaker is None:
+            return args
+        args.source = [speaker]
+        if c.subject is not None:
+            args.target = [a for a in finder.owners(c.subject) if a != speaker]
+            args.target_tokens = [c.subject.i] if args.target else []
+        if not args.target and c.quote is not None:
+            args.target = [a for a in c.quote.about if a != speaker][:1]
+        return args
+
+    @staticmethod
+    def _speaker_as_source(c: Candidate, args: Arguments) -> None:
+        """An order or appeal in the speaker's own words has the speaker as its source ("'Resign now!' he
+        said"): an imperative with no subject of its own, inside a quotation."""
+        v = c.token
+        if c.pos == "verb" and v.tag_ == "VB" and v.dep_ in ("ROOT", "conj", "ccomp") and c.quote.speaker \
+                and not any(ch.dep_ in ("nsubj", "nsubjpass", "aux") for ch in v.children):
+            args.source, args.inherited_source = [c.quote.speaker], True
+
+    def _entry_for(self, c: Candidate, label: str, military: bool) -> TriggerEntry:
+        """The lexicon's entry when it reads the candidate as the chosen type (it knows the phrase's CAMEO
+        code, mode and argument prepositions), else a plain entry of that type for the candidate's word."""
+        e = c.entry
+        if e is not None:
+            if e.military is not None and military and e.military.type == label:
+                return e.military
+            if e.type == label:
+                return e
+            if e.military is not None and e.military.type == label:
+                return e.military
+        return TriggerEntry(phrase=c.token.lemma_.lower(), pos=c.pos, head=c.token.lemma_.lower(), needs=(),
+                            type=label, cameo=self.ontology.types[label].default_cameo)
+
+    # ---- candidates for the trained model ---------------------------------------------------------------
+    def featurized_candidates(self, doc: Doc) -> list[tuple[Candidate, list[str], np.ndarray]]:
+        """Every event candidate of the document with its features and dense vector (training and coding)."""
+        return [(c, f, v) for c, f, v, _ in self._featurized(doc)]
+
+    def _featurized(self, doc: Doc) -> list[tuple[Candidate, list[str], np.ndarray, bool]]:
+        ctx = context_of(doc)
+        table: ActorTable = doc._.ng_actors if doc._.ng_actors is not None else ActorTable()
+        quotes = [(q, [(p.start, p.end) for p in q.parts] or [(q.start, q.end)]) for q in doc._.ng_quotes or []]
+        spans = quote_spans(doc._.ng_quotes or [])
+        out = []
+        consumed: set[int] = set()
+        flags = self._candidates(doc)
+        for sent in doc.sents:
+            lexical = self._triggers(sent, consumed, flags)
+            military = any(w in _CONTEXT_WORDS["military"] for w, _ in flags[1][sent.start : sent.end]) \
+                and self._military(sent)
+            title = ctx.title_span is not None and ctx.title_span[0] <= sent.start_char < ctx.title_span[1]
+            here = [(q, qs) for q, qs in quotes if any(s < sent.end_char and sent.start_char < e for s, e in qs)]
+            cands = sentence_candidates(sent, lexical, consumed)
+            taken = {t.i for c in cands for t in c.parts}
+            cands += evaluation_candidates(sent, here, taken) if here else []
+            for c in cands:
+                if c.quote is None and here:
+                    c.quote = next((q for q, qs in here if any(s <= c.token.idx < e for s, e in qs)), None)
+                feats = candidate_features(c, table, military=military, in_quote=inside(spans, c.token.idx),
+                                           title=title, valence=self.valence)
+                out.append((c, feats, candidate_vector(c), military))
+        return out
+
     # ---- the component -------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
         doc._.ng_events = []
@@ -530,27 +644,27 @@ class EventCoder:
             return doc
         table: ActorTable = doc._.ng_actors if doc._.ng_actors is not None else ActorTable()
         quotes: list[Quote] = list(doc._.ng_quotes or [])
+        if self.event_model_name == "none":
+            return doc
         finder = ArgumentFinder(table, self.lexicon, lambda tok: self._adjective_actor(tok, table))
         found: list[_Found] = []
-        consumed: set[int] = set()
-        candidate = self._candidates(doc)
-        for sent in doc.sents:
-            military = None
-            for tok, entry, toks in self._triggers(sent, consumed, candidate):
-                if military is None:  # cheap test on the sentence's lemmas before the full one
-                    military = any(
-                        w in _CONTEXT_WORDS["military"] for w, _ in candidate[1][sent.start : sent.end]
-                    ) and self._military(sent)
-                if entry.military is not None and military:
-                    entry = entry.military
+        for sent, decisions in self._decide(doc):
+            for tok, entry, toks, probability, cand in decisions:
                 weapon = self._unattributed_attack(tok, entry)
-                args = finder.find(tok, entry, toks, need_source=not weapon)
+                if cand is not None and cand.kind == "evaluation":
+                    args = self._evaluation_arguments(cand, finder)
+                else:
+                    args = finder.find(tok, entry, toks, need_source=not weapon)
+                    if not args.source and cand is not None and cand.quote is not None:
+                        self._speaker_as_source(cand, args)
                 if not args.source and not weapon:
                     continue
                 clause = (
                     args.clause_head if entry.pos == "noun" and finder.light_verb(tok) is not None else None
                 )
-                f = _Found(trigger=tok, tokens=toks, entry=entry, args=args)
+                if cand is not None and cand.kind == "evaluation":
+                    clause = cand.clause
+                f = _Found(trigger=tok, tokens=toks, entry=entry, args=args, probability=probability)
                 if entry.domestic and not args.target and args.source and not self._location(f, table)[1]:
                     self._own_state_target(args, table)
                 used = {t.i for t in toks}
@@ -561,7 +675,8 @@ class EventCoder:
                 if ctx.title_span is not None:
                     f.in_title = ctx.title_span[0] <= tok.idx < ctx.title_span[1]
                 found.append(f)
-            found.extend(self._demands(sent, finder, found, quotes, candidate[1]))
+            if self.model is None:
+                found.extend(self._demands(sent, finder, found, quotes))
         found = self._absorb_adjuncts(found)
         # an act with no one on the receiving end is an event only for intransitive triggers ("resigned"),
         # or for a material act at a known place ("extended the curfew in Abidjan")
@@ -830,8 +945,9 @@ class EventCoder:
         e_start, e_end = f.evidence
         e_start, e_end = min(e_start, t_start), max(e_end, t_end)
         location, location_country = self._location(f, table)
+        base = f.probability if f.probability is not None else f.entry.confidence
         confidence = (
-            f.entry.confidence
+            base
             - (0.1 if f.args.inherited_source else 0.0)
             - (0.15 if f.args.fallback_target else 0.0)
         )
@@ -865,8 +981,11 @@ def make_quantity_extractor(nlp: Language, name: str) -> QuantityExtractor:
     return QuantityExtractor(nlp, name)
 
 
-@Language.factory("newsgraph_events", default_config={"trigger_lexicons": []})
-def make_event_coder(nlp: Language, name: str, trigger_lexicons: list[str]) -> EventCoder:
+@Language.factory("newsgraph_events", default_config={"trigger_lexicons": [], "event_model": "bundled",
+                                                      "event_threshold": None})
+def make_event_coder(nlp: Language, name: str, trigger_lexicons: list[str], event_model: str,
+                     event_threshold: float | None) -> EventCoder:
     actors = nlp.get_pipe("newsgraph_actors") if "newsgraph_actors" in nlp.pipe_names else None
     kb = getattr(actors, "kb", None)
-    return EventCoder(nlp, name, trigger_lexicons, kb if isinstance(kb, KnowledgeBase) else None)
+    return EventCoder(nlp, name, trigger_lexicons, kb if isinstance(kb, KnowledgeBase) else None,
+                      event_model=event_model, event_threshold=event_threshold)

@@ -46,7 +46,8 @@ def build_pipeline(settings: Settings) -> Language:
         "newsgraph_quotes", config={"reporting_lexicons": [str(p) for p in settings.reporting_lexicons]}
     )
     nlp.add_pipe("newsgraph_quantities")
-    nlp.add_pipe("newsgraph_events", config={"trigger_lexicons": [str(p) for p in settings.trigger_lexicons]})
+    nlp.add_pipe("newsgraph_events", config={"trigger_lexicons": [str(p) for p in settings.trigger_lexicons],
+                                             "event_model": settings.event_model})
     return nlp
 
 

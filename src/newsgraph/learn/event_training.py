@@ -1,0 +1,372 @@
+"""``newsgraph train events``: rebuild the event model from the data, with a fixed seed.
+
+Sources (see ``event_data``): the event corpus's train split, PLV's training pairs, and the PLOVER
+gold-standard records. Every text is parsed once by the full pipeline with the event coder switched off;
+each candidate becomes a row of features; an L2 logistic regression is fitted on all rows. Article-grouped
+cross-validated predictions give the softmax temperature (calibration) and the emission threshold, and,
+with ``evaluate``, fold models are run end to end through the event coder on the texts they did not see,
+so the reported figures are those of the extractor, scored by the evaluation commands' definitions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from newsgraph.config import Settings
+from newsgraph.eval import event_corpus, plv
+from newsgraph.eval.event_corpus import AnnotatedDoc, load_corpus
+from newsgraph.extract.event_features import N_DENSE
+from newsgraph.extract.event_model import BUNDLED_DIR, EVENT, NONE, EventModel
+from newsgraph.learn import event_data
+from newsgraph.learn.linear import from_sklearn
+from newsgraph.learn.training import (
+    Featurized,
+    cross_validate,
+    expected_calibration_error,
+    fit_linear,
+    fit_temperature,
+    group_folds,
+)
+
+DEFAULT_SEED = 20261203
+
+
+@dataclass(frozen=True)
+class EventTrainingConfig:
+    shared: Path
+    annotations: Path
+    out: Path = BUNDLED_DIR
+    seed: int = DEFAULT_SEED
+    c: float = 0.25
+    c_type: float = 0.5
+    gate: bool = True
+    folds: int = 5
+    dense: bool = False
+    limit: int | None = None  # at most this many texts per source (a quick run for tests)
+    evaluate: bool = True  # end-to-end cross-validated figures (fold models through the extractor)
+    settings: Settings = field(default_factory=Settings)
+
+
+@dataclass
+class Parsed:
+    source: str  # corpus | plv | gsr
+    group: str
+    doc: object  # spaCy Doc, parsed once with the event coder off
+    article: object  # the ArticleInput it came from
+    gold: object  # AnnotatedDoc | PlvPair | GsrRecord
+
+
+@dataclass
+class TrainingResult:
+    model: EventModel
+    report: dict
+
+
+def _parse_all(cfg: EventTrainingConfig) -> tuple[object, list[Parsed], list[AnnotatedDoc]]:
+    from newsgraph.extract.pipeline import Extractor
+    from newsgraph.ingest.readers import ArticleInput
+
+    extractor = Extractor(cfg.settings.updated({"event_model": "none"}))
+    eval_dir = cfg.shared / "eval"
+    corpus = load_corpus(cfg.annotations, cfg.shared)
+    train_docs = [d for d in corpus if d.split == "train"][: cfg.limit]
+    held = [d for d in corpus if d.split == "dev"][: cfg.limit]
+    pairs = event_data.read_plv(eval_dir / "plv-train.tsv")[: cfg.limit]
+    records = event_data.read_gsr(eval_dir / "plover-gsr-dev.json")[: cfg.limit]
+    items: list[tuple[str, str, str, object]] = []
+    items += [("corpus", f"corpus:{d.id}", d.text, d) for d in train_docs]
+    items += [("dev", f"dev:{d.id}", d.text, d) for d in held]
+    items += [("plv", f"plv:{p.id}", p.text, p) for p in pairs]
+    seen: set[str] = set()
+    for r in records:  # records sharing a sentence are one text
+        if r.text not in seen:
+            seen.add(r.text)
+            items.append(("gsr", f"gsr:{hashlib.sha1(r.text.encode()).hexdigest()[:10]}", r.text, r))
+    articles = [ArticleInput(text=text, id=group.replace(":", "-")) for _, group, text, _ in items]
+    docs = extractor.nlp.pipe((extractor._prepare(a) for a in articles), batch_size=32)
+    parsed = [
+        Parsed(source=s, group=g, doc=doc, article=a, gold=gold)
+        for (s, g, _, gold), doc, a in zip(items, docs, articles, strict=True)
+    ]
+    gsr_by_text: dict[str, list] = {}
+    for r in records:
+        gsr_by_text.setdefault(r.text, []).append(r)
+    for p in parsed:
+        if p.source == "gsr":
+            p.gold = gsr_by_text[p.gold.text]
+    return extractor, parsed, train_docs
+
+
+def rows_for(coder, p: Parsed, dense: bool) -> list[Featurized]:
+    featurize = coder.featurized_candidates
+    if p.source in ("corpus", "dev"):
+        rows = list(event_data.corpus_rows([p.gold], [p.doc], featurize))
+    elif p.source == "plv":
+        rows = list(event_data.plv_rows([p.gold], [p.doc], featurize))
+    else:
+        rows = list(event_data.gsr_rows(p.gold[:1], [p.doc], featurize))
+        for rec in p.gold[1:]:  # further records of the same sentence: their own event words
+            rows += list(event_data.gsr_rows([rec], [p.doc], featurize))
+    for r in rows:
+        r.group = p.group
+        r.dense = _scaled(r.dense) if dense else None
+    return rows
+
+
+def _scaled(vec) -> list[float]:
+    # doc.tensor rows have a scale of several units; a fixed scale keeps the L2 penalty comparable to that
+    # of the binary features
+    return [float(x) / 4.0 for x in vec]
+
+
+def _fit(
+    rows: Sequence[Featurized],
+    cfg: EventTrainingConfig,
+    threshold: float = 0.5,
+    meta: dict | None = None,
+    temperatures: tuple[float, float] = (1.0, 1.0),
+) -> EventModel:
+    """With ``cfg.gate``: a binary event/no-event model over every row and a type model over the positives;
+    else one multinomial model with a NONE class."""
+    n_dense = N_DENSE if cfg.dense else 0
+    if not cfg.gate:
+        estimator, vocab = fit_linear(rows, c=cfg.c, seed=cfg.seed, n_dense=n_dense)
+        return EventModel(
+            linear=from_sklearn(estimator, vocab, n_dense, temperatures[0], meta), threshold=threshold
+        )
+    gate_rows = [_relabel(r, EVENT if r.label != NONE else NONE) for r in rows]
+    estimator, vocab = fit_linear(gate_rows, c=cfg.c, seed=cfg.seed, n_dense=n_dense)
+    gate = from_sklearn(estimator, vocab, n_dense, temperatures[1])
+    positives = [r for r in rows if r.label != NONE]
+    estimator, vocab = fit_linear(positives, c=cfg.c_type, seed=cfg.seed, n_dense=n_dense)
+    typing = from_sklearn(estimator, vocab, n_dense, temperatures[0], meta)
+    return EventModel(linear=typing, threshold=threshold, gate=gate)
+
+
+def _relabel(r: Featurized, label: str) -> Featurized:
+    return Featurized(
+        features=r.features, label=label, group=r.group, dense=r.dense, weight=r.weight, info=r.info
+    )
+
+
+def _cv_probabilities(
+    rows: Sequence[Featurized], cfg: EventTrainingConfig
+) -> tuple[np.ndarray, list[str], dict]:
+    """Held-out probabilities of every label (types and NONE) for every row, and the fitted temperatures."""
+    n_dense = N_DENSE if cfg.dense else 0
+    if not cfg.gate:
+        fit = lambda rs: fit_linear(rs, c=cfg.c, seed=cfg.seed, n_dense=n_dense)  # noqa: E731
+        probs, labels = cross_validate(rows, fit, k=cfg.folds, seed=cfg.seed, n_dense=n_dense)
+        t = fit_temperature(probs, [labels.index(r.label) for r in rows])
+        return _tempered(probs, t), labels, {"type": t}
+    gate_rows = [_relabel(r, EVENT if r.label != NONE else NONE) for r in rows]
+    fit = lambda rs, c=cfg.c: fit_linear(rs, c=c, seed=cfg.seed, n_dense=n_dense)  # noqa: E731
+    gp, glabels = cross_validate(gate_rows, fit, k=cfg.folds, seed=cfg.seed, n_dense=n_dense)
+    t_gate = fit_temperature(gp, [glabels.index(r.label) for r in gate_rows])
+    gp = _tempered(gp, t_gate)
+    p_event = gp[:, glabels.index(EVENT)]
+    # the type model is cross-validated on every row (so that negatives get a type distribution too), trained
+    # on the positives of the other folds
+    types = sorted({r.label for r in rows if r.label != NONE})
+    tp = np.zeros((len(rows), len(types)))
+    for test_idx in group_folds([r.group for r in rows], cfg.folds, cfg.seed):
+        test_set = set(test_idx.tolist())
+        train = [r for i, r in enumerate(rows) if i not in test_set and r.label != NONE]
+        est, vocab = fit_linear(train, c=cfg.c_type, seed=cfg.seed, n_dense=n_dense)
+        from newsgraph.learn.training import predict_proba as _pp
+
+        p = _pp(est, vocab, [rows[i] for i in test_idx], n_dense)
+        for j, cls in enumerate(est.classes_):
+            tp[test_idx, types.index(str(cls))] = p[:, j]
+    pos = [i for i, r in enumerate(rows) if r.label != NONE]
+    t_type = fit_temperature(tp[pos], [types.index(rows[i].label) for i in pos])
+    tp = _tempered(tp, t_type)
+    labels = [*types, NONE]
+    probs = np.hstack([tp * p_event[:, None], (1.0 - p_event)[:, None]])
+    return probs, labels, {"type": t_type, "gate": t_gate}
+
+
+def _tempered(probs: np.ndarray, t: float) -> np.ndarray:
+    z = np.log(np.clip(probs, 1e-12, 1.0)) / t
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _choose_threshold(probs: np.ndarray, labels: list[str], rows: Sequence[Featurized]) -> tuple[float, dict]:
+    """The emission threshold maximising F1 of typed events on the exhaustively coded rows (the corpus)."""
+    none = labels.index(NONE) if NONE in labels else None
+    idx = [i for i, r in enumerate(rows) if r.info.get("source") == "corpus"]
+    if not idx or none is None:
+        return 0.5, {}
+    best = (0.0, 0.5, {})
+    masked = probs.copy()
+    masked[:, none] = -1.0
+    top = masked.argmax(1)
+    for t in np.arange(0.1, 0.91, 0.05):
+        tp = fp = fn = 0
+        for i in idx:
+            gold = rows[i].label
+            pred = labels[top[i]] if probs[i, top[i]] >= t else NONE
+            if pred != NONE and pred == gold:
+                tp += 1
+            else:
+                fp += pred != NONE
+                fn += gold != NONE
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        if f1 > best[0]:
+            best = (
+                f1,
+                float(round(t, 2)),
+                {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f1, 3)},
+            )
+    return best[1], best[2]
+
+
+def _row_figures(probs: np.ndarray, labels: list[str], rows: Sequence[Featurized], threshold: float) -> dict:
+    none = labels.index(NONE) if NONE in labels else -1
+    masked = probs.copy()
+    if none >= 0:
+        masked[:, none] = -1.0
+    top = masked.argmax(1)
+    out = {}
+    for source in ("corpus", "plv", "gsr"):
+        idx = [i for i, r in enumerate(rows) if r.info.get("source") == source]
+        if not idx:
+            continue
+        positives = [i for i in idx if rows[i].label != NONE]
+        typed = sum(labels[top[i]] == rows[i].label for i in positives)
+        out[source] = {
+            "rows": len(idx),
+            "positives": len(positives),
+            "type_accuracy_on_positives": round(typed / len(positives), 3) if positives else 0.0,
+        }
+    conf = probs.max(1)
+    correct = [labels[int(probs[i].argmax())] == r.label for i, r in enumerate(rows)]
+    out["expected_calibration_error"] = round(expected_calibration_error(conf, correct), 3)
+    return out
+
+
+def _decide_all(coder, extractor, parsed: Sequence[Parsed], model: EventModel):
+    """Run the event coder with ``model`` over already parsed docs and assemble extractions."""
+    coder.model = model
+    coder.event_model_name = "cv"
+    out = []
+    for p in parsed:
+        doc = coder(p.doc)
+        out.append(extractor._assemble(doc, p.article))
+    coder.model, coder.event_model_name = None, "none"
+    return out
+
+
+def _end_to_end(
+    cfg: EventTrainingConfig,
+    extractor,
+    parsed: list[Parsed],
+    rows_by_group: dict[str, list],
+    temperatures: tuple[float, float],
+    threshold: float,
+) -> dict:
+    """Fold models through the extractor: each text coded by a model that never saw it."""
+    coder = extractor.nlp.get_pipe("newsgraph_events")
+    train_groups = [p.group for p in parsed if p.source != "dev"]
+    folds = group_folds(train_groups, cfg.folds, cfg.seed)
+    by_group = {p.group: p for p in parsed}
+    plv_score = plv.PlvScore()
+    corpus_score = event_corpus.CorpusScore()
+    gsr_hits = gsr_pred = gsr_gold = gsr_match = 0
+    from newsgraph.eval import plover as plover_eval
+
+    for fold in folds:
+        held = {train_groups[i] for i in fold}
+        train_rows = [
+            r for g, rs in rows_by_group.items() if g not in held and not g.startswith("dev:") for r in rs
+        ]
+        model = _fit(train_rows, cfg, threshold, temperatures=temperatures)
+        held_parsed = [by_group[g] for g in sorted(held)]
+        extractions = _decide_all(coder, extractor, held_parsed, model)
+        for p, ex in zip(held_parsed, extractions, strict=True):
+            if p.source == "plv":
+                plv_score.add(plv.score([p.gold], [ex]))
+            elif p.source == "corpus":
+                event_corpus.score_document(p.gold, ex, corpus_score)
+            elif p.source == "gsr":
+                s = plover_eval.score_records_strict(p.gold, ex)
+                gsr_gold += s["gold"]
+                gsr_hits += s["matched_gold"]
+                gsr_pred += s["predicted"]
+                gsr_match += s["matched_predicted"]
+    final = _fit(
+        [r for g, rs in rows_by_group.items() if not g.startswith("dev:") for r in rs],
+        cfg,
+        threshold,
+        temperatures=temperatures,
+    )
+    dev = [p for p in parsed if p.source == "dev"]
+    dev_score = event_corpus.CorpusScore()
+    for p, ex in zip(dev, _decide_all(coder, extractor, dev, final), strict=True):
+        event_corpus.score_document(p.gold, ex, dev_score)
+    r = lambda a, b: round(a / b, 3) if b else 0.0  # noqa: E731
+    return {
+        "plv_cross_validated": plv_score.as_dict(),
+        "plover_gsr_cross_validated": {
+            "records": gsr_gold,
+            "dyad_type_recall": r(gsr_hits, gsr_gold),
+            "dyad_type_precision": r(gsr_match, gsr_pred),
+        },
+        "corpus_cross_validated": corpus_score.as_dict(),
+        "corpus_dev": dev_score.as_dict() | {"articles": len(dev)},
+        "corpus_dev_confusion": {f"{g}->{p}": n for (g, p), n in sorted(dev_score.confusion.items())},
+    }
+
+
+def train_events(cfg: EventTrainingConfig) -> TrainingResult:
+    extractor, parsed, train_docs = _parse_all(cfg)
+    coder = extractor.nlp.get_pipe("newsgraph_events")
+    rows_by_group: dict[str, list[Featurized]] = {p.group: rows_for(coder, p, cfg.dense) for p in parsed}
+    rows = [r for g, rs in rows_by_group.items() if not g.startswith("dev:") for r in rs]
+    scaled, labels, temps = _cv_probabilities(rows, cfg)
+    temperatures = (temps["type"], temps.get("gate", 1.0))
+    threshold, threshold_figures = _choose_threshold(scaled, labels, rows)
+    report: dict = {
+        "data": {
+            "corpus_train_articles": len(train_docs),
+            "rows": len(rows),
+            "rows_by_source": dict(Counter(r.info["source"] for r in rows)),
+            "labels": dict(Counter(r.label for r in rows).most_common()),
+        },
+        "seed": cfg.seed,
+        "c": cfg.c,
+        "dense": cfg.dense,
+        "gate": cfg.gate,
+        "c_type": cfg.c_type,
+        "temperatures": {k: round(v, 3) for k, v in temps.items()},
+        "threshold": threshold,
+        "candidates_cross_validated": _row_figures(scaled, labels, rows, threshold)
+        | {"corpus_at_threshold": threshold_figures},
+    }
+    if cfg.evaluate:
+        report["end_to_end"] = _end_to_end(cfg, extractor, parsed, rows_by_group, temperatures, threshold)
+    meta = {
+        "version": f"events-{dt.date.today().isoformat()}-{cfg.seed}",
+        "trained": dt.date.today().isoformat(),
+    }
+    model = _fit(rows, cfg, threshold, meta | {"report": report}, temperatures)
+    return TrainingResult(model=model, report=report)
+
+
+def save(result: TrainingResult, out: Path) -> None:
+    result.model.save(out)
+    (out / "report.json").write_text(
+        json.dumps(result.report, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
