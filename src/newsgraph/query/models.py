@@ -129,6 +129,7 @@ class ArticleRow(BaseModel):
     duplicate_of: str | None = None
     coder_version: str | None = None
     ingested_at: str
+    actor_count: int = 0  # distinct canonical actors the article names
     event_count: int = 0
     quote_count: int = 0
 

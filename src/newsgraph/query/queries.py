@@ -588,6 +588,18 @@ def list_articles(
             if ids
             else {}
         )
+        AA = t.article_actors
+        ac = (
+            dict(
+                conn.execute(
+                    select(AA.c.article_id, func.count(func.distinct(AA.c.actor_id)))
+                    .where(AA.c.article_id.in_(ids))
+                    .group_by(AA.c.article_id)
+                ).all()
+            )
+            if ids
+            else {}
+        )
         details = {
             r.id: r
             for r in conn.execute(
@@ -605,7 +617,8 @@ def list_articles(
             )
         }
     items = [
-        ArticleRow(**dict(details[i]._mapping), event_count=ec.get(i, 0), quote_count=qc.get(i, 0))
+        ArticleRow(**dict(details[i]._mapping), actor_count=ac.get(i, 0), event_count=ec.get(i, 0),
+                   quote_count=qc.get(i, 0))
         for i in ids
     ]
     return Page[ArticleRow](items=items, total=total, limit=limit, offset=offset)
