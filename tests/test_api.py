@@ -189,6 +189,8 @@ def test_articles_list_search_dates_and_pagination(client):
     page = client.get("/api/articles").json()
     assert page["total"] == 2 and page["limit"] == 50 and page["offset"] == 0
     assert {a["id"] for a in page["items"]} == {"art-a", "art-b"}
+    counts = {a["id"]: (a["actor_count"], a["quote_count"], a["event_count"]) for a in page["items"]}
+    assert counts == {"art-a": (4, 1, 2), "art-b": (3, 1, 2)}
     found = client.get("/api/articles", params={"search": "Odesa"}).json()["items"]
     assert [a["id"] for a in found] == ["art-a"]
     assert [a["id"] for a in client.get("/api/articles", params={"since": "2024-04-01"}).json()["items"]] == \
