@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixture imported from test_store_cli is a parameter here)
 """The command line's own text: every command's help (examples, placeholders) and docs/cli.md agree,
 and table output off a terminal is not wrapped."""
 
@@ -12,8 +13,7 @@ from typer.testing import CliRunner
 
 from newsgraph.cli import app
 from newsgraph.cli.help import EXAMPLES
-from newsgraph.store import Store
-from newsgraph.store.synthetic import demo_corpus
+from test_store_cli import db  # noqa: F401  (the demo store fixture)
 
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -87,14 +87,6 @@ def test_docs_cli_md_shows_the_same_examples_as_the_help():
 
 
 # -- tables off a terminal -------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("tables") / "demo.db"
-    with Store.open(str(path)) as store:
-        store.add(demo_corpus())
-    return str(path)
 
 
 def table(*args: str) -> str:

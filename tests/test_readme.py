@@ -15,11 +15,9 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,6 +25,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from serving import free_port, wait_until_up
 
 pytestmark = pytest.mark.slow
 
@@ -74,12 +74,6 @@ class Work:
     env: dict[str, str]
     base: str  # the local stand-in for https://example.org
     pg_url: str | None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _web_server() -> tuple[ThreadingHTTPServer, str]:
@@ -263,20 +257,13 @@ def _run(command: str, work: Work) -> subprocess.CompletedProcess:
 
 
 def _serve(command: str, work: Work) -> None:
-    port = _free_port()
+    port = free_port()
     args = shlex.split(command.replace(".venv/bin/", "")) + ["--port", str(port), "--log-level", "warning"]
     log = open(work.dir / "serve.log", "w")
     proc = subprocess.Popen(args, cwd=work.dir, env=work.env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        base, deadline = f"http://127.0.0.1:{port}", time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, (work.dir / "serve.log").read_text()
-            try:
-                page = httpx.get(base + "/", timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the server did not answer"
-                time.sleep(0.2)
+        base = f"http://127.0.0.1:{port}"
+        page = wait_until_up(base + "/", proc, work.dir / "serve.log")
         assert page.status_code == 200 and "/static/app.js" in page.text
         net = httpx.get(base + "/api/network").json()
         assert net["nodes"] and net["edges"]

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tarfile
-import time
 import zipfile
 from pathlib import Path
 
 import httpx
 import pytest
+
+from serving import free_port, wait_until_up
 
 pytestmark = pytest.mark.slow
 
@@ -51,12 +51,6 @@ def _fresh_copy(dest: Path) -> Path:
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, dest / name)
     return dest
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -111,22 +105,14 @@ def test_installed_wheel_serves_the_ui_without_a_checkout(built):
 
     elsewhere = root / "elsewhere"
     elsewhere.mkdir()
-    port = _free_port()
+    port = free_port()
     log = open(root / "serve.log", "w")
     proc = subprocess.Popen([venv / "bin" / "newsgraph", "serve", "--db", "news.db", "--port", str(port),
                              "--log-level", "warning"], cwd=elsewhere, env=_env(), stdout=log,
                             stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, (root / "serve.log").read_text()
-            try:
-                index = httpx.get(base + "/", timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the installed server did not answer"
-                time.sleep(0.3)
+        index = wait_until_up(base + "/", proc, root / "serve.log", seconds=90)
         assert index.status_code == 200, index.text[:500]
         assert '<script type="module" src="/static/app.js">' in index.text
         vendor = httpx.get(base + "/static/vendor/cytoscape.esm.min.js")
