@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from newsgraph import query as q
-from newsgraph.api.models import ArticleOut, ArticleSubmission, PageOut, ProblemOut
+from newsgraph.api.models import AccessOut, ArticleOut, ArticleSubmission, PageOut, ProblemOut
 from newsgraph.api.problems import Problem
 from newsgraph.api.security import Caller, RateLimiter, identify
 from newsgraph.api.services import Services
@@ -79,6 +79,14 @@ Write = Annotated[Caller, Depends(writer)]
 Svc = Annotated[Services, Depends(services)]
 
 
+@router.get("/access", tags=["access"], response_model=AccessOut,
+            summary="What the caller may do: checks the API key sent, if any (401 when it is not valid)")
+def access(request: Request, caller: Read) -> Any:
+    st = request.app.state
+    return {"private": st.private, "key": "valid" if caller.authenticated else "none",
+            "read": True, "write": caller.authenticated}
+
+
 @router.get("/articles", tags=["articles"], response_model=q.Page[q.ArticleRow],
             summary="List stored articles")
 def list_articles(_: Read, svc: Svc, search: str | None = None, since: Since = None, until: Until = None,
@@ -131,11 +139,12 @@ def list_actors(_: Read, svc: Svc, name: str | None = None,
 
 
 @router.get("/actors/{actor_id}", tags=["queries"], response_model=q.ActorDetail,
-            summary="One actor with its recent events and quotes")
+            summary="One actor (by id, code, Wikidata id or name) with its recent events and quotes")
 def get_actor(actor_id: str, _: Read, svc: Svc) -> Any:
     detail = q.get_actor(svc.store, actor_id)
     if detail is None:
-        raise Problem(404, f"No actor with id '{actor_id}'.", kind="actor-not-found")
+        raise Problem(404, f"No actor with the id, code, Wikidata id or name '{actor_id}'.",
+                      kind="actor-not-found")
     return detail
 
 
