@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     kinds = Counter(e.kind for e in kb.entries())
-    print(" ".join(f"{k}={kinds[k]}" for k in ("state", "organization", "group", "person")),
+    print(" ".join(f"{k}={kinds[k]}" for k in ("state", "organization", "group", "party", "person")),
           f"agents={len(list(kb.agents()))} regions={len(list(kb.regions()))} places={len(kb.places())}")
     for text in args.lookup:
         hits = kb.lookup_kind(text)

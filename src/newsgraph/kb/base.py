@@ -18,7 +18,7 @@ from newsgraph.kb.loader import (
     read_yaml,
     with_defaults,
 )
-from newsgraph.kb.model import Agent, KBEntry, MatchKind, Office, office_rank
+from newsgraph.kb.model import Agent, Government, KBEntry, MatchKind, Office, office_rank
 from newsgraph.kb.normalize import agent_key, alias_key, clean, surface_keys, token_count
 from newsgraph.kb.petrarch import looks_like_petrarch, read_petrarch_file
 
@@ -106,6 +106,7 @@ class KnowledgeBase:
         agents: dict[str, Agent] = {}
         regions: dict[str, str] = {}
         places: dict[str, tuple[str, str]] = {}  # key -> (name, ISO3)
+        governments: dict[str, list[Government]] = {}
         by_name: dict[tuple[str, str], str] = {}  # (kind, name key) -> id, for dictionary records
         for n, layer in enumerate(layers):
             for rid, rec in layer.raw.items():
@@ -127,6 +128,8 @@ class KnowledgeBase:
                 agents[agent.pattern] = agent  # a later file redefines a pattern
             for region in layer.regions:
                 regions.setdefault(alias_key(region).lower(), region)
+            for gov in layer.governments:
+                governments.setdefault(gov.country, []).append(gov)
             for place, iso3 in layer.places.items():
                 places[alias_key(place).lower()] = (place, iso3)  # a later file may correct a country
         self._entries: dict[str, KBEntry] = {
@@ -135,6 +138,8 @@ class KnowledgeBase:
         self._agents = agents
         self._regions = regions
         self._places = places
+        self._governments = governments
+        self.warnings: tuple[str, ...] = tuple(w for layer in layers for w in layer.warnings)
         index: dict[str, list[_Hit]] = {}
         for rid, entry in self._entries.items():
             seen: set[str] = set()
@@ -239,6 +244,38 @@ class KnowledgeBase:
         if current:
             return min(current, key=seniority)
         return max(entry.offices, key=lambda o: (o.end or datetime.date.max, -office_rank(o.role)))
+
+    def offices_between(self, entry: KBEntry, start: datetime.date, end: datetime.date) -> list[Office]:
+        """Offices held at some time in ``start``..``end`` (open ends unbounded), most senior first."""
+        held = [o for o in entry.offices
+                if (o.start is None or o.start <= end) and (o.end is None or o.end >= start)]
+        return sorted(held, key=lambda o: (office_rank(o.role), -(o.start or datetime.date.min).toordinal()))
+
+    def party_of(self, entry: KBEntry, when: datetime.date | None) -> KBEntry | None:
+        """The party a person belonged to on ``when``; with no date, only a membership that is the
+        person's only one (a later party is never assumed)."""
+        members = entry.parties
+        if when is not None:
+            members = tuple(m for m in members if m.holds_on(when))
+        if len({m.party for m in members}) != 1:
+            return None
+        return self._entries.get(members[0].party)
+
+    def government(self, country: str, when: datetime.date) -> Government | None:
+        """Who governed ``country`` on ``when`` (data: ``governments:`` records), if known."""
+        return next((g for g in self._governments.get(country, ()) if g.holds_on(when)), None)
+
+    def party_sector(self, party: KBEntry, when: datetime.date | None) -> str | None:
+        """"GOV" for a party in its state's government on ``when``, "OPP" for one out of a government whose
+        record is complete, else None (unknown date or no record)."""
+        if when is None or not party.country:
+            return None
+        gov = self.government(party.country, when)
+        if gov is None:
+            return None
+        if party.id in gov.parties:
+            return "GOV"
+        return "OPP" if gov.complete else None
 
     def agent(self, words: str) -> Agent | None:
         """The role noun that heads ``words``.
