@@ -1021,6 +1021,13 @@ class ActorResolver:
                 first = number + 1  # "up to 4,000 troops": the quantity is not part of the name
             words = doc[first:root.i + 1].text
             agent = self._agent(words)
+            if (agent is None or agent.pattern == root.lower_) and first == root.i \
+                    and doc[chunk.start].lower_ in ("the", "this", "that") \
+                    and (root.lower_ == "party" or root.lower_ in self.rules.company_nouns):
+                same = self._named_before(w, root, _Affiliation())  # "the party", "the firm": named before
+                if same is not None:
+                    w.table.add_mention(doc, same, root.i, root.i + 1, "description")
+                    continue
             if agent is None or agent.pattern.split()[-1] not in (root.lower_, root.lemma_.lower()) \
                     or (office and root.pos_ != "NOUN" and agent.kind != "person" and first < root.i):
                 continue
@@ -1143,7 +1150,7 @@ class ActorResolver:
     def _agent_heads(self, doc: Doc) -> set[int]:
         """LOWER hashes of the head nouns of KB role nouns, with their plural and singular forms."""
         if self._heads is None:
-            words: set[str] = set()
+            words: set[str] = {"party", *self.rules.company_nouns}
             for agent in self.kb.agents():
                 word = agent.pattern.split()[-1]
                 words |= {word, word + "s", word + "es"}

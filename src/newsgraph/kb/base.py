@@ -72,6 +72,47 @@ def _name_key(rec: Mapping[str, Any]) -> tuple[str, str]:
     return str(rec.get("kind")), alias_key(str(rec.get("name", ""))).lower()
 
 
+def _form_index(records: Mapping[str, Mapping[str, Any]]) -> dict[tuple[str, str], str]:
+    """(kind, lower-case form key) -> id for every name and alias of the records so far (first wins)."""
+    out: dict[tuple[str, str], str] = {}
+    for rid, rec in records.items():
+        kind = str(rec.get("kind") or (rec.get("_defaults") or {}).get("kind"))
+        for fname in ("name", "official_name", "aliases"):
+            for value in _values(rec.get(fname)):
+                out.setdefault((kind, alias_key(value).lower()), rid)
+        if kind == "state":
+            for code in (rec.get("code"), *_values(rec.get("cameo_aliases"))):
+                if code:
+                    out.setdefault(("state-code", str(code)), rid)
+    return out
+
+
+def _dictionary_target(rid: str, rec: Mapping[str, Any], records: Mapping[str, Any],
+                       by_name: Mapping[tuple[str, str], str],
+                       by_form: Mapping[tuple[str, str], str] | None) -> str | None:
+    """The existing entry a dictionary record describes: same id and kind, same kind and name, a state by
+    its code or CAMEO variant ("JAP"), or the same kind with a name or alias the entry has."""
+    kind = str(rec.get("kind"))
+    if rid in records and records[rid].get("kind") == kind:
+        return rid
+    found = by_name.get(_name_key(rec))
+    if found is not None:
+        return found
+    if by_form is None:
+        return None
+    if kind == "state" and rec.get("code"):
+        found = by_form.get(("state-code", str(rec["code"])))
+        if found is not None:
+            return found
+    kinds = ("organization", "group", "party") if kind in ("organization", "group") else (kind,)
+    for value in (rec.get("name"), *_values(rec.get("aliases"))):
+        for k in kinds:
+            found = by_form.get((k, alias_key(str(value)).lower()))
+            if found is not None:
+                return found
+    return None
+
+
 def _entry_forms(entry: KBEntry) -> list[tuple[str, MatchKind]]:
     forms: list[tuple[str, MatchKind]] = [(entry.name, "name")]
     forms += [(a, "alias") for a in entry.aliases]
@@ -108,24 +149,33 @@ class KnowledgeBase:
         places: dict[str, tuple[str, str]] = {}  # key -> (name, ISO3)
         governments: dict[str, list[Government]] = {}
         by_name: dict[tuple[str, str], str] = {}  # (kind, name key) -> id, for dictionary records
+        by_form: dict[tuple[str, str], str] | None = None  # (kind, form key) -> id, built when first needed
         for n, layer in enumerate(layers):
+            if layer.dictionary and by_form is None:
+                by_form = _form_index(records)
             for rid, rec in layer.raw.items():
-                if rec.get("match_by_name") and rid not in records:
-                    # A dictionary entry for an actor we already have (same kind and name) extends it,
-                    # keeping the existing display name.
-                    rid = by_name.get(_name_key(rec), rid)
-                    if rid in records:
-                        rec = {k: v for k, v in rec.items() if k != "name"} | {"id": rid}
+                target = _dictionary_target(rid, rec, records, by_name, by_form) if layer.dictionary else None
+                if target is not None:
+                    # A dictionary entry for an actor we already have extends it with its names (and a
+                    # person's dated offices); the existing name, kind and codes stay.
+                    rec = {"id": target, "aliases": [rec["name"], *rec.get("aliases", ())]} | (
+                        {"offices": rec["offices"]} if rec.get("offices") and records[target].get("kind")
+                        == "person" else {})
+                    rid = target
                 if rid in records:
                     records[rid] = merge_records(records[rid], with_defaults(rec, new=False))
                 else:
-                    records[rid] = with_defaults(rec, new=True)
+                    records[rid] = with_defaults({k: v for k, v in rec.items() if k != "match_by_name"},
+                                                 new=True)
                 by_name.setdefault(_name_key(records[rid]), rid)
                 if rec.get("replace"):
                     origins[rid] = []
                 origins.setdefault(rid, []).append((n, _raw_keys(rec)))
             for agent in layer.agents:
-                agents[agent.pattern] = agent  # a later file redefines a pattern
+                if layer.dictionary:
+                    agents.setdefault(agent.pattern, agent)  # a dictionary adds role nouns, never redefines
+                else:
+                    agents[agent.pattern] = agent  # a later file redefines a pattern
             for region in layer.regions:
                 regions.setdefault(alias_key(region).lower(), region)
             for gov in layer.governments:
@@ -149,11 +199,14 @@ class KnowledgeBase:
                 seen.add(key)
                 layer_no = min((n for n, keys in origins[rid] if key in keys), default=origins[rid][-1][0])
                 index.setdefault(key, []).append(_Hit(rid, how, layer_no, cap))
-        # A surface form defined in a later file hides the entries earlier files gave it.
+        # A surface form defined in a later file hides the entries earlier files gave it; a dictionary's
+        # forms only fill gaps (a form another file defines keeps that file's meaning).
+        dictionaries = {n for n, layer in enumerate(layers) if layer.dictionary}
         self._index: dict[str, list[_Hit]] = {}
         for key, hits in index.items():
-            top = max(h.layer for h in hits)
-            self._index[key] = [h for h in hits if h.layer == top]
+            own = [h for h in hits if h.layer not in dictionaries] or hits
+            top = max(h.layer for h in own)
+            self._index[key] = [h for h in own if h.layer == top]
         self._max_tokens = max((token_count(k) for k in self._index), default=0)
         self._states = {e.code: e for e in self._entries.values() if e.kind == "state" and e.code}
 

@@ -53,6 +53,9 @@ class Layer:
     governments: list[Government] = field(default_factory=list)
     # Problems that did not stop the file from loading ("file:line: what"), for the caller to report.
     warnings: list[str] = field(default_factory=list)
+    # A PETRARCH/TABARI dictionary: its records extend what earlier files know (a name or form the KB
+    # already has keeps its meaning; an agent pattern already defined keeps its definition).
+    dictionary: bool = False
     skipped: int = 0  # lines of an unsupported construct that were ignored
     # Records by id, still as mappings, so that a later record with the same id merges field by field.
     raw: dict[str, dict[str, Any]] = field(default_factory=dict)
