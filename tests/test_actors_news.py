@@ -30,7 +30,8 @@ def mentions(ex: Extraction, actor) -> list[str]:
 def test_parties_are_actors_with_country_and_side_at_the_date(extractor):
     ex = run(extractor, "Labour held the seat, but the Tories and the Lib Dems both gained votes, while "
                         "Plaid Cymru lost ground.", published="2005-05-06")
-    labour, tories, libdems = named(ex, "Labour Party"), named(ex, "Conservative Party"), named(ex, "Liberal Democrats")
+    labour, tories = named(ex, "Labour Party"), named(ex, "Conservative Party")
+    libdems = named(ex, "Liberal Democrats")
     plaid = named(ex, "Plaid Cymru")
     assert {a.kind for a in (labour, tories, libdems, plaid)} == {"party"}
     assert {a.country for a in (labour, tories, libdems, plaid)} == {"GBR"}

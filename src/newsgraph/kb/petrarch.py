@@ -267,9 +267,11 @@ def read_petrarch(text: str, source: str = "<petrarch>") -> Layer:
     current: _Actor | None = None
     skipped = 0
 
-    def warn(lineno: int, message: str) -> None:
-        nonlocal skipped
+    def warn(lineno: int, message: str, *, entry_lost: bool = False) -> None:
+        nonlocal skipped, current
         skipped += 1
+        if entry_lost:
+            current = None  # synonyms and codes after a name line that could not be read belong to no entry
         layer.warnings.append(f"{source}:{lineno}: {message}")
 
     for lineno, line in enumerate(text.splitlines(), 1):
@@ -281,8 +283,7 @@ def read_petrarch(text: str, source: str = "<petrarch>") -> Layer:
             sets[sub.group(1)] = [w.strip() for w in sub.group(2).split(",") if w.strip()]
             continue
         if s.startswith("<"):
-            warn(lineno, "pattern lines <...> are not supported; line skipped")
-            current = None
+            warn(lineno, "pattern lines <...> are not supported; line skipped", entry_lost=True)
             continue
         plurals = [p for block in _PLURALS.findall(s) for p in block.replace(",", " ").split()]
         s = _PLURALS.sub(" ", s)
@@ -290,24 +291,26 @@ def read_petrarch(text: str, source: str = "<petrarch>") -> Layer:
         head = _CODE.sub(" ", s).strip()
         if not head and plurals:
             head, plurals = plurals[0], plurals[1:]  # "{POLICEMAN_ POLICEMEN_} [~COP]": the forms alone
+        names_entry = bool(head) and not head.startswith("+")
         if any(c in head for c in "[]{}"):
-            warn(lineno, f"unreadable line {line.strip()!r} (unbalanced brackets); line skipped")
+            warn(lineno, f"unreadable line {line.strip()!r} (unbalanced brackets); line skipped",
+                 entry_lost=names_entry)
             continue
         try:
             codes = [parse_code(g) for g in groups]
         except ValueError as exc:
-            warn(lineno, f"{exc}; line skipped")
+            warn(lineno, f"{exc}; line skipped", entry_lost=names_entry)
             continue
         if head.startswith("+"):
             if current is None:
-                warn(lineno, "synonym before any entry; line skipped")
+                warn(lineno, "synonym with no entry before it; line skipped")
                 continue
             current.synonyms.append(head[1:])
             current.codes.extend(codes)
             continue
         if not head:
             if current is None:
-                warn(lineno, "code line before any entry; line skipped")
+                warn(lineno, "code line with no entry before it; line skipped")
                 continue
             current.codes.extend(codes)
             continue
