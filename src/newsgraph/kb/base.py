@@ -110,7 +110,10 @@ def _dictionary_target(rid: str, rec: Mapping[str, Any], records: Mapping[str, A
             found = by_form.get((k, alias_key(str(value)).lower()))
             if found is not None:
                 return found
-    return None
+    # "UNITED_NATIONS [UNO]": coded like a state, named like a body the KB has
+    key = alias_key(str(rec.get("name", ""))).lower()
+    return next((by_form[(k, key)] for k in ("organization", "group", "party", "state", "person")
+                 if (k, key) in by_form), None)
 
 
 def _entry_forms(entry: KBEntry) -> list[tuple[str, MatchKind]]:
@@ -158,7 +161,9 @@ class KnowledgeBase:
                 if target is not None:
                     # A dictionary entry for an actor we already have extends it with its names (and a
                     # person's dated offices); the existing name, kind and codes stay.
-                    rec = {"id": target, "aliases": [rec["name"], *rec.get("aliases", ())]} | (
+                    known = _raw_keys(records[target])  # a form the entry has keeps its kind (a metonym)
+                    names = [a for a in (rec["name"], *rec.get("aliases", ())) if alias_key(a) not in known]
+                    rec = {"id": target, "aliases": names} | (
                         {"offices": rec["offices"]} if rec.get("offices") and records[target].get("kind")
                         == "person" else {})
                     rid = target
