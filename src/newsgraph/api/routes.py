@@ -132,7 +132,7 @@ def list_quotes(_: Read, svc: Svc, speaker: str | None = None,
 @router.get("/actors", tags=["queries"], response_model=q.Page[q.ActorRow],
             summary="Actors with mention, event and quote counts")
 def list_actors(_: Read, svc: Svc, name: str | None = None,
-                kind: Literal["person", "state", "organization", "group"] | None = None,
+                kind: Literal["person", "state", "organization", "group", "party"] | None = None,
                 country: Annotated[str | None, Query(description="ISO 3166-1 alpha-3")] = None,
                 limit: Limit = 50, offset: Offset = 0) -> Any:
     return q.list_actors(svc.store, name=name, kind=kind, country=country, limit=limit, offset=offset)
@@ -152,9 +152,11 @@ def get_actor(actor_id: str, _: Read, svc: Svc) -> Any:
             summary="Actor network: nodes and dyad edges with QuadClass counts (not paginated: one graph)")
 def network(_: Read, svc: Svc, since: Since = None, until: Until = None, type: Types = None,
             min_count: Annotated[int, Query(ge=1, description="drop edges seen fewer times")] = 1,
-            count: CountBy = "stories") -> Any:
+            count: CountBy = "stories",
+            include_local: Annotated[bool, Query(description="also article-local actors ('ministers')")]
+            = False) -> Any:
     return q.network(svc.store, since=_iso(since), until=_iso(until), types=_types(type),
-                     min_count=min_count, count=count)
+                     min_count=min_count, count=count, include_local=include_local)
 
 
 @router.get("/timeline", tags=["queries"], response_model=PageOut[q.Period],

@@ -82,6 +82,9 @@ def extract_command(
     except (RuntimeError, ValueError, OSError) as err:  # missing model; unreadable or invalid --actors file
         typer.echo(f"newsgraph: {err}", err=True)
         raise typer.Exit(2) from err
+    if "newsgraph_actors" in extractor.nlp.pipe_names:
+        for problem in extractor.nlp.get_pipe("newsgraph_actors").kb.warnings:  # lines of --actors files
+            typer.echo(f"newsgraph: warning: {problem}", err=True)
     results: list[Extraction] = []
     count = 0
     stream: list[ArticleInput] = articles()  # type: ignore[assignment]

@@ -377,6 +377,9 @@ def network_command(
         None, "--format", "-f", help="table, json, jsonl, csv (edges), gexf, graphml."
     ),
     output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    include_local: bool = typer.Option(
+        False, "--include-local", help="Keep article-local actors ('ministers', 'the company')."
+    ),
     db: DbOption = None,
 ) -> None:
     """The actor network: dyads with counts per QuadClass and a net cooperation-conflict score."""
@@ -386,7 +389,13 @@ def network_command(
     fmt = fmt or (NetworkFormat.table if sys.stdout.isatty() and output is None else NetworkFormat.json)
     with _open(db) as store:
         net = query.network(
-            store, since=since, until=until, types=type, min_count=min_count, count=count.value
+            store,
+            since=since,
+            until=until,
+            types=type,
+            min_count=min_count,
+            count=count.value,
+            include_local=include_local,
         )
     if fmt in (NetworkFormat.gexf, NetworkFormat.graphml):
         if output is None:

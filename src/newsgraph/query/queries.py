@@ -39,7 +39,7 @@ from newsgraph.query.models import (
 )
 from newsgraph.store import Store
 from newsgraph.store import tables as t
-from newsgraph.store.store import normalise_name
+from newsgraph.store.store import LOCAL_KEY_PREFIX, normalise_name
 
 CountBy = Literal["stories", "reports"]
 DateLike = str | dt.date | None
@@ -676,6 +676,22 @@ def _dyad_counts(
     return out
 
 
+def _local_actors(store: Store, ids: set[str]) -> set[str]:
+    """Which of ``ids`` are article-local actors (their identity key is scoped to one article)."""
+    if not ids:
+        return set()
+    K = t.actor_keys
+    out: set[str] = set()
+    chunk = sorted(ids)
+    with store.engine.connect() as conn:
+        for i in range(0, len(chunk), 500):
+            query = select(K.c.actor_id).where(
+                K.c.actor_id.in_(chunk[i : i + 500]), K.c.key.like(f"{LOCAL_KEY_PREFIX}%")
+            )
+            out |= set(conn.execute(query).scalars())
+    return out
+
+
 def _net(quads: list[int], total: int) -> float:
     return round((quads[0] + quads[1] - quads[2] - quads[3]) / total, 4) if total else 0.0
 
@@ -688,12 +704,17 @@ def network(
     types: str | Sequence[str] | None = None,
     min_count: int = 1,
     count: CountBy = "stories",
+    include_local: bool = False,
 ) -> Network:
-    """Actors as nodes, directed dyads as edges with counts per QuadClass and a net score."""
+    """Actors as nodes, directed dyads as edges with counts per QuadClass and a net score.
+
+    Article-local actors (generic descriptions such as "ministers", see the contract's ``local``) are left
+    out unless ``include_local``: each exists in one article only and is no node of the network."""
     dyads = _dyad_counts(store, since=_day(since), until=_day(until), types=_types(types), count=count)
+    hidden = set() if include_local else _local_actors(store, {a for dyad in dyads for a in dyad})
     edges = []
     for (s, tg), d in sorted(dyads.items()):
-        if d["total"] < min_count:
+        if d["total"] < min_count or s in hidden or tg in hidden:
             continue
         edges.append(
             NetworkEdge(
