@@ -189,6 +189,8 @@ def test_articles_list_search_dates_and_pagination(client):
     page = client.get("/api/articles").json()
     assert page["total"] == 2 and page["limit"] == 50 and page["offset"] == 0
     assert {a["id"] for a in page["items"]} == {"art-a", "art-b"}
+    counts = {a["id"]: (a["actor_count"], a["quote_count"], a["event_count"]) for a in page["items"]}
+    assert counts == {"art-a": (4, 1, 2), "art-b": (3, 1, 2)}
     found = client.get("/api/articles", params={"search": "Odesa"}).json()["items"]
     assert [a["id"] for a in found] == ["art-a"]
     assert [a["id"] for a in client.get("/api/articles", params={"since": "2024-04-01"}).json()["items"]] == \
@@ -272,6 +274,42 @@ def test_actors_list_and_detail(client):
     scholz = client.get(f"/api/actors/{actor_id(client, 'Olaf Scholz')}").json()
     assert scholz["role"] == "Chancellor" and len(scholz["quotes"]) == 1
     assert_problem(client.get("/api/actors/Anothere"), 404, "Anothere")
+
+
+def test_actor_detail_by_code_name_or_id(client, store):
+    # docs/api.md: an actor can be named by its store id, its code, a Wikidata id or its name.
+    russia = actor_id(client, "Russia")
+    assert client.get("/api/actors/RUS").json()["id"] == russia
+    assert client.get("/api/actors/rus").json()["id"] == russia
+    assert client.get("/api/actors/Russia").json()["id"] == russia
+    scholz = client.get("/api/actors/Olaf Scholz").json()
+    assert scholz["name"] == "Olaf Scholz" and len(scholz["quotes"]) == 1
+    # A code shared by a state and its people names the state; a person's surname finds the person.
+    germany = client.get("/api/actors/DEU").json()
+    assert germany["name"] == "Germany" and germany["kind"] == "state"
+    assert {e["type"] for e in germany["events"]} == {"AID"}
+    assert client.get("/api/actors/Scholz").json()["name"] == "Olaf Scholz"
+    assert_problem(client.get("/api/actors/GBR"), 404, "GBR")
+
+
+def test_head_is_answered_like_get(client):
+    for path in ("/", "/docs", "/api", "/api/events", "/static/app.js", "/openapi.json"):
+        head, get = client.head(path), client.get(path)
+        assert head.status_code == get.status_code != 405, path
+        assert head.content == b"", path
+        assert head.headers["content-type"] == get.headers["content-type"], path
+    assert client.head("/api/nothing-here").status_code == 404
+
+
+def test_access_says_whether_the_key_is_valid(store):
+    c = make_client(store)
+    assert c.get("/api/access").json() == {"private": False, "key": "none", "read": True, "write": False}
+    assert c.get("/api/access", headers=AUTH).json() == {"private": False, "key": "valid", "read": True,
+                                                          "write": True}
+    assert_problem(c.get("/api/access", headers={"Authorization": "Bearer wrong"}), 401, "not valid")
+    private = make_client(store, private=True)
+    assert_problem(private.get("/api/access"), 401, "API key")
+    assert private.get("/api/access", headers=AUTH).json()["private"] is True
 
 
 def test_network_filters(client):

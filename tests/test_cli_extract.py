@@ -79,7 +79,8 @@ def test_json_format_single_object_and_array(runner):
     many = invoke(runner, EXAMPLES / "articles.jsonl", EXAMPLES / "article.html", "--format", "json")
     assert many.exit_code == 0
     assert [x["article"]["id"] for x in json.loads(many.stdout)] == [
-        "grain-deal", "summit-vilnius", "korea-launch", "article"]
+        "grain-deal", "summit-vilnius", "korea-launch", "kim-putin-cosmodrome", "korean-troops-kursk",
+        "article"]
 
 
 def test_html_input_keeps_page_metadata(runner):

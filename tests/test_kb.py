@@ -343,7 +343,9 @@ def test_codes_ids_and_references_are_consistent(kb: KnowledgeBase) -> None:
         assert e.wikidata is None or re.fullmatch(r"Q\d+", e.wikidata), e.id
         assert e.country is None or e.country in states, e.id
         assert e.parent is None or e.parent in all_ids, (e.id, e.parent)
-        assert e.id.split(":", 1)[0] in ("state", "org", "person"), e.id
+        assert e.id.split(":", 1)[0] in ("state", "org", "person", "party"), e.id
+        for member in e.parties:
+            assert kb.get(member.party) is not None and kb.get(member.party).kind == "party", (e.id, member)
         for office in e.offices:
             assert office.country is None or office.country in states, (e.id, office)
             assert office.organization is None or office.organization in all_ids, (e.id, office)
@@ -352,6 +354,14 @@ def test_codes_ids_and_references_are_consistent(kb: KnowledgeBase) -> None:
             assert e.offices or e.sector, e.id
     wikidata = Counter(e.wikidata for e in kb.entries() if e.wikidata)
     assert [w for w, n in wikidata.items() if n > 1] == []
+    for country, govs in kb._governments.items():
+        assert country in states
+        spans = sorted((g.start, g.end) for g in govs)
+        for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+            assert end is not None and end < start, (country, end, start)  # periods never overlap
+        for g in govs:
+            assert all(kb.get(p) is not None and kb.get(p).kind == "party" for p in g.parties), (country, g)
+            assert all(kb.get(p).country == country for p in g.parties), (country, g)
 
 
 def test_agents_are_lower_case_with_known_sectors(kb: KnowledgeBase) -> None:

@@ -46,7 +46,7 @@ def test_jsonl_records_keep_order_and_fields_and_report_bad_lines(tmp_path):
 
 def test_examples_jsonl():
     items = read([EXAMPLES / "articles.jsonl"])
-    assert len(items) == 3 and all(isinstance(i, ArticleInput) and i.id for i in items)
+    assert len(items) == 5 and all(isinstance(i, ArticleInput) and i.id for i in items)
 
 
 def test_html_page_with_metadata():

@@ -302,3 +302,24 @@ def test_two_writers_store_each_article_once(store):
         ids = conn.execute(select(t.articles.c.source_id)).scalars().all()
     assert sorted(ids) == sorted(ex.article.id for ex, _ in corpus)
     assert _orphans(store) == {}
+
+
+def test_article_local_actors_are_never_merged_and_are_no_network_nodes(store):
+    from newsgraph import query
+
+    extractions = []
+    for n in (1, 2):
+        b = ExtractionBuilder(f"local-{n}", published=f"2024-05-0{n}")
+        mins = b.actor("ministers", "group", sector="GOV", local=True)
+        kenya = b.actor("Kenya", code="KEN", country="KEN")
+        b.event("ACCUSE", [mins], [kenya], f"The ministers accused Kenya again, report {n}.", "accused")
+        extractions.append(b.build())
+    store.add(extractions)
+    with store.engine.connect() as conn:
+        ids = conn.execute(select(t.actors.c.id).where(t.actors.c.name == "ministers")).scalars().all()
+        assert len(ids) == 2  # one per article: "ministers" of two articles are not one actor
+        kenya = conn.execute(select(t.actors.c.id).where(t.actors.c.code == "KEN")).scalars().all()
+        assert len(kenya) == 1
+    assert query.network(store).edges == []
+    wide = query.network(store, include_local=True)
+    assert {e.source for e in wide.edges} == set(ids) and {e.target for e in wide.edges} == set(kenya)

@@ -14,7 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_ID = "newsgraph.extraction/1"
 
-ActorKind = Literal["person", "state", "organization", "group"]
+ActorKind = Literal["person", "state", "organization", "group", "party"]
+# Where an actor's ``role`` comes from: the article's own words, the knowledge base on the article's date
+# (given, or bounded by the text), or the knowledge base when the date is unknown.
+RoleBasis = Literal["text", "kb-dated", "kb-undated"]
 QuoteKind = Literal["direct", "partial", "indirect"]
 Polarity = Literal["positive", "negative"]
 Modality = Literal["actual", "planned", "hypothetical", "question"]
@@ -93,6 +96,15 @@ class Actor(_Model):
     sector: str | None = Field(None, description="GOV, MIL, LEG, JUD, MED, BUS, REB, OPP, CVL, IGO, NGO...")
     role: str | None = Field(None, description="title as in the text or knowledge base")
     organization: str | None = Field(None, description="actor id of the body the actor speaks for")
+    party: str | None = Field(None, description="actor id of the person's political party")
+    role_basis: RoleBasis | None = Field(
+        None, description="where role comes from: text, kb-dated (KB on the article's date), kb-undated"
+    )
+    local: bool = Field(
+        False,
+        description="a generic or descriptive actor ('the government', 'ministers') known only in this "
+        "article: never merged across articles by name, not a network node by default",
+    )
     wikidata: str | None = None
     cameo: str | None = Field(None, description="CAMEO actor code, e.g. USAGOV")
     aliases: list[str] = Field(default_factory=list)

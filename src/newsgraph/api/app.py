@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsgraph import __version__
 from newsgraph.api.problems import install_problem_handlers
@@ -48,6 +49,28 @@ the front-end libraries from npm (<code>npm ci</code>) and copies them into
 <p>The REST API works without them: <a href="/docs">/docs</a>, <a href="/openapi.json">/openapi.json</a>.</p>
 </body></html>
 """
+
+
+class HeadAsGetMiddleware:
+    """Answer HEAD as GET without the body. HTTP expects it of every GET resource (``curl -I``, uptime
+    checks, link checkers), and FastAPI routes only take the methods they declare, so it would be a 405."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 def missing_vendor_files(static_dir: Path) -> list[str]:
@@ -95,6 +118,7 @@ def create_app(settings: Settings, *, store: Any = None, db: str | None = None, 
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"],
                            expose_headers=["Location", "Retry-After", "X-Newsgraph-Article-Id"])
+    app.add_middleware(HeadAsGetMiddleware)
     # Outermost, so an oversized body is refused before anything reads it.
     app.add_middleware(BodyLimitMiddleware, limit=settings.api_body_limit)
 

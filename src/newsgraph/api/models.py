@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -49,6 +49,15 @@ class PageOut(BaseModel, Generic[T]):
     total: int
     limit: int
     offset: int
+
+
+class AccessOut(BaseModel):
+    """What the caller may do on this server with the key it sent (an invalid key is a 401 instead)."""
+
+    private: bool = Field(description="reads need a key too")
+    key: Literal["valid", "none"] = Field(description="whether a valid key was sent")
+    read: bool
+    write: bool
 
 
 class ArticleOut(BaseModel):

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from newsgraph import query as q
-from newsgraph.api.models import ArticleOut, ArticleSubmission, PageOut, ProblemOut
+from newsgraph.api.models import AccessOut, ArticleOut, ArticleSubmission, PageOut, ProblemOut
 from newsgraph.api.problems import Problem
 from newsgraph.api.security import Caller, RateLimiter, identify
 from newsgraph.api.services import Services
@@ -79,6 +79,14 @@ Write = Annotated[Caller, Depends(writer)]
 Svc = Annotated[Services, Depends(services)]
 
 
+@router.get("/access", tags=["access"], response_model=AccessOut,
+            summary="What the caller may do: checks the API key sent, if any (401 when it is not valid)")
+def access(request: Request, caller: Read) -> Any:
+    st = request.app.state
+    return {"private": st.private, "key": "valid" if caller.authenticated else "none",
+            "read": True, "write": caller.authenticated}
+
+
 @router.get("/articles", tags=["articles"], response_model=q.Page[q.ArticleRow],
             summary="List stored articles")
 def list_articles(_: Read, svc: Svc, search: str | None = None, since: Since = None, until: Until = None,
@@ -124,18 +132,19 @@ def list_quotes(_: Read, svc: Svc, speaker: str | None = None,
 @router.get("/actors", tags=["queries"], response_model=q.Page[q.ActorRow],
             summary="Actors with mention, event and quote counts")
 def list_actors(_: Read, svc: Svc, name: str | None = None,
-                kind: Literal["person", "state", "organization", "group"] | None = None,
+                kind: Literal["person", "state", "organization", "group", "party"] | None = None,
                 country: Annotated[str | None, Query(description="ISO 3166-1 alpha-3")] = None,
                 limit: Limit = 50, offset: Offset = 0) -> Any:
     return q.list_actors(svc.store, name=name, kind=kind, country=country, limit=limit, offset=offset)
 
 
 @router.get("/actors/{actor_id}", tags=["queries"], response_model=q.ActorDetail,
-            summary="One actor with its recent events and quotes")
+            summary="One actor (by id, code, Wikidata id or name) with its recent events and quotes")
 def get_actor(actor_id: str, _: Read, svc: Svc) -> Any:
     detail = q.get_actor(svc.store, actor_id)
     if detail is None:
-        raise Problem(404, f"No actor with id '{actor_id}'.", kind="actor-not-found")
+        raise Problem(404, f"No actor with the id, code, Wikidata id or name '{actor_id}'.",
+                      kind="actor-not-found")
     return detail
 
 
@@ -143,9 +152,11 @@ def get_actor(actor_id: str, _: Read, svc: Svc) -> Any:
             summary="Actor network: nodes and dyad edges with QuadClass counts (not paginated: one graph)")
 def network(_: Read, svc: Svc, since: Since = None, until: Until = None, type: Types = None,
             min_count: Annotated[int, Query(ge=1, description="drop edges seen fewer times")] = 1,
-            count: CountBy = "stories") -> Any:
+            count: CountBy = "stories",
+            include_local: Annotated[bool, Query(description="also article-local actors ('ministers')")]
+            = False) -> Any:
     return q.network(svc.store, since=_iso(since), until=_iso(until), types=_types(type),
-                     min_count=min_count, count=count)
+                     min_count=min_count, count=count, include_local=include_local)
 
 
 @router.get("/timeline", tags=["queries"], response_model=PageOut[q.Period],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from newsgraph import __version__
-from newsgraph.cli import batch, eval, extract, serve, store
+from newsgraph.cli import batch, eval, extract, help, serve, store
 
 
 def _version(value: bool) -> None:
@@ -35,6 +35,7 @@ def _root(
 
 for module in (extract, eval, store, serve, batch):
     module.register(app)
+help.finish(app)
 
 
 def main() -> None:

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.rule import Rule
 from rich.table import Table
 
 from newsgraph.cli.options import ActorsOption, ConfigOption, MaxBytesOption, ModelOption
+from newsgraph.cli.output import console_for
 from newsgraph.config import Settings
 from newsgraph.contract import Extraction
 
@@ -80,6 +82,9 @@ def extract_command(
     except (RuntimeError, ValueError, OSError) as err:  # missing model; unreadable or invalid --actors file
         typer.echo(f"newsgraph: {err}", err=True)
         raise typer.Exit(2) from err
+    if "newsgraph_actors" in extractor.nlp.pipe_names:
+        for problem in extractor.nlp.get_pipe("newsgraph_actors").kb.warnings:  # lines of --actors files
+            typer.echo(f"newsgraph: warning: {problem}", err=True)
     results: list[Extraction] = []
     count = 0
     stream: list[ArticleInput] = articles()  # type: ignore[assignment]
@@ -105,7 +110,7 @@ def extract_command(
         json.dump(data[0] if len(data) == 1 else data, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif fmt is ExtractFormat.table:
-        console = Console()
+        console = console_for(sys.stdout)
         for r in results:
             print_report(r, console)
     if count == 0:
@@ -137,7 +142,9 @@ def _progress_bar():
 def print_report(ex: Extraction, console: Console) -> None:
     """A readable report of one extraction."""
     a = ex.article
-    console.rule(f"[bold]{a.title or a.id}")
+    # Off a terminal the console has no width limit (tables are not wrapped); the rule keeps 80 columns.
+    console.print(Rule(f"[bold]{a.title or a.id}"), width=min(console.width, 80) if not console.is_terminal
+                  else None)
     console.print(
         f"id {a.id}  published {a.published or '?'}  dateline {a.dateline_place or '?'}  "
         f"language {a.language or '?'}  coder {ex.coder.version} / {ex.coder.model.name} "

@@ -172,10 +172,17 @@ def ingest_command(
         file_okay=False,
         help="Load the shards `newsgraph batch` wrote in this directory (no extraction here).",
     ),
+    published: str = typer.Option(
+        None,
+        "--published",
+        callback=check_date,
+        help="Publication date (YYYY-MM-DD) of inputs that carry none: no date in their metadata "
+        "(JSONL field, HTML meta) or dateline. Undated articles' events are in no period of a timeline.",
+    ),
 ) -> None:
     """Extract articles, pages and feeds and store them (each article once)."""
     from newsgraph.ingest import web
-    from newsgraph.ingest.readers import iter_inputs
+    from newsgraph.ingest.readers import ArticleInput, iter_inputs
     from newsgraph.store.ingest import run_ingest
 
     settings = _settings(config)
@@ -186,8 +193,8 @@ def ingest_command(
     inputs = list(inputs or [])
     feeds = list(feed or [])
     if from_parquet is not None:
-        if inputs or feeds:
-            raise _bad("--from-parquet loads shards only; give inputs in a separate ingest")
+        if inputs or feeds or published:
+            raise _bad("--from-parquet loads shards only; give inputs (and --published) in a separate ingest")
         _load_shards(from_parquet, db or settings.db, reprocess, settings.batch_size, progress)
         return
     if not inputs and not feeds:
@@ -195,11 +202,17 @@ def ingest_command(
     urls = [i for i in inputs if web.is_url(i)]
     paths = [i for i in inputs if not web.is_url(i)]
 
-    def stream():
+    def read():
         if paths:
             yield from iter_inputs(paths, settings)
         if urls or feeds:
             yield from web.iter_web_inputs(urls, feeds, settings)
+
+    def stream():
+        for item in read():
+            if published and isinstance(item, ArticleInput):
+                item.default_published = published
+            yield item
 
     def problem(p) -> None:
         typer.echo(f"newsgraph: skipped {p.origin}: {p.message}", err=True)
@@ -364,6 +377,9 @@ def network_command(
         None, "--format", "-f", help="table, json, jsonl, csv (edges), gexf, graphml."
     ),
     output: Path = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    include_local: bool = typer.Option(
+        False, "--include-local", help="Keep article-local actors ('ministers', 'the company')."
+    ),
     db: DbOption = None,
 ) -> None:
     """The actor network: dyads with counts per QuadClass and a net cooperation-conflict score."""
@@ -373,7 +389,13 @@ def network_command(
     fmt = fmt or (NetworkFormat.table if sys.stdout.isatty() and output is None else NetworkFormat.json)
     with _open(db) as store:
         net = query.network(
-            store, since=since, until=until, types=type, min_count=min_count, count=count.value
+            store,
+            since=since,
+            until=until,
+            types=type,
+            min_count=min_count,
+            count=count.value,
+            include_local=include_local,
         )
     if fmt in (NetworkFormat.gexf, NetworkFormat.graphml):
         if output is None:
@@ -447,6 +469,24 @@ def timeline_command(
     emit(periods, _fmt(fmt), title="Timeline")
 
 
+def _report_cell(story: dict) -> str:
+    first = story["first_report"]
+    return " · ".join(str(x) for x in (first.get("title") or first["article_id"], first.get("date"),
+                                        first.get("source")) if x)
+
+
+STORY_CELLS = {"first_report": _report_cell, "evidence": lambda story: story["first_report"]["evidence"]}
+
+
+def _stats_cell(stats: dict) -> str:
+    if not stats["total"]:
+        return "none"
+    return f"{stats['total']} ({stats['cooperation']} cooperation, {stats['conflict']} conflict)"
+
+
+CHANGE_CELLS = {"before": lambda c: _stats_cell(c["before"]), "after": lambda c: _stats_cell(c["after"])}
+
+
 def stories_command(
     since: SinceOption = None,
     until: UntilOption = None,
@@ -475,7 +515,8 @@ def stories_command(
     emit(
         page.items,
         _fmt(fmt),
-        columns=["first_date", "type", "source", "target", "reports", "articles", "first_report"],
+        columns=["first_date", "type", "source", "target", "reports", "articles", "first_report", "evidence"],
+        cells=STORY_CELLS,
         title=f"Stories ({page.total})",
     )
 
@@ -495,7 +536,12 @@ def changes_command(
             result = query.changes(store, since=since, until=until, count=count.value)
         except ValueError as err:
             raise _bad(str(err)) from err
-    emit(result, _fmt(fmt), columns=["change", "source", "target", "before", "after"], title="Changes")
+    title = "Changes"
+    if result:
+        title += (f" from {since} to {until or 'today'} against {result[0].previous_since} to "
+                  f"{result[0].previous_until}")
+    emit(result, _fmt(fmt), columns=["change", "source", "target", "before", "after"], cells=CHANGE_CELLS,
+         title=title)
 
 
 def export_command(

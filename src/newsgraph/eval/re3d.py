@@ -56,7 +56,7 @@ RELATION_TYPES: tuple[str, ...] = ("FightingAgainst", "AlliesOf", "Likes", "Disl
 # Actor kinds that agree with each scored gold type ("typed" recall).
 TYPE_KINDS: dict[str, frozenset[str]] = {
     "Person": frozenset({"person"}),
-    "Organisation": frozenset({"organization", "group", "state"}),
+    "Organisation": frozenset({"organization", "group", "state", "party"}),
     "Nationality": frozenset({"state", "group"}),
     "Location": frozenset({"state"}),
 }

@@ -16,7 +16,7 @@ from spacy.attrs import ORTH, SPACY
 from spacy.tokens import Doc
 
 from newsgraph.kb import KBEntry, KnowledgeBase
-from newsgraph.kb.normalize import MIN_TITLECASE_ACRONYM, is_acronym
+from newsgraph.kb.normalize import MIN_TITLECASE_ACRONYM, is_acronym, is_mixed_case
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014")
@@ -31,7 +31,7 @@ def token_key(text: str) -> str:
         text = "".join(c for c in text if not unicodedata.combining(c))
     if "." in text and len(text) > 1:
         text = text.replace(".", "")
-    return text if is_acronym(text) else text.lower()
+    return text if is_acronym(text) or is_mixed_case(text) else text.lower()
 
 
 def alternative_key(text: str, key: str) -> str | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 
 import yaml
 
@@ -30,6 +32,8 @@ class ActorRules:
     person_pronouns: frozenset[str]
     thing_pronouns: frozenset[str]
     plural_pronouns: frozenset[str]
+    company_nouns: frozenset[str] = frozenset()
+    party_letters: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None = None) -> ActorRules:
@@ -58,4 +62,7 @@ class ActorRules:
             person_pronouns=words("person", pronouns),
             thing_pronouns=words("thing", pronouns),
             plural_pronouns=words("plural", pronouns),
+            company_nouns=words("company_nouns"),
+            party_letters=MappingProxyType({str(k): str(v)
+                                            for k, v in (data.get("party_letters") or {}).items()}),
         )

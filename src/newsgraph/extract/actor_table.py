@@ -13,6 +13,8 @@ from spacy.tokens import Doc, Token
 
 from newsgraph.contract import Actor, Mention
 
+_EDGE_WORDS = frozenset({"and", "or", "but", "nor", "&"})
+
 
 @dataclass(frozen=True)
 class ResolvedMention:
@@ -51,7 +53,15 @@ class ActorTable:
 
     def add_mention(self, doc: Doc, actor_id: str, token_start: int, token_end: int,
                     how: str) -> ResolvedMention:
-        """Record a mention; a token already covered by another mention is reassigned to this one."""
+        """Record a mention; a token already covered by another mention is reassigned to this one.
+
+        A mention never starts or ends with a conjunction or punctuation: "and X families" is "X families"."""
+        while token_end - token_start > 1 and (doc[token_start].lower_ in _EDGE_WORDS
+                                               or doc[token_start].is_punct):
+            token_start += 1
+        while token_end - token_start > 1 and (doc[token_end - 1].lower_ in _EDGE_WORDS
+                                               or doc[token_end - 1].is_punct):
+            token_end -= 1
         span = doc[token_start:token_end]
         mention = ResolvedMention(token_start, token_end, span.start_char, span.end_char, actor_id, how)
         for i in range(token_start, token_end):

@@ -27,7 +27,9 @@ Per article, in this order (each step reads what the earlier ones put in the Act
 Word lists live in data/lexicons/actor_rules.yaml; knowledge comes from newsgraph.kb.
 """
 
+import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +43,8 @@ from newsgraph.extract.actor_matcher import KBMatch, KBMatcher, token_key
 from newsgraph.extract.actor_rules import ActorRules
 from newsgraph.extract.actor_table import ActorTable
 from newsgraph.extract.base import ArticleContext, context_of, register_extensions
-from newsgraph.kb import KBEntry, KnowledgeBase
+from newsgraph.extract.temporal import text_period
+from newsgraph.kb import KBEntry, KnowledgeBase, Office
 
 _POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 _JOINERS = frozenset({"of", "for", "on", "to", "and", "the"})
@@ -57,12 +60,24 @@ _INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\ufeff"
 # Lower-case particles inside personal names ("Mohammed bin Salman", "Ursula von der Leyen").
 _NAME_PARTICLES = frozenset({"bin", "bint", "ibn", "al", "el", "abu", "de", "da", "di", "do", "dos", "du",
                              "del", "della", "der", "den", "van", "von", "la", "le", "ter", "y"})
+_US_PARTY = re.compile(r"\(([A-Z])\s?[-–]\s?[A-Z]")  # "Sen. X (R-Texas)", "(D-N.Y.)"
+# Nouns after which a party's name is a portfolio's ("Labour Minister", "Labor Department").
+_PORTFOLIO_NOUNS = frozenset({"minister", "ministry", "ministers", "secretary", "department", "dept",
+                              "committee", "day", "market", "markets", "code", "law", "laws"})
+_CONJUNCTIONS = frozenset({"and", "or", "but", "nor", "&"})
+# Title words that may stand in a name ("King Charles III", "Prince Charles", "President Xi"): a name holding
+# one says which office its bearer held, so it is kept only when that office is consistent with the date.
+_NAME_TITLES = frozenset({"king", "queen", "prince", "princess", "president", "pope", "emperor", "empress",
+                          "sultan", "emir", "sheikh", "lord", "baroness", "sir", "dame", "chancellor"})
+# Words in a title the text gives that rule out a knowledge-base office held on the article's date.
+_NOT_IN_OFFICE = frozenset({"former", "ex", "shadow", "then", "late", "outgoing", "would-be", "aspiring"})
 
 
 @dataclass
 class _Affiliation:
     country: str | None = None
     organization: str | None = None  # actor id
+    party: str | None = None  # actor id
 
 
 @dataclass
@@ -93,6 +108,7 @@ class _Work:
     gender: dict[str, str] = field(default_factory=dict)
     seats: dict[str, str] = field(default_factory=dict)  # government actor id -> seat-of-power name
     titled: set[str] = field(default_factory=set)  # person actors whose title has been read
+    home: str | None = None  # the article's state: dateline, else the state most named
 
     def covered(self, i: int) -> bool:
         return i in self.consumed or self.table.mention_at(i) is not None
@@ -124,10 +140,14 @@ class ActorResolver:
         if not ctx.analysable or not len(doc):
             return doc
         text = doc.text
-        w = _Work(doc, table, ctx, text, doc.to_array(LOWER).tolist(), tuple(doc.ents),
+        if ctx.published is None and ctx.period is None:
+            ctx.period = text_period(text)
+        w = _Work(doc, table, ctx, text, doc.to_array(LOWER).tolist(), _split_entities(doc),
                   skip=self._dateline_tokens(doc, text, ctx))
         matches = [m for m in self.matcher.find(doc) if not w.in_skip(m.start, m.end) and m.candidates
-                   and any(not c.islower() for c in doc[m.start:m.end].text) and not self._title_only(doc, m)]
+                   and any(not c.islower() for c in doc[m.start:m.end].text) and not self._title_only(doc, m)
+                   and not self._function_word(w, m) and not self._after_honorific(w, m)]
+        w.home = self._home_country(w, matches)
         later = self._people_and_adjectives(w, matches)
         self._states_and_orgs(w, later)
         self._person_entities(w)
@@ -146,7 +166,36 @@ class ActorResolver:
         if m.end - m.start > 1 and doc[m.start].ent_type_ == "ORG" \
                 and self._whole_entity(doc, m.start, m.end):
             return False  # the model reads exactly this body: "the Security Council" voted
+        if any(e.kind == "party" for e, _ in m.candidates) and not (
+                m.end < len(doc) and doc[m.end].lower_ in _PORTFOLIO_NOUNS):
+            return False  # "Labour", "Democratic": a party unless it names a portfolio ("Labour Minister")
         return all(t.lower_ in self.rules.title_words and not t.is_upper for t in doc[m.start:m.end])
+
+    def _function_word(self, w: _Work, m: KBMatch) -> bool:
+        """An acronym that is also an English word ("US", "IS", "WHO", "IT") in capitals is read as the word
+        when the parser says it is one: "LET US KNOW", "THIS IS WAR", "PEOPLE WHO FLED"."""
+        tok = w.doc[m.start]
+        return m.end - m.start == 1 and tok.is_upper and w.doc.vocab[tok.lower_].is_stop \
+            and tok.pos_ in ("PRON", "AUX", "VERB", "DET", "ADP", "SCONJ", "CCONJ", "PART", "ADV")
+
+    def _after_honorific(self, w: _Work, m: KBMatch) -> bool:
+        """"Mr Lima", "Dr Chad": a capitalised word after an honorific is a person, whatever else it names."""
+        if m.start == 0 or w.doc[m.start - 1].lower_ not in self.rules.honorifics:
+            return False
+        return not any(e.kind == "person" for e, _ in m.candidates)
+
+    def _home_country(self, w: _Work, matches: list[KBMatch]) -> str | None:
+        """The article's state: the dateline's, else the state named most often (first named on a tie)."""
+        home = self._dateline_country(w)
+        if home:
+            return home
+        counts: Counter[str] = Counter()
+        for m in matches:
+            for entry, how in m.candidates[:1]:
+                iso = entry.code if entry.kind == "state" else entry.country
+                if iso and entry.kind in ("state", "person") and how != "surname":
+                    counts[iso] += 1
+        return counts.most_common(1)[0][0] if counts else None
 
     @staticmethod
     def _whole_entity(doc: Doc, start: int, end: int) -> bool:
@@ -164,6 +213,9 @@ class ActorResolver:
             entry, how = self._choose(w, m)
             if entry.kind == "person" and how in ("name", "alias"):
                 self._add_person(w, m.start, m.end, entry, how)
+            elif how == "adjective" and entry.kind == "party":
+                if self._party_role_follows(w, m):
+                    later.append(m)  # "a Labour MP", "Tory leader X", "Democratic senators"
             elif how == "adjective":
                 if entry.kind == "state":
                     w.adjectives[m.start] = (m.end, entry)
@@ -173,6 +225,18 @@ class ActorResolver:
                 later.append(m)
         return later
 
+    def _party_role_follows(self, w: _Work, m: KBMatch) -> bool:
+        """A party adjective names the party before a role noun ("Conservative leader", "Labour MPs"), not
+        as part of another name ("Republican Guard") or before other nouns ("Conservative estimates")."""
+        doc = w.doc
+        if m.end >= len(doc):
+            return False
+        nxt = doc[m.end]
+        if nxt.ent_iob_ == "I" and nxt.ent_type_ in ("ORG", "FAC", "LOC", "GPE", "EVENT", "WORK_OF_ART"):
+            return False
+        return nxt.lower_ in self.rules.title_words or w.lower[m.end] in self._agent_heads(doc) \
+            or nxt.lower_ in ("party", "parties")
+
     def _choose(self, w: _Work, m: KBMatch) -> tuple[KBEntry, str]:
         """The candidate that fits the model's entity label best (a PERSON span prefers a person)."""
         label = w.doc[m.start].ent_type_
@@ -180,6 +244,9 @@ class ActorResolver:
                   "NORP": ("state", "group")}.get(label, ())
         non_surname = [c for c in m.candidates if c[1] != "surname"]
         pool = non_surname or list(m.candidates)
+        if len(pool) > 1 and any(e.kind == "party" for e, _ in pool):
+            # "Labour", "the Conservatives", "Greens": the party of the article's state
+            pool.sort(key=lambda c: c[0].kind != "party" or c[0].country != w.home)
         for entry, how in pool:
             if entry.kind in prefer:
                 return entry, how
@@ -297,8 +364,27 @@ class ActorResolver:
         if existing:
             return existing
         country = entry.country or (entry.code if entry.kind == "state" else None)
+        sector, cameo = entry.sector, entry.cameo
+        if entry.kind == "party":
+            sector = self._party_sector(w, entry) or sector
+            if sector and cameo and cameo[3:6] == "PTY":
+                cameo = cameo[:3] + sector + cameo[6:]  # GBRPTYLAB -> GBRGOVLAB / GBROPPLAB
         return w.table.add(Actor(id="", name=entry.name, kind=entry.kind, code=entry.code, country=country,
-                                 sector=entry.sector, cameo=entry.cameo, wikidata=entry.wikidata), entry.id)
+                                 sector=sector, cameo=cameo, wikidata=entry.wikidata), entry.id)
+
+    def _party_sector(self, w: _Work, party: KBEntry) -> str | None:
+        """GOV or OPP from who governed on the article's date; with only bounds on the date, the answer
+        when it is the same all through them."""
+        if w.ctx.published is not None:
+            return self.kb.party_sector(party, w.ctx.published)
+        if w.ctx.period is not None:
+            first, last = (self.kb.party_sector(party, d) for d in w.ctx.period)
+            return first if first == last else None
+        return None
+
+    def _when(self, w: _Work) -> dt.date | None:
+        """The article's date, or the start of the bounds its text gives."""
+        return w.ctx.published or (w.ctx.period[0] if w.ctx.period else None)
 
     @staticmethod
     def _name_from_text(w: _Work, actor_id: str, entry: KBEntry, surface: str) -> None:
@@ -510,10 +596,30 @@ class ActorResolver:
         if person.start > 0 and doc[person.start - 1].lower_ in self.rules.honorifics:
             low = doc[person.start - 1].lower_
             w.gender.setdefault(person.actor_id, "f" if low in self.rules.female_words else "m")
-        if person.actor_id in w.titled and role is None:
+        if aff.party is None:
+            aff.party = self._party_near(w, person)
+        if person.actor_id in w.titled and role is None and aff.party is None:
             return
         w.titled.add(person.actor_id)
         self._fill_person(w, person, role, aff)
+
+    def _party_near(self, w: _Work, person: _Person) -> str | None:
+        """A party the text gives beside a name: "Labour's X", "X (Labour)", "Sen. X (R-Texas)"."""
+        doc = w.doc
+        start, end = person.start, person.end
+        if start >= 2 and doc[start - 1].text in _POSSESSIVES:
+            party = w.table.get(w.table.actor_at(start - 2))
+            if party is not None and party.kind == "party":
+                return party.id
+        if end < len(doc) and doc[end].text == "(":
+            inside = w.table.get(w.table.actor_at(end + 1)) if end + 1 < len(doc) else None
+            if inside is not None and inside.kind == "party":
+                return inside.id
+            us = _US_PARTY.match(w.text, doc[end].idx)
+            entry = self.kb.get(self.rules.party_letters.get(us.group(1), "")) if us is not None else None
+            if entry is not None:
+                return self._kb_actor(w, entry)
+        return None
 
     def _title_left(self, w: _Work, start: int) -> tuple[int, int] | None:
         doc = w.doc
@@ -600,6 +706,9 @@ class ActorResolver:
             return False
         if actor.kind == "state":
             aff.country = aff.country or actor.country or actor.code
+        elif actor.kind == "party":
+            aff.party = aff.party or actor_id
+            aff.country = aff.country or actor.country
         else:
             aff.organization = aff.organization or actor_id
             aff.country = aff.country or actor.country
@@ -607,20 +716,35 @@ class ActorResolver:
 
     def _fill_person(self, w: _Work, person: _Person, role: str | None, aff: _Affiliation) -> None:
         entry = person.entry
-        office = self.kb.office_at(entry, w.ctx.published) if entry is not None else None
+        office, basis = self._kb_office(w, person, role) if entry is not None else (None, None)
         organization = aff.organization
         if office is not None and office.organization:
             org_entry = self.kb.get(office.organization)
             if org_entry is not None:
                 organization = self._kb_actor(w, org_entry)
         org = w.table.get(organization)
+        party_id = aff.party
+        if party_id is None and entry is not None:
+            member_of = self.kb.party_of(entry, self._when(w))
+            party_id = self._kb_actor(w, member_of) if member_of is not None else None
+        party = w.table.get(party_id)
         country = (office.country if office and office.country else None) \
             or (entry.country if entry else None) \
-            or aff.country or (org.country if org else None)
+            or aff.country or (org.country if org else None) or (party.country if party else None)
+        role_basis = "text" if role else basis
         role = role or (office.role if office else None)
         agent = self.kb.agent(role) if role else None
         sector = (office.sector if office and office.sector else None) or (agent.sector if agent else None) \
             or (org.sector if org else None)
+        if role and "shadow" in role.lower().split():
+            sector = "OPP"  # "the shadow chancellor": the opposition's spokesman, not the government
+        if party is not None and party.sector in ("GOV", "OPP") \
+                and (office is None or office.sector != "GOV"):
+            # A party member's side is the party's on the date: an opposition MP is no government official.
+            if party.sector == "OPP" and sector in (None, "GOV", "LEG"):
+                sector = "OPP"
+            elif party.sector == "GOV" and sector is None:
+                sector = "GOV"
         if country is None and organization is None and role and entry is None:
             country = self._dateline_country(w)  # an unqualified official in a datelined story
         if sector is None and role and (country or organization):
@@ -632,8 +756,74 @@ class ActorResolver:
             cameo = f"{country}{sector}"
         else:
             cameo = org.cameo if org else country
-        w.table.update(person.actor_id, role=role, country=country, organization=organization, sector=sector,
-                       code=code, cameo=cameo)
+        updates: dict[str, object] = dict(role=role, country=country, organization=organization,
+                                          sector=sector, code=code, cameo=cameo, party=party_id,
+                                          role_basis=role_basis)
+        if entry is not None and not self._name_fits_date(w, entry):
+            updates["name"] = self._text_name(w, person)  # "Prince Charles" in 2005 is not "King Charles III"
+        w.table.update(person.actor_id, **updates)
+
+    def _kb_office(self, w: _Work, person: _Person,
+                   text_role: str | None) -> tuple[Office | None, str | None]:
+        """The knowledge-base office that describes a person in this article, and its basis.
+
+        On a known date: the office held then ("kb-dated"). With bounds from the text's years: an office held
+        within them and consistent with the title the text gives ("kb-dated"). With no date at all: an
+        office consistent with the text, and only when that leaves one title ("kb-undated"); a later office
+        is never assumed."""
+        entry = person.entry
+        if entry is None or not entry.offices:
+            return None, None
+        if w.ctx.published is not None:
+            held = [o for o in entry.offices if o.holds_on(w.ctx.published)]
+            best = self.kb.office_at(entry, w.ctx.published) if held else None
+            return best, "kb-dated" if best else None
+        surface = {t.lower_ for m in w.table.mentions if m.actor_id == person.actor_id
+                   for t in w.doc[m.token_start:m.token_end]}
+        if w.ctx.period is not None:
+            first, last = w.ctx.period
+            held = [o for o in self.kb.offices_between(entry, first, last)
+                    if self._office_fits(o, text_role, surface)]
+            at_start = [o for o in held if o.holds_on(first)]
+            return (at_start or held or [None])[0], "kb-dated" if held else None
+        fits = [o for o in entry.offices if self._office_fits(o, text_role, surface)]
+        if len({o.role for o in fits}) != 1:
+            return None, None
+        return fits[0], "kb-undated"
+
+    @staticmethod
+    def _office_fits(office: Office, text_role: str | None, surface: set[str]) -> bool:
+        """Consistent with the text: the title the text gives names this office ("the Chancellor" for
+        "Chancellor of the Exchequer"); a title word in the name used ("Prince Charles") is the office's."""
+        words = set(re.split(r"[\s-]+", office.role.lower()))
+        if any(t in _NAME_TITLES and t not in words for t in surface):
+            return False
+        if text_role:
+            said = set(re.split(r"[\s-]+", text_role.lower()))
+            if said & _NOT_IN_OFFICE:
+                return False
+            head = re.split(r"\s(?:of|for|to|at|in)\s", office.role.lower())[0].replace("-", " ").split()
+            return bool(head) and head[-1] in said
+        return True
+
+    def _name_fits_date(self, w: _Work, entry: KBEntry) -> bool:
+        """A knowledge-base name holding a title ("King Charles III") is used only when that title was held on
+        the article's date (or within the bounds the text gives)."""
+        first = entry.name.split()[0].lower()
+        if first not in _NAME_TITLES:
+            return True
+        titled = [o for o in entry.offices if first in o.role.lower().split()]
+        if w.ctx.published is not None:
+            return any(o.holds_on(w.ctx.published) for o in titled)
+        if w.ctx.period is not None:
+            return any(o.holds_on(w.ctx.period[0]) for o in titled)
+        return False
+
+    def _text_name(self, w: _Work, person: _Person) -> str:
+        """The fullest name the text uses for a person."""
+        names = [w.text[m.start:m.end] for m in w.table.mentions
+                 if m.actor_id == person.actor_id and m.how in ("name", "alias")]
+        return max(names, key=len) if names else w.doc[person.start:person.end].text
 
     # --- 4. surnames, leftovers, descriptions, adjectives --------------------------------------------------
     def _surnames(self, w: _Work, matches: list[KBMatch]) -> None:
@@ -831,6 +1021,13 @@ class ActorResolver:
                 first = number + 1  # "up to 4,000 troops": the quantity is not part of the name
             words = doc[first:root.i + 1].text
             agent = self._agent(words)
+            if (agent is None or agent.pattern == root.lower_) and first == root.i \
+                    and doc[chunk.start].lower_ in ("the", "this", "that") \
+                    and (root.lower_ == "party" or root.lower_ in self.rules.company_nouns):
+                same = self._named_before(w, root, _Affiliation())  # "the party", "the firm": named before
+                if same is not None:
+                    w.table.add_mention(doc, same, root.i, root.i + 1, "description")
+                    continue
             if agent is None or agent.pattern.split()[-1] not in (root.lower_, root.lemma_.lower()) \
                     or (office and root.pos_ != "NOUN" and agent.kind != "person" and first < root.i):
                 continue
@@ -877,17 +1074,24 @@ class ActorResolver:
             if named is not None:  # "the official newspaper, Rodong Sinmun": the name says who
                 w.table.add_mention(doc, named, mention_start, root.i + 1, "description")
                 continue
+            definite = doc[chunk.start].lower_ in ("the", "this", "that")
             if root.lemma_.lower() in self.rules.government_nouns and not aff.organization:
-                if aff.country:  # "the Chinese government" is the same actor as "Beijing"
-                    actor_id = self._government(w, aff.country)
-                    w.table.add_mention(doc, actor_id, mention_start, root.i + 1, "description")
-                    continue
                 if any(t.pos_ == "PRON" for t in doc[chunk.start:root.i]):
                     continue  # "his government": whose, the pronoun step does not know yet
-            if not plural and doc[chunk.start].lower_ in ("the", "this", "that") and aff.country is None:
-                same = self._person_with_role(w, root.lower_, root.i)
+                # "the Chinese government" is the same actor as "Beijing"; "the government" alone is that
+                # of the state the article is about here (named nearby, the dateline's, or the one most named)
+                iso = aff.country or (self._context_state(w, root.i) if definite and not plural else None)
+                if iso:
+                    actor_id = self._government(w, iso)
+                    w.table.add_mention(doc, actor_id, mention_start, root.i + 1, "description")
+                    continue
+            if not plural and definite:
+                # "the Tory leader", "the ex-home secretary", "the Chancellor": the person named in the
+                # article who holds or held that title; "the party", "the company": the one named before
+                same = self._person_with_role(w, mention_start, root, aff) if agent.kind == "person" \
+                    else self._named_before(w, root, aff)
                 if same is not None:
-                    w.table.add_mention(doc, same, root.i, root.i + 1, "description")
+                    w.table.add_mention(doc, same, mention_start, root.i + 1, "description")
                     continue
             sector = agent.sector
             if sector == "GOV":  # "rebel leaders", "opposition lawmakers": the modifier tells the side
@@ -900,19 +1104,27 @@ class ActorResolver:
             if kind == "person" and plural:
                 kind = "group"
             org = w.table.get(aff.organization)
+            party = w.table.get(aff.party)
             country = aff.country or (org.country if org else None)
             if country is None and office and kind == "person":
                 country = self._dateline_country(w)  # "The Foreign Secretary" in a datelined story
+            if party is not None and party.sector == "OPP" and sector in ("GOV", "LEG"):
+                sector = "OPP"  # "Tory MPs" in 2005: the opposition
             name = doc[mention_start:root.i + 1].text
             if org is not None and mention_start > first:
                 name = f"{org.name} {name}"
-            elif country and mention_start > first:
+            elif (country or party) and mention_start > first:
                 name = doc[first:root.i + 1].text
             role = doc[mention_start:root.i + 1].text if kind == "person" else None
+            # Nothing says whose "ministers" or "the company" these are: an actor of this article only,
+            # never one node with every article's "ministers".
+            local = country is None and org is None and party is None
             actor_id = w.table.add(Actor(id="", name=name, kind=kind, code=country, country=country,
                                          sector=sector, organization=aff.organization, role=role,
+                                         party=aff.party, local=local,
+                                         role_basis="text" if role else None,
                                          cameo=f"{country or ''}{sector}"),  # CAMEO allows "REB" alone
-                                   f"desc:{name.lower()}|{country}|{aff.organization}")
+                                   f"desc:{name.lower()}|{country}|{aff.organization}|{aff.party}")
             w.table.add_mention(doc, actor_id, mention_start, root.i + 1, "description")
 
     def _residence(self, w: _Work, root, preps: tuple[str, ...]) -> str | None:
@@ -938,7 +1150,7 @@ class ActorResolver:
     def _agent_heads(self, doc: Doc) -> set[int]:
         """LOWER hashes of the head nouns of KB role nouns, with their plural and singular forms."""
         if self._heads is None:
-            words: set[str] = set()
+            words: set[str] = {"party", *self.rules.company_nouns}
             for agent in self.kb.agents():
                 word = agent.pattern.split()[-1]
                 words |= {word, word + "s", word + "es"}
@@ -976,16 +1188,78 @@ class ActorResolver:
                 return w.table.actor_at(child.i)
         return None
 
-    def _person_with_role(self, w: _Work, noun: str, before: int) -> str | None:
+    def _person_with_role(self, w: _Work, start: int, root, aff: _Affiliation) -> str | None:
+        """The person named before ``root`` who holds (or, after "former"/"ex-", held) the title in
+        ``start``..``root``, by the role the article gives them or their office in the knowledge base; the
+        title's party, body or state must be theirs. The latest such person named wins."""
+        doc = w.doc
+        said = [t.lower_ for t in doc[start:root.i + 1] if t.is_alpha]
+        former = any(t in ("former", "ex") for t in said)
+        words = {t for t in said if t not in _NOT_IN_OFFICE}
+        when = self._when(w)
         best = None
         for m in w.table.mentions:
-            if m.token_start >= before:
+            if m.token_start >= start:
                 break
             actor = w.table.get(m.actor_id)
-            if actor is not None and actor.kind == "person" and actor.role \
-                    and actor.role.lower().split()[-1] == noun:
+            if actor is None or actor.kind != "person" or m.how == "pronoun":
+                continue
+            if (aff.party and actor.party != aff.party) or (aff.organization and actor.organization
+                                                              and actor.organization != aff.organization) \
+                    or (aff.country and actor.country and actor.country != aff.country):
+                continue
+            role_words = set(re.split(r"[\s-]+", (actor.role or "").lower()))
+            if words and words <= role_words and (former or not role_words & {"former", "ex"}):
                 best = m.actor_id
+                continue
+            person = next((p for p in w.persons if p.actor_id == m.actor_id), None)
+            if person is None or person.entry is None:
+                continue
+            for office in person.entry.offices:
+                if not words or not words <= set(re.split(r"[\s-]+", office.role.lower())):
+                    continue
+                if when is not None and (former != (office.end is not None and office.end < when)
+                                         or (not former and not office.holds_on(when))):
+                    continue
+                best = m.actor_id
+                break
         return best
+
+    def _named_before(self, w: _Work, root, aff: _Affiliation) -> str | None:
+        """"the party" -> the party named last before it; "the company", "the firm" -> the business."""
+        noun = root.lemma_.lower()
+        if noun == "party":
+            wanted = ("party",)
+        elif noun in self.rules.company_nouns:
+            wanted = ("organization",)
+        else:
+            return None
+        found = None
+        for m in w.table.mentions:
+            if m.token_start >= root.i:
+                break
+            actor = w.table.get(m.actor_id)
+            if actor is not None and actor.kind in wanted and not actor.local \
+                    and (noun == "party" or actor.sector in (None, "BUS")) \
+                    and (aff.country is None or actor.country in (None, aff.country)):
+                found = m.actor_id
+        return found
+
+    def _context_state(self, w: _Work, i: int) -> str | None:
+        """The state "the government" belongs to at token ``i``: the one state named in this sentence or
+        the one before, else the article's (dateline, or the state named most)."""
+        sent = w.doc[i].sent
+        begin = sent.start
+        if begin > 0:
+            begin = w.doc[begin - 1].sent.start
+        found = set()
+        for actor_id in w.table.actors_in(begin, i):
+            actor = w.table.get(actor_id)
+            if actor is not None and actor.country and (actor.kind == "state" or actor.sector == "GOV"):
+                found.add(actor.country)
+        if len(found) == 1:
+            return found.pop()
+        return w.home if not found else None
 
     def _adjective_mentions(self, w: _Work) -> None:
         doc = w.doc
@@ -1063,6 +1337,11 @@ class ActorResolver:
         for actor in list(w.table):
             seat = w.seats.get(actor.id)
             updates: dict[str, object] = {}
+            words = actor.name.split()
+            while len(words) > 1 and words[0].lower() in _CONJUNCTIONS:
+                words = words[1:]  # no actor is named "and X families"
+            if len(words) < len(actor.name.split()):
+                updates["name"] = " ".join(words)
             if seat:
                 seat = seat[4:] if seat.lower().startswith("the ") else seat
                 state = self.kb.state(actor.country or "")
@@ -1074,6 +1353,32 @@ class ActorResolver:
                 updates["aliases"] = aliases
             if updates:
                 w.table.update(actor.id, **updates)
+
+
+def _split_entities(doc: Doc) -> tuple[Span, ...]:
+    """The model's entities, with "X and Y" made two: names joined by a conjunction ("Jack Straw and Geoff
+    Hoon") and bodies joined by "and the" ("Oxfam and the Red Cross") are two actors. Other bodies keep
+    their "and" ("Ministry of Housing and Local Government")."""
+    out: list[Span] = []
+    for ent in doc.ents:
+        cuts = [t.i for t in ent[1:-1] if t.lower_ in _CONJUNCTIONS]
+        if not cuts or ent.label_ not in ("PERSON", "ORG"):
+            out.append(ent)
+            continue
+        if ent.label_ == "ORG" and not all(doc[c + 1].lower_ == "the" for c in cuts):
+            out.append(ent)
+            continue
+        start = ent.start
+        for c in [*cuts, ent.end]:
+            part = doc[start:c]
+            while len(part) and (part[0].lower_ == "the" or part[0].is_punct):
+                part = part[1:]
+            while len(part) and part[-1].is_punct:
+                part = part[:-1]
+            if len(part) and part[0].text[:1].isupper():
+                out.append(Span(doc, part.start, part.end, label=ent.label_))
+            start = c + 1
+    return tuple(out)
 
 
 def _looks_like_name(span: Span) -> bool:

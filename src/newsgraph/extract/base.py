@@ -30,6 +30,9 @@ class ArticleContext:
     article_id: str
     text_sha256: str | None = None
     published: dt.date | None = None
+    # When ``published`` is unknown: bounds on the article's date from its own time expressions (a year
+    # in the text), filled by the actor resolver (temporal.text_period); None when the text gives none.
+    period: tuple[dt.date, dt.date] | None = None
     language: str | None = "en"
     title_span: tuple[int, int] | None = None
     body_start: int = 0

@@ -92,7 +92,8 @@ class Extractor:
     def _prepare(self, article: ArticleInput) -> Doc:
         meta = read_text_metadata(article.text)
         sha = text_sha256(article.text)
-        published = normalise_date(article.published) or meta.published
+        published = (normalise_date(article.published) or meta.published
+                     or normalise_date(article.default_published))
         language = detect_language(article.text)
         ctx = ArticleContext(
             article_id=article.id or sha[:16],

@@ -4,6 +4,7 @@ are known."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 
@@ -117,3 +118,30 @@ def resolve_date(text: str, published: dt.date | None, future: bool = False) -> 
         if "this" in words:
             return f"{published.year:04d}"
     return None
+
+
+# A year in a sentence about the future ("elections due in 2010", "by 2030") says nothing about when the
+# article was written; words that mark such a sentence.
+_FUTURE_WORDS = frozenset({"will", "would", "shall", "plan", "plans", "planned", "planning", "expected",
+                           "expects", "due", "next", "target", "aims", "hopes", "scheduled", "forecast",
+                           "forecasts", "projected"})
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+_YEAR_IN_TEXT = re.compile(r"(?<![\d$£€.,])(19[5-9]\d|20\d\d)(?![\d]|[,.]\d)")
+
+
+def text_period(text: str) -> tuple[dt.date, dt.date] | None:
+    """Bounds on an undated article's date from the years it mentions: news is written in the latest
+    year it speaks of as past or present, or soon after, so the date is taken to lie between 1 January of
+    that year and 31 December of the next. Years in sentences about the future do not count. None when
+    the text names no year."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    latest = None
+    for m in _YEAR_IN_TEXT.finditer(text):
+        k = bisect.bisect_right(ends, m.start())
+        sentence = text[ends[k - 1] if k else 0:ends[k] if k < len(ends) else len(text)]
+        if set(re.findall(r"[a-z]+", sentence.lower())) & _FUTURE_WORDS:
+            continue
+        latest = max(latest or 0, int(m.group(1)))
+    if latest is None:
+        return None
+    return dt.date(latest, 1, 1), dt.date(latest + 1, 12, 31)

@@ -18,6 +18,8 @@ from newsgraph.config import Settings
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+# Other names of a JSONL record's publication date, as news exports and scrapers write it.
+PUBLISHED_ALIASES = ("date", "published_at", "publish_date", "pubDate", "datePublished", "date_published")
 
 
 @dataclass
@@ -35,6 +37,8 @@ class ArticleInput:
     url: str | None = None
     source: str | None = None
     origin: str = "<input>"  # where it came from, for messages: a path, "path:line", a URL or "<stdin>"
+    # The date to use when neither ``published`` nor the text's dateline gives one (``ingest --published``).
+    default_published: str | None = None
 
 
 @dataclass
@@ -161,6 +165,8 @@ def _record(record: object, where: str, settings: Settings) -> ArticleInput | In
                             f"{settings.max_input_bytes:,}", "oversized")
     fields = {k: (str(record[k]) if record.get(k) is not None else None)
               for k in ("id", "title", "published", "url", "source")}
+    if fields["published"] is None:
+        fields["published"] = next((str(record[k]) for k in PUBLISHED_ALIASES if record.get(k)), None)
     if isinstance(text, str) and not text.strip() and isinstance(html, str) and html.strip():
         text = None  # an empty `text` next to `html`: read the page
     if isinstance(text, str):

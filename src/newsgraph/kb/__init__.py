@@ -7,10 +7,20 @@
 
 from newsgraph.kb.base import KnowledgeBase, SurfaceForm
 from newsgraph.kb.loader import KBFormatError
-from newsgraph.kb.model import Agent, KBEntry, Kind, MatchKind, Office, latest_office, office_rank
+from newsgraph.kb.model import (
+    Agent,
+    Government,
+    KBEntry,
+    Kind,
+    MatchKind,
+    Membership,
+    Office,
+    latest_office,
+    office_rank,
+)
 from newsgraph.kb.petrarch import read_petrarch
 
 __all__ = [
-    "Agent", "KBEntry", "KBFormatError", "Kind", "KnowledgeBase", "MatchKind", "Office", "latest_office",
-    "office_rank", "read_petrarch", "SurfaceForm",
+    "Agent", "Government", "KBEntry", "KBFormatError", "Kind", "KnowledgeBase", "MatchKind", "Membership",
+    "Office", "latest_office", "office_rank", "read_petrarch", "SurfaceForm",
 ]

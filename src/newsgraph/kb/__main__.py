@@ -26,8 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     except (KBFormatError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    for problem in kb.warnings:
+        print(f"warning: {problem}", file=sys.stderr)
     kinds = Counter(e.kind for e in kb.entries())
-    print(" ".join(f"{k}={kinds[k]}" for k in ("state", "organization", "group", "person")),
+    print(" ".join(f"{k}={kinds[k]}" for k in ("state", "organization", "group", "party", "person")),
           f"agents={len(list(kb.agents()))} regions={len(list(kb.regions()))} places={len(kb.places())}")
     for text in args.lookup:
         hits = kb.lookup_kind(text)

@@ -18,7 +18,7 @@ from newsgraph.kb.loader import (
     read_yaml,
     with_defaults,
 )
-from newsgraph.kb.model import Agent, KBEntry, MatchKind, Office, office_rank
+from newsgraph.kb.model import Agent, Government, KBEntry, MatchKind, Office, office_rank
 from newsgraph.kb.normalize import agent_key, alias_key, clean, surface_keys, token_count
 from newsgraph.kb.petrarch import looks_like_petrarch, read_petrarch_file
 
@@ -72,6 +72,50 @@ def _name_key(rec: Mapping[str, Any]) -> tuple[str, str]:
     return str(rec.get("kind")), alias_key(str(rec.get("name", ""))).lower()
 
 
+def _form_index(records: Mapping[str, Mapping[str, Any]]) -> dict[tuple[str, str], str]:
+    """(kind, lower-case form key) -> id for every name and alias of the records so far (first wins)."""
+    out: dict[tuple[str, str], str] = {}
+    for rid, rec in records.items():
+        kind = str(rec.get("kind") or (rec.get("_defaults") or {}).get("kind"))
+        for fname in ("name", "official_name", "aliases"):
+            for value in _values(rec.get(fname)):
+                out.setdefault((kind, alias_key(value).lower()), rid)
+        if kind == "state":
+            for code in (rec.get("code"), *_values(rec.get("cameo_aliases"))):
+                if code:
+                    out.setdefault(("state-code", str(code)), rid)
+    return out
+
+
+def _dictionary_target(rid: str, rec: Mapping[str, Any], records: Mapping[str, Any],
+                       by_name: Mapping[tuple[str, str], str],
+                       by_form: Mapping[tuple[str, str], str] | None) -> str | None:
+    """The existing entry a dictionary record describes: same id and kind, same kind and name, a state by
+    its code or CAMEO variant ("JAP"), or the same kind with a name or alias the entry has."""
+    kind = str(rec.get("kind"))
+    if rid in records and records[rid].get("kind") == kind:
+        return rid
+    found = by_name.get(_name_key(rec))
+    if found is not None:
+        return found
+    if by_form is None:
+        return None
+    if kind == "state" and rec.get("code"):
+        found = by_form.get(("state-code", str(rec["code"])))
+        if found is not None:
+            return found
+    kinds = ("organization", "group", "party") if kind in ("organization", "group") else (kind,)
+    for value in (rec.get("name"), *_values(rec.get("aliases"))):
+        for k in kinds:
+            found = by_form.get((k, alias_key(str(value)).lower()))
+            if found is not None:
+                return found
+    # "UNITED_NATIONS [UNO]": coded like a state, named like a body the KB has
+    key = alias_key(str(rec.get("name", ""))).lower()
+    return next((by_form[(k, key)] for k in ("organization", "group", "party", "state", "person")
+                 if (k, key) in by_form), None)
+
+
 def _entry_forms(entry: KBEntry) -> list[tuple[str, MatchKind]]:
     forms: list[tuple[str, MatchKind]] = [(entry.name, "name")]
     forms += [(a, "alias") for a in entry.aliases]
@@ -106,27 +150,41 @@ class KnowledgeBase:
         agents: dict[str, Agent] = {}
         regions: dict[str, str] = {}
         places: dict[str, tuple[str, str]] = {}  # key -> (name, ISO3)
+        governments: dict[str, list[Government]] = {}
         by_name: dict[tuple[str, str], str] = {}  # (kind, name key) -> id, for dictionary records
+        by_form: dict[tuple[str, str], str] | None = None  # (kind, form key) -> id, built when first needed
         for n, layer in enumerate(layers):
+            if layer.dictionary and by_form is None:
+                by_form = _form_index(records)
             for rid, rec in layer.raw.items():
-                if rec.get("match_by_name") and rid not in records:
-                    # A dictionary entry for an actor we already have (same kind and name) extends it,
-                    # keeping the existing display name.
-                    rid = by_name.get(_name_key(rec), rid)
-                    if rid in records:
-                        rec = {k: v for k, v in rec.items() if k != "name"} | {"id": rid}
+                target = _dictionary_target(rid, rec, records, by_name, by_form) if layer.dictionary else None
+                if target is not None:
+                    # A dictionary entry for an actor we already have extends it with its names (and a
+                    # person's dated offices); the existing name, kind and codes stay.
+                    known = _raw_keys(records[target])  # a form the entry has keeps its kind (a metonym)
+                    names = [a for a in (rec["name"], *rec.get("aliases", ())) if alias_key(a) not in known]
+                    rec = {"id": target, "aliases": names} | (
+                        {"offices": rec["offices"]} if rec.get("offices") and records[target].get("kind")
+                        == "person" else {})
+                    rid = target
                 if rid in records:
                     records[rid] = merge_records(records[rid], with_defaults(rec, new=False))
                 else:
-                    records[rid] = with_defaults(rec, new=True)
+                    records[rid] = with_defaults({k: v for k, v in rec.items() if k != "match_by_name"},
+                                                 new=True)
                 by_name.setdefault(_name_key(records[rid]), rid)
                 if rec.get("replace"):
                     origins[rid] = []
                 origins.setdefault(rid, []).append((n, _raw_keys(rec)))
             for agent in layer.agents:
-                agents[agent.pattern] = agent  # a later file redefines a pattern
+                if layer.dictionary:
+                    agents.setdefault(agent.pattern, agent)  # a dictionary adds role nouns, never redefines
+                else:
+                    agents[agent.pattern] = agent  # a later file redefines a pattern
             for region in layer.regions:
                 regions.setdefault(alias_key(region).lower(), region)
+            for gov in layer.governments:
+                governments.setdefault(gov.country, []).append(gov)
             for place, iso3 in layer.places.items():
                 places[alias_key(place).lower()] = (place, iso3)  # a later file may correct a country
         self._entries: dict[str, KBEntry] = {
@@ -135,6 +193,8 @@ class KnowledgeBase:
         self._agents = agents
         self._regions = regions
         self._places = places
+        self._governments = governments
+        self.warnings: tuple[str, ...] = tuple(w for layer in layers for w in layer.warnings)
         index: dict[str, list[_Hit]] = {}
         for rid, entry in self._entries.items():
             seen: set[str] = set()
@@ -144,11 +204,14 @@ class KnowledgeBase:
                 seen.add(key)
                 layer_no = min((n for n, keys in origins[rid] if key in keys), default=origins[rid][-1][0])
                 index.setdefault(key, []).append(_Hit(rid, how, layer_no, cap))
-        # A surface form defined in a later file hides the entries earlier files gave it.
+        # A surface form defined in a later file hides the entries earlier files gave it; a dictionary's
+        # forms only fill gaps (a form another file defines keeps that file's meaning).
+        dictionaries = {n for n, layer in enumerate(layers) if layer.dictionary}
         self._index: dict[str, list[_Hit]] = {}
         for key, hits in index.items():
-            top = max(h.layer for h in hits)
-            self._index[key] = [h for h in hits if h.layer == top]
+            own = [h for h in hits if h.layer not in dictionaries] or hits
+            top = max(h.layer for h in own)
+            self._index[key] = [h for h in own if h.layer == top]
         self._max_tokens = max((token_count(k) for k in self._index), default=0)
         self._states = {e.code: e for e in self._entries.values() if e.kind == "state" and e.code}
 
@@ -239,6 +302,38 @@ class KnowledgeBase:
         if current:
             return min(current, key=seniority)
         return max(entry.offices, key=lambda o: (o.end or datetime.date.max, -office_rank(o.role)))
+
+    def offices_between(self, entry: KBEntry, start: datetime.date, end: datetime.date) -> list[Office]:
+        """Offices held at some time in ``start``..``end`` (open ends unbounded), most senior first."""
+        held = [o for o in entry.offices
+                if (o.start is None or o.start <= end) and (o.end is None or o.end >= start)]
+        return sorted(held, key=lambda o: (office_rank(o.role), -(o.start or datetime.date.min).toordinal()))
+
+    def party_of(self, entry: KBEntry, when: datetime.date | None) -> KBEntry | None:
+        """The party a person belonged to on ``when``; with no date, only a membership that is the
+        person's only one (a later party is never assumed)."""
+        members = entry.parties
+        if when is not None:
+            members = tuple(m for m in members if m.holds_on(when))
+        if len({m.party for m in members}) != 1:
+            return None
+        return self._entries.get(members[0].party)
+
+    def government(self, country: str, when: datetime.date) -> Government | None:
+        """Who governed ``country`` on ``when`` (data: ``governments:`` records), if known."""
+        return next((g for g in self._governments.get(country, ()) if g.holds_on(when)), None)
+
+    def party_sector(self, party: KBEntry, when: datetime.date | None) -> str | None:
+        """"GOV" for a party in its state's government on ``when``, "OPP" for one out of a government whose
+        record is complete, else None (unknown date or no record)."""
+        if when is None or not party.country:
+            return None
+        gov = self.government(party.country, when)
+        if gov is None:
+            return None
+        if party.id in gov.parties:
+            return "GOV"
+        return "OPP" if gov.complete else None
 
     def agent(self, words: str) -> Agent | None:
         """The role noun that heads ``words``.

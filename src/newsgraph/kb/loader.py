@@ -15,16 +15,18 @@ from typing import Any
 
 import yaml
 
-from newsgraph.kb.model import KINDS, Agent, KBEntry, Office, latest_office
+from newsgraph.kb.model import KINDS, Agent, Government, KBEntry, Membership, Office, latest_office
 from newsgraph.kb.normalize import agent_key, slug
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 _LIST_FIELDS = ("aliases", "adjectives", "metonyms", "surnames", "cameo_aliases")
 _ENTRY_FIELDS = frozenset({
     "id", "name", "official_name", "kind", "code", "country", "sector", "cameo", "wikidata", "parent",
-    "generic", "offices", "replace", "match_by_name", *_LIST_FIELDS,
+    "generic", "offices", "replace", "match_by_name", "parties", *_LIST_FIELDS,
 })
 _OFFICE_FIELDS = frozenset({"role", "country", "organization", "sector", "start", "end"})
+_MEMBERSHIP_FIELDS = frozenset({"party", "start", "end"})
+_GOVERNMENT_FIELDS = frozenset({"country", "parties", "start", "end", "complete"})
 
 
 DEFAULTS_KEY = "_defaults"
@@ -48,6 +50,12 @@ class Layer:
     agents: list[Agent] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
     places: dict[str, str] = field(default_factory=dict)  # place name -> ISO3 of its state
+    governments: list[Government] = field(default_factory=list)
+    # Problems that did not stop the file from loading ("file:line: what"), for the caller to report.
+    warnings: list[str] = field(default_factory=list)
+    # A PETRARCH/TABARI dictionary: its records extend what earlier files know (a name or form the KB
+    # already has keeps its meaning; an agent pattern already defined keeps its definition).
+    dictionary: bool = False
     skipped: int = 0  # lines of an unsupported construct that were ignored
     # Records by id, still as mappings, so that a later record with the same id merges field by field.
     raw: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -102,12 +110,35 @@ def _office(rec: Mapping[str, Any], person: Mapping[str, Any]) -> Office:
     )
 
 
+def _membership(rec: object) -> Membership:
+    """``"party:GBR-LAB"`` or ``{party: "party:GBR-LAB", start: 1994, end: 2007-06}``."""
+    if isinstance(rec, str):
+        return Membership(rec)
+    if not isinstance(rec, Mapping):
+        raise ValueError(f"a party membership is an id or a mapping, got {rec!r}")
+    unknown = set(rec) - _MEMBERSHIP_FIELDS
+    if unknown:
+        raise ValueError(f"unknown membership field(s) {sorted(unknown)}")
+    return Membership(str(rec["party"]), parse_date(rec.get("start")), parse_date(rec.get("end"), end=True))
+
+
+def government_from_record(rec: Mapping[str, Any]) -> Government:
+    unknown = set(rec) - _GOVERNMENT_FIELDS
+    if unknown:
+        raise ValueError(f"unknown government field(s) {sorted(unknown)}")
+    return Government(country=str(rec["country"]), parties=_strs(rec["parties"]),
+                      start=parse_date(rec.get("start")), end=parse_date(rec.get("end"), end=True),
+                      complete=bool(rec.get("complete", True)))
+
+
 def _default_id(rec: Mapping[str, Any]) -> str:
     kind = rec.get("kind")
     if kind == "state":
         return f"state:{rec['code']}"
     if kind == "person":
         return f"person:{rec['wikidata']}" if rec.get("wikidata") else f"person:{slug(str(rec['name']))}"
+    if kind == "party":
+        return f"party:{rec.get('country') or 'X'}-{slug(str(rec['name'])).upper()}"
     return f"org:{slug(str(rec['name'])).upper()}"
 
 
@@ -122,6 +153,8 @@ def entry_from_record(rec: Mapping[str, Any]) -> KBEntry:
     name = str(rec["name"])
     code = rec.get("code")
     country = rec.get("country", code if kind == "state" else None)
+    if kind == "party":
+        code = code or country  # a party is a body of its state
     aliases = _strs(rec.get("aliases"))
     official = rec.get("official_name")
     names = (name, *((official,) if official else ()), *aliases)
@@ -156,6 +189,7 @@ def entry_from_record(rec: Mapping[str, Any]) -> KBEntry:
         surnames=_strs(rec.get("surnames")),
         cameo_aliases=_strs(rec.get("cameo_aliases")),
         generic=bool(rec.get("generic", False)),
+        parties=tuple(_membership(m) for m in rec.get("parties") or ()),
     )
 
 
@@ -177,7 +211,7 @@ def merge_records(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, A
             continue
         if key in _LIST_FIELDS and key in old:
             merged[key] = list(dict.fromkeys([*_strs(old[key]), *_strs(value)]))
-        elif key == "offices" and key in old:
+        elif key in ("offices", "parties") and key in old:
             merged[key] = [*(old[key] or []), *(value or [])]
         else:
             merged[key] = value
@@ -209,6 +243,11 @@ def layer_from_documents(docs: Iterable[tuple[str, Mapping[str, Any]]], source: 
                 layer.agents.append(agent_from_record(rec))
             except (KeyError, ValueError) as exc:
                 raise KBFormatError(f"{fname}: agent #{i + 1}: {exc}") from exc
+        for i, rec in enumerate(doc.get("governments") or ()):
+            try:
+                layer.governments.append(government_from_record(rec))
+            except (KeyError, ValueError, TypeError) as exc:
+                raise KBFormatError(f"{fname}: government #{i + 1}: {exc}") from exc
         layer.regions.extend(_strs(doc.get("regions")))
         places = doc.get("places") or {}
         if not isinstance(places, Mapping):

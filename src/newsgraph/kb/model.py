@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["person", "state", "organization", "group"]
+Kind = Literal["person", "state", "organization", "group", "party"]
 MatchKind = Literal["name", "alias", "adjective", "metonym", "surname"]
 KINDS: tuple[str, ...] = Kind.__args__  # type: ignore[attr-defined]
 
@@ -24,6 +24,37 @@ class Office:
 
     def holds_on(self, when: datetime.date) -> bool:
         """True when ``when`` falls inside the range (open ends count as unbounded)."""
+        if self.start is not None and when < self.start:
+            return False
+        return self.end is None or when <= self.end
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A person's membership of a political party (``party`` is its KB id); open ends are unbounded."""
+
+    party: str
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+    def holds_on(self, when: datetime.date) -> bool:
+        if self.start is not None and when < self.start:
+            return False
+        return self.end is None or when <= self.end
+
+
+@dataclass(frozen=True)
+class Government:
+    """The parties that governed a state in a period. ``complete``: every governing party is listed, so
+    the state's other parties were in opposition then; otherwise only the listed ones are known."""
+
+    country: str
+    parties: tuple[str, ...]
+    start: datetime.date | None
+    end: datetime.date | None
+    complete: bool = True
+
+    def holds_on(self, when: datetime.date) -> bool:
         if self.start is not None and when < self.start:
             return False
         return self.end is None or when <= self.end
@@ -48,6 +79,7 @@ class KBEntry:
     # Additions after the first API (all defaulted, so positional construction is unchanged):
     cameo_aliases: tuple[str, ...] = ()  # historical CAMEO variants ("JAP" for JPN)
     generic: bool = False  # the name alone does not say which country ("Foreign Ministry")
+    parties: tuple[Membership, ...] = ()  # persons: party memberships, dated where known
 
 
 @dataclass(frozen=True)

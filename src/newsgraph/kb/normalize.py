@@ -9,6 +9,7 @@ may be either.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -51,10 +52,20 @@ def is_acronym(token: str) -> bool:
     return len(letters) >= 2 and token[0].isalpha() and all(c.isupper() for c in letters)
 
 
+def is_mixed_case(token: str) -> bool:
+    """A capital after a small letter ("LeT", "AfD", "PiS", "McCain"): such a form is matched in its own
+    case only, so "Let us" is not Lashkar-e-Taiba's "LeT"."""
+    if token.islower() or token.isupper() or token.istitle():
+        return False  # the common cases, answered without a scan
+    return any(a.islower() and b.isupper() for a, b in zip(token, token[1:], strict=False))
+
+
+@functools.lru_cache(maxsize=200_000)
 def alias_key(alias: str) -> str:
-    """The single key under which an alias is indexed."""
+    """The single key under which an alias is indexed (a pure function of the text, so memoised: large
+    dictionaries repeat their forms across records)."""
     tokens = clean(alias).split(" ")
-    return " ".join(t if is_acronym(t) else t.lower() for t in tokens if t)
+    return " ".join(t if is_acronym(t) or is_mixed_case(t) else t.lower() for t in tokens if t)
 
 
 def surface_keys(surface: str) -> list[str]:
@@ -63,7 +74,9 @@ def surface_keys(surface: str) -> list[str]:
     options: list[tuple[str, ...]] = []
     for tok in tokens:
         lower = tok.lower()
-        if is_acronym(tok):
+        if is_mixed_case(tok):
+            options.append((tok,))
+        elif is_acronym(tok):
             options.append((tok, lower))
         elif tok[:1].isupper() and tok[1:].islower() and len(tok) >= MIN_TITLECASE_ACRONYM:
             options.append((lower, tok.upper()))

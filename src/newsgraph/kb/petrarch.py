@@ -1,18 +1,28 @@
-"""Reader for PETRARCH/TABARI-style actor and agent dictionaries.
+"""Reader for PETRARCH/TABARI-style actor and agent dictionaries (the layout of the dictionaries that ship
+with PETRARCH2 and the Phoenix pipeline).
 
-Supported (a subset of the published formats, enough for user dictionaries):
+Read:
 
-* actor entries: a name line ``BARACK_OBAMA_`` (underscores are spaces; a trailing ``_`` is dropped),
-  optionally followed on the same line by codes ``[USAGOV]``;
+* actor entries: a name line ``BARACK_OBAMA_`` or ``HAMAS WING`` (underscores and spaces separate words; a
+  trailing ``_`` is dropped), optionally followed on the same line by codes ``[USAGOV]``;
 * synonym lines ``+OBAMA_`` adding surface forms to the current entry;
-* code lines (usually indented) ``[USAELI 20050103-20081116]``, ``[USAGOV >20090120]`` (from that date),
-  ``[USAGOV <20170120]`` (until that date); several ``[...]`` groups per line are allowed;
-* agent entries: ``FOREIGN_MINISTER_ [~GOVFRM]`` or ``[GOV~]`` (the ``~`` marks a role noun);
-* ``#`` and ``;`` comments (whole line or trailing).
+* code lines (usually indented) with one or more ``[...]`` groups: ``[USAELI 20050103-20081116]``,
+  ``[HOBGOV 19950601 - 19990815]`` (spaces allowed), ``[USAGOV >20090120]`` / ``[USAGOV > 20090120]``
+  (from that date), ``[USAGOV <20170120]`` (until that date); dates ``YYYYMMDD`` or TABARI's ``YYMMDD``
+  (00-29 are 2000-2029, 30-99 are 1930-1999); alternative codes ``[ELR/GAL]`` (the first is used);
+  lower-case codes are read in capitals;
+* agent entries: ``FOREIGN_MINISTER_ [~GOVFRM]`` or ``[GOV~]`` (the ``~`` marks a role noun), with their
+  plural blocks ``{CHAMBERS_OF_COMMERCE}`` (extra forms; ``{}`` means none) and substitution sets
+  ``!PERSON! = MAN, MEN, WOMAN`` used as ``BUSINESS!PERSON!`` (each member is one more form);
+* comments: ``#`` (whole line, trailing, or straight after a code), TABARI's ``;`` and ``<!-- ... -->``
+  blocks (several lines allowed);
+* entries coded ``[---]`` ("not an actor") are dropped, and so are codes ``[--- <date>]``.
 
-Not supported and counted in ``Layer.skipped``: ``{...}`` plural/compound blocks, ``<...>`` pattern
-lines and ``!...!`` macros; entries coded ``[---]`` ("not an actor") are dropped. The reader produces
-records in the project YAML format, so the knowledge base merges them with other files the same way.
+A line that cannot be read (an unclosed bracket, a bad date, a synonym before any entry, a pattern line
+``<...>`` outside a comment) is skipped with a warning naming the file and the line (``Layer.warnings``)
+and counted in ``Layer.skipped``; the rest of the file loads. The reader produces records in the project
+YAML format, so the knowledge base merges them with other files the same way. Dictionary records extend
+what the knowledge base already has (see ``Layer.dictionary``): a name the KB knows names the KB's actor.
 """
 
 from __future__ import annotations
@@ -51,16 +61,32 @@ _COLLECTIVE = frozenset({"police", "army", "military", "government", "navy", "ai
                          "administration", "regime", "junta", "militia", "guard", "ministry", "council",
                          "people", "public", "staff", "personnel", "leadership", "clergy", "youth",
                          "police force"})
-_CODE = re.compile(r"\[([^\]]*)\]")
-_COMMENT = re.compile(r"\s(?:#|;).*$")
-_DATE = re.compile(r"^\d{8}$")
+# Words that make an undated name with a state-sector code a body or a group, not a person.
+_BODY_WORDS = frozenset({"house", "ministry", "department", "office", "council", "party", "forces", "force",
+                         "troops", "army", "navy", "police", "government", "administration", "agency",
+                         "committee", "commission", "brigade", "brigades", "front", "movement", "union",
+                         "organization", "organisation", "group", "wing", "command", "militia", "court",
+                         "parliament", "assembly", "congress", "senate", "bank", "company", "corporation",
+                         "radio", "television", "tv", "news", "newspaper", "embassy", "guard", "cabinet",
+                         "authority", "bureau", "service", "services", "regime", "junta", "alliance",
+                         "league", "coalition", "association", "federation", "institute", "university"})
+_PLURAL_SECTORS = frozenset({"REB", "INS", "MIL", "CVL", "OPP", "REF", "LAB", "UAF", "SPY", "COP"})
+_CODE = re.compile(r"\[([^\[\]]*)\]")
+_COMMENT = re.compile(r"(?:^|(?<=[\s\]]))(?:#|;).*$")
+_DATE8 = re.compile(r"^\d{8}$")
+_DATE6 = re.compile(r"^\d{6}$")
 _NAME_LINE = re.compile(r"^\+?[A-Z0-9][A-Z0-9_'.&\-]*_?(\s+\[[^\]]*\])*\s*$")
 _CODE_LINE = re.compile(r"^(\[[^\]]*\]\s*)+$")
+_SUBSTITUTION = re.compile(r"^!([A-Z0-9_]+)!\s*=\s*(.+)$")
+_PLURALS = re.compile(r"\{([^{}]*)\}")
+_XML_COMMENT = re.compile(r"<!\s*--.*?-->", re.S)
+_DISCARD = frozenset({"---", "###"})
 
 
 @dataclass
 class _Actor:
     name: str
+    line: int
     synonyms: list[str] = field(default_factory=list)
     codes: list[tuple[str, datetime.date | None, datetime.date | None]] = field(default_factory=list)
 
@@ -68,41 +94,47 @@ class _Actor:
 def looks_like_petrarch(text: str) -> bool:
     """A text with ``NAME_`` lines or ``[CODE]`` groups and no YAML structure."""
     hits = 0
-    for line in text.splitlines()[:200]:
+    for line in _XML_COMMENT.sub("", text[:200_000]).splitlines()[:400]:
         s = line.strip()
         if not s or s.startswith(("#", ";")):
             continue
         if s.startswith(("version:", "entries:", "agents:", "{\"")):
             return False
-        if _NAME_LINE.match(s) or _CODE_LINE.match(s):
+        if _NAME_LINE.match(s) or _CODE_LINE.match(s) or _CODE.search(s):
             hits += 1
     return hits > 0
 
 
-def _date(token: str) -> datetime.date:
-    if not _DATE.match(token):
-        raise ValueError(f"bad PETRARCH date {token!r} (expected YYYYMMDD)")
-    return datetime.date(int(token[:4]), int(token[4:6]), int(token[6:]))
+def _date(token: str, *, end: bool = False) -> datetime.date:
+    if _DATE8.match(token):
+        return datetime.date(int(token[:4]), int(token[4:6]), int(token[6:]))
+    if _DATE6.match(token):  # TABARI's YYMMDD
+        yy = int(token[:2])
+        return datetime.date((2000 if yy < 30 else 1900) + yy, int(token[2:4]), int(token[4:]))
+    raise ValueError(f"bad PETRARCH date {token!r} (expected YYYYMMDD or YYMMDD)")
 
 
 def parse_code(group: str) -> tuple[str, datetime.date | None, datetime.date | None]:
-    """``"USAGOV 20090120-20170120"`` -> ("USAGOV", start, end); ``>D`` from D, ``<D`` until D."""
-    parts = group.split()
-    if not parts:
+    """``"USAGOV 20090120-20170120"`` -> ("USAGOV", start, end); ``>D`` from D, ``<D`` until D; spaces
+    around ``-``, ``<`` and ``>`` are allowed; ``ELR/GAL`` -> the first code."""
+    text = group.strip()
+    if not text:
         raise ValueError("empty code []")
-    code = parts[0]
+    parts = text.split(None, 1)
+    code = parts[0].split("/")[0].upper()
+    rest = re.sub(r"\s+", "", parts[1]) if len(parts) > 1 else ""
     start = end = None
-    if len(parts) > 1:
-        rng = parts[1]
-        if rng.startswith(">"):
-            start = _date(rng[1:])
-        elif rng.startswith("<"):
-            end = _date(rng[1:])
-        elif "-" in rng:
-            a, b = rng.split("-", 1)
-            start, end = _date(a), _date(b)
-        else:
-            start = _date(rng)
+    if rest.startswith(">"):
+        start = _date(rest[1:])
+    elif rest.startswith("<"):
+        end = _date(rest[1:])
+    elif "-" in rest:
+        a, b = rest.split("-", 1)
+        start, end = _date(a), _date(b)
+    elif rest:
+        start = _date(rest)
+    if not re.fullmatch(r"[A-Z0-9~+#\-]+", code):
+        raise ValueError(f"bad PETRARCH code {code!r}")
     return code, start, end
 
 
@@ -121,6 +153,19 @@ def display_name(raw: str) -> str:
     return " ".join(out)
 
 
+def _forms(raw: str) -> tuple[str, list[str]]:
+    """A dictionary name as display forms: the name without a trailing "(ACRONYM)", and the acronym."""
+    name = raw.strip().rstrip("_").strip()
+    extra = []
+    m = re.search(r"_?\(([^()]*)\)_?$", name)
+    if m:
+        inner = m.group(1).strip("_ ")
+        if re.fullmatch(r"[A-Z0-9\-]{2,8}", inner):
+            extra.append(inner)
+            name = name[:m.start()]
+    return display_name(name), extra
+
+
 def _split_code(code: str) -> tuple[str | None, str | None]:
     """Country (ISO3-like prefix of a state code) and sector (the next three letters).
 
@@ -137,92 +182,166 @@ def _split_code(code: str) -> tuple[str | None, str | None]:
     return prefix, groups[0] if groups else None
 
 
-def _actor_record(actor: _Actor) -> dict[str, Any]:
-    name = display_name(actor.name)
-    aliases = [display_name(s) for s in actor.synonyms]
+def _actor_record(actor: _Actor) -> dict[str, Any] | None:
+    name, extra = _forms(actor.name)
+    aliases = [*extra]
+    for syn in actor.synonyms:
+        form, more = _forms(syn)
+        if re.search(r"[A-Za-z]", form):
+            aliases += [form, *more]
+    aliases = [a for a in dict.fromkeys(aliases) if a != name]
     codes = actor.codes
-    latest = max(codes, key=lambda c: (c[2] or datetime.date.max, c[1] or datetime.date.min), default=None)
-    person = any(s or e for _, s, e in codes) or len(codes) > 1
+    if not codes or not name:
+        return None
+    dated = [c for c in codes if c[1] or c[2]]
+    undated = [c for c in codes if not (c[1] or c[2])]
+    # the code that says what the actor is: an undated one (TABARI's default), else the latest
+    default = undated[-1] if undated else max(codes, key=lambda c: (c[2] or datetime.date.max,
+                                                                       c[1] or datetime.date.min))
     # Records from dictionaries carry this flag so the knowledge base can fold them into an existing entry
-    # with the same name (dictionary ids are slugs and cannot match the bundled wikidata ids).
+    # with the same name or form (dictionary ids are slugs and cannot match the bundled wikidata ids).
     rec: dict[str, Any] = {"name": name, "aliases": aliases, "match_by_name": True}
-    if latest is None:
-        rec.update(kind="person", id=f"person:{slug(name)}")
+    code = default[0]
+    country, sector = _split_code(code)
+    words = {w.lower() for w in re.split(r"[\s\-]+", name)}
+    if len(code) == 3 and code[:3] not in NON_STATE_PREFIXES and not any(len(c[0]) > 3 for c in codes):
+        # "UNITED_STATES [USA]", "ZIMBABWE [RHO <790606] [ZBW]": a state (a known one by code or name)
+        rec.update(kind="state", id=f"state:{code}", code=code, cameo=code)
         return rec
-    country, sector = _split_code(latest[0])
-    if not person and latest[0][:3] in NON_STATE_PREFIXES:
-        rec.update(kind="organization", id=f"org:{slug(name).upper()}", code=latest[0][:3], country=None,
-                   sector=sector, cameo=latest[0])
+    if code[:3] in NON_STATE_PREFIXES and not dated:
+        kind = "group" if sector == "REB" or code[:3] == "IMG" else "organization"
+        rec.update(kind=kind, id=f"org:{slug(name).upper()}", code=code[:3], country=None, sector=sector,
+                   cameo=code)
         return rec
-    rec.update(kind="person", id=f"person:{slug(name)}", code=country or latest[0][:3], country=country,
-               sector=sector, cameo=latest[0])
+    if not dated and (words & _BODY_WORDS or sector in _PLURAL_SECTORS and name.upper().endswith("S")):
+        kind = "group" if sector in _PLURAL_SECTORS else "organization"
+        rec.update(kind=kind, id=f"org:{slug(name).upper()}", code=country, country=country, sector=sector,
+                   cameo=code)
+        return rec
+    rec.update(kind="person", id=f"person:{slug(name)}", code=country or code[:3], country=country,
+               sector=sector, cameo=code)
     # Only dated codes become offices: an undated code says what the actor is, not when it held a post.
     offices = []
-    for code, start, end in codes:
-        if start is None and end is None:
-            continue
-        c, s = _split_code(code)
-        offices.append({"role": ROLE_LABELS.get(s or "", s or code), "country": c,
-                        "organization": None, "sector": s, "start": start, "end": end})
+    for c, start, end in dated:
+        cc, sc = _split_code(c)
+        offices.append({"role": ROLE_LABELS.get(sc or "", sc or c), "country": cc,
+                        "organization": None, "sector": sc, "start": start, "end": end})
     if offices:
         rec["offices"] = offices
     return rec
 
 
-def _agent_record(raw_name: str, code: str) -> dict[str, Any]:
-    pattern = raw_name.replace("_", " ").strip().lower()
+def _agent_records(raw_name: str, plurals: list[str], code: str) -> list[dict[str, Any]]:
     sector = code.strip("~")[:3]
-    last = pattern.split()[-1] if pattern else ""
-    plural = pattern in _COLLECTIVE or last in _COLLECTIVE or (
-        last.endswith("s") and not last.endswith(("ss", "us", "is")))
-    kind = "group" if plural else "person"
-    return {"pattern": pattern, "sector": sector, "kind": kind,
-            "role": None if plural else display_name(raw_name)}
+    out = []
+    for form in [raw_name, *plurals]:
+        pattern = form.replace("_", " ").strip().lower()
+        if not pattern:
+            continue
+        last = pattern.split()[-1]
+        plural = pattern in _COLLECTIVE or last in _COLLECTIVE or (
+            last.endswith("s") and not last.endswith(("ss", "us", "is")))
+        out.append({"pattern": pattern, "sector": sector, "kind": "group" if plural else "person",
+                    "role": None if plural else display_name(form)})
+    return out
+
+
+def _expand(name: str, sets: Mapping[str, list[str]]) -> list[str]:
+    """``BUSINESS!PERSON!`` with ``!PERSON! = MAN, MEN`` -> ``BUSINESSMAN``, ``BUSINESSMEN``."""
+    m = re.search(r"!([A-Z0-9_]+)!", name)
+    if m is None:
+        return [name]
+    members = sets.get(m.group(1))
+    if members is None:
+        raise ValueError(f"unknown substitution set !{m.group(1)}!")
+    return [x for member in members for x in _expand(name[:m.start()] + member + name[m.end():], sets)]
 
 
 def read_petrarch(text: str, source: str = "<petrarch>") -> Layer:
     """Parse a PETRARCH/TABARI actor or agent dictionary into a knowledge-base layer."""
-    layer = Layer(source=source)
+    layer = Layer(source=source, dictionary=True)
+    # <!-- ... --> blocks may span lines: blank them out, keeping the line numbers.
+    text = _XML_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     actors: list[_Actor] = []
+    sets: dict[str, list[str]] = {}
     current: _Actor | None = None
     skipped = 0
+
+    def warn(lineno: int, message: str, *, entry_lost: bool = False) -> None:
+        nonlocal skipped, current
+        skipped += 1
+        if entry_lost:
+            current = None  # synonyms and codes after a name line that could not be read belong to no entry
+        layer.warnings.append(f"{source}:{lineno}: {message}")
+
     for lineno, line in enumerate(text.splitlines(), 1):
-        s = _COMMENT.sub("", " " + line).strip()
-        if not s or s.startswith(("#", ";")):
+        s = _COMMENT.sub("", line.replace("\t", " ")).strip()
+        if not s:
             continue
-        if s.startswith(("{", "<", "!")) or "{" in s:
-            skipped += 1  # plural/compound blocks, pattern lines and macros are not supported
-            current = None
+        sub = _SUBSTITUTION.match(s)
+        if sub:
+            sets[sub.group(1)] = [w.strip() for w in sub.group(2).split(",") if w.strip()]
             continue
+        if s.startswith("<"):
+            warn(lineno, "pattern lines <...> are not supported; line skipped", entry_lost=True)
+            continue
+        plurals = [p for block in _PLURALS.findall(s) for p in block.replace(",", " ").split()]
+        s = _PLURALS.sub(" ", s)
         groups = _CODE.findall(s)
-        head = _CODE.sub("", s).strip()
+        head = _CODE.sub(" ", s).strip()
+        if not head and plurals:
+            head, plurals = plurals[0], plurals[1:]  # "{POLICEMAN_ POLICEMEN_} [~COP]": the forms alone
+        names_entry = bool(head) and not head.startswith("+")
+        if any(c in head for c in "[]{}"):
+            warn(lineno, f"unreadable line {line.strip()!r} (unbalanced brackets); line skipped",
+                 entry_lost=names_entry)
+            continue
         try:
             codes = [parse_code(g) for g in groups]
         except ValueError as exc:
-            raise ValueError(f"{source}:{lineno}: {exc}") from exc
+            warn(lineno, f"{exc}; line skipped", entry_lost=names_entry)
+            continue
         if head.startswith("+"):
             if current is None:
-                raise ValueError(f"{source}:{lineno}: synonym before any entry")
+                warn(lineno, "synonym with no entry before it; line skipped")
+                continue
             current.synonyms.append(head[1:])
             current.codes.extend(codes)
             continue
         if not head:
             if current is None:
-                raise ValueError(f"{source}:{lineno}: code line before any entry")
+                warn(lineno, "code line with no entry before it; line skipped")
+                continue
             current.codes.extend(codes)
             continue
         if any(c.startswith("~") or c.endswith("~") for c, _, _ in codes):
-            layer.agents.append(agent_from_record(_agent_record(head, codes[0][0])))
+            try:
+                names = _expand(head.replace(" ", "_"), sets)
+            except ValueError as exc:
+                warn(lineno, f"{exc}; line skipped")
+                continue
+            for name in names:
+                for rec in _agent_records(name, plurals, codes[0][0]):
+                    layer.agents.append(agent_from_record(rec))
             current = None
             continue
-        current = _Actor(name=head, codes=codes)
+        current = _Actor(name=head.replace(" ", "_"), line=lineno, codes=codes)
+        current.synonyms.extend(plurals)
         actors.append(current)
-    # "[---]" marks a phrase as "not an actor": such entries are dropped, not coded.
-    kept = [a for a in actors if not a.codes or any(c != "---" for c, _, _ in a.codes)]
-    skipped += len(actors) - len(kept)
-    actors = [_Actor(a.name, a.synonyms, [c for c in a.codes if c[0] != "---"]) for a in kept]
     for actor in actors:
-        rec = _actor_record(actor)
+        live = [c for c in actor.codes if c[0] not in _DISCARD]
+        if actor.codes and not live or any(c[0] in _DISCARD and not (c[1] or c[2]) for c in actor.codes):
+            skipped += 1  # "[---]": a phrase that is not an actor
+            continue
+        rec = _actor_record(_Actor(actor.name, actor.line, actor.synonyms, live))
+        if rec is None:
+            warn(actor.line, f"entry {actor.name!r} has no code; skipped")
+            continue
+        if rec["id"] in layer.raw:
+            old = layer.raw[rec["id"]]
+            old["aliases"] = list(dict.fromkeys([*old["aliases"], rec["name"], *rec["aliases"]]))
+            old.setdefault("offices", []).extend(rec.get("offices", []))
+            continue
         layer.raw[rec["id"]] = rec
     layer.skipped = skipped
     return layer

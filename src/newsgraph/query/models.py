@@ -129,6 +129,7 @@ class ArticleRow(BaseModel):
     duplicate_of: str | None = None
     coder_version: str | None = None
     ingested_at: str
+    actor_count: int = 0  # distinct canonical actors the article names
     event_count: int = 0
     quote_count: int = 0
 
@@ -163,9 +164,9 @@ class Network(BaseModel):
 
 
 class Period(BaseModel):
-    period: str  # 2024-03-05 (day), 2024-W10 (ISO week), 2024-03 (month)
-    start: str
-    end: str
+    period: str  # 2024-03-05 (day), 2024-W10 (ISO week), 2024-03 (month), or "undated"
+    start: str | None = None  # None for the undated events
+    end: str | None = None
     verbal_cooperation: int = 0
     material_cooperation: int = 0
     verbal_conflict: int = 0

@@ -39,7 +39,7 @@ from newsgraph.query.models import (
 )
 from newsgraph.store import Store
 from newsgraph.store import tables as t
-from newsgraph.store.store import normalise_name
+from newsgraph.store.store import LOCAL_KEY_PREFIX, normalise_name
 
 CountBy = Literal["stories", "reports"]
 DateLike = str | dt.date | None
@@ -499,8 +499,41 @@ def list_actors(
     return Page[ActorRow](items=[_actor_row(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
+def resolve_actor(store: Store, spec: str) -> str | None:
+    """The id of the one actor ``spec`` names: a store id as it is; else, of the actors ``actor_match``
+    finds, the one whose code, Wikidata id or name is exactly ``spec`` (a state before its government or
+    forces, which share its code), then a part of a name or an alias; ties go to the most mentioned."""
+    value = spec.strip()
+    M = t.mentions
+    with store.engine.connect() as conn:
+        if conn.execute(select(A.c.id).where(A.c.id == value)).first() is not None:
+            return value
+        mentions = select(M.c.actor_id, func.count().label("n")).group_by(M.c.actor_id).subquery()
+        rows = conn.execute(
+            select(A.c.id, A.c.kind, A.c.code, A.c.wikidata, A.c.name_norm,
+                   func.coalesce(mentions.c.n, 0).label("n"))
+            .outerjoin(mentions, mentions.c.actor_id == A.c.id)
+            .where(A.c.id.in_(actor_match(value)))
+        ).all()
+    if not rows:
+        return None
+    upper, norm = value.upper(), normalise_name(value)
+
+    def rank(r) -> tuple:
+        by_code = r.code == upper or r.wikidata == value
+        exact = 0 if by_code and r.kind == "state" else 1 if by_code else 2 if r.name_norm == norm else 3
+        return exact, -int(r.n), r.id
+
+    return min(rows, key=rank).id
+
+
 def get_actor(store: Store, actor_id: str, *, recent: int = 20) -> ActorDetail | None:
-    """One actor with its counts, its most recent events and quotes."""
+    """One actor with its counts, its most recent events and quotes; ``actor_id`` may also be a code,
+    a Wikidata id or a name (see ``resolve_actor``)."""
+    resolved = resolve_actor(store, actor_id)
+    if resolved is None:
+        return None
+    actor_id = resolved
     with store.engine.connect() as conn:
         r = conn.execute(_actor_select().where(A.c.id == actor_id)).first()
     if r is None:
@@ -555,6 +588,18 @@ def list_articles(
             if ids
             else {}
         )
+        AA = t.article_actors
+        ac = (
+            dict(
+                conn.execute(
+                    select(AA.c.article_id, func.count(func.distinct(AA.c.actor_id)))
+                    .where(AA.c.article_id.in_(ids))
+                    .group_by(AA.c.article_id)
+                ).all()
+            )
+            if ids
+            else {}
+        )
         details = {
             r.id: r
             for r in conn.execute(
@@ -572,7 +617,8 @@ def list_articles(
             )
         }
     items = [
-        ArticleRow(**dict(details[i]._mapping), event_count=ec.get(i, 0), quote_count=qc.get(i, 0))
+        ArticleRow(**dict(details[i]._mapping), actor_count=ac.get(i, 0), event_count=ec.get(i, 0),
+                   quote_count=qc.get(i, 0))
         for i in ids
     ]
     return Page[ArticleRow](items=items, total=total, limit=limit, offset=offset)
@@ -630,6 +676,22 @@ def _dyad_counts(
     return out
 
 
+def _local_actors(store: Store, ids: set[str]) -> set[str]:
+    """Which of ``ids`` are article-local actors (their identity key is scoped to one article)."""
+    if not ids:
+        return set()
+    K = t.actor_keys
+    out: set[str] = set()
+    chunk = sorted(ids)
+    with store.engine.connect() as conn:
+        for i in range(0, len(chunk), 500):
+            query = select(K.c.actor_id).where(
+                K.c.actor_id.in_(chunk[i : i + 500]), K.c.key.like(f"{LOCAL_KEY_PREFIX}%")
+            )
+            out |= set(conn.execute(query).scalars())
+    return out
+
+
 def _net(quads: list[int], total: int) -> float:
     return round((quads[0] + quads[1] - quads[2] - quads[3]) / total, 4) if total else 0.0
 
@@ -642,12 +704,17 @@ def network(
     types: str | Sequence[str] | None = None,
     min_count: int = 1,
     count: CountBy = "stories",
+    include_local: bool = False,
 ) -> Network:
-    """Actors as nodes, directed dyads as edges with counts per QuadClass and a net score."""
+    """Actors as nodes, directed dyads as edges with counts per QuadClass and a net score.
+
+    Article-local actors (generic descriptions such as "ministers", see the contract's ``local``) are left
+    out unless ``include_local``: each exists in one article only and is no node of the network."""
     dyads = _dyad_counts(store, since=_day(since), until=_day(until), types=_types(types), count=count)
+    hidden = set() if include_local else _local_actors(store, {a for dyad in dyads for a in dyad})
     edges = []
     for (s, tg), d in sorted(dyads.items()):
-        if d["total"] < min_count:
+        if d["total"] < min_count or s in hidden or tg in hidden:
             continue
         edges.append(
             NetworkEdge(
@@ -706,6 +773,9 @@ def _period(day: dt.date, by: str) -> tuple[str, dt.date, dt.date]:
     raise ValueError(f"by must be day, week or month, not {by!r}")
 
 
+UNDATED = "undated"  # the timeline's period for events whose article has no date
+
+
 def timeline(
     store: Store,
     *,
@@ -718,15 +788,22 @@ def timeline(
     types: str | Sequence[str] | None = None,
 ) -> list[Period]:
     """Counts per QuadClass and mean Goldstein per period for one actor (either side) or a dyad
-    ``A:B`` (both directions).  Periods between the first and last are listed even when empty."""
+    ``A:B`` (both directions).  Periods between the first and last are listed even when empty.
+
+    Events without a date (their article carries none) are in no period: without ``since`` and
+    ``until`` they are counted in a last period named ``undated`` (no start or end), so the periods
+    add up to what the network counts; with a date range they are outside it, as in the network."""
     if (actor is None) == (dyad is None):
         raise ValueError("give exactly one of actor or dyad")
     since_d, until_d = _day(since), _day(until)
     type_list = _types(types)
+    with_undated = since_d is None and until_d is None
     with store.engine.connect() as conn:
         if actor is not None:
             ids = _actor_ids(conn, actor)
-            conds = [EA.c.actor_id.in_(ids), E.c.counted == 1, E.c.date.is_not(None)]
+            conds = [EA.c.actor_id.in_(ids), E.c.counted == 1]
+            if not with_undated:
+                conds.append(E.c.date.is_not(None))
             conds += _in_days(E.c.date, E.c.date, since_d, until_d)
             if type_list:
                 conds.append(E.c.type.in_(type_list))
@@ -752,8 +829,9 @@ def timeline(
                     and_(D.c.source_id.in_(a_ids), D.c.target_id.in_(b_ids)),
                     and_(D.c.source_id.in_(b_ids), D.c.target_id.in_(a_ids)),
                 ),
-                D.c.date.is_not(None),
             ]
+            if not with_undated:
+                conds.append(D.c.date.is_not(None))
             conds += _in_days(D.c.date, D.c.date, since_d, until_d)
             if type_list:
                 conds.append(D.c.type.in_(type_list))
@@ -763,8 +841,8 @@ def timeline(
         rows = conn.execute(query).all()
     buckets: dict[str, dict] = {}
     seen: set[tuple[str, str]] = set()
-    periods: dict[str, tuple[str, dt.date, dt.date]] = {}
-    rows.sort(key=lambda r: (r.date, r.id))
+    periods: dict[str | None, tuple[str, dt.date | None, dt.date | None]] = {None: (UNDATED, None, None)}
+    rows.sort(key=lambda r: (r.date or "", r.id))
     for r in rows:
         if r.date not in periods:
             periods[r.date] = _period(dt.date.fromisoformat(r.date), by)
@@ -782,29 +860,31 @@ def timeline(
         if r.goldstein is not None:
             b["g"] += r.goldstein
             b["gn"] += 1
-    if not buckets:
-        return []
-    first = dt.date.fromisoformat(since_d) if since_d else min(b["start"] for b in buckets.values())
-    last = dt.date.fromisoformat(until_d) if until_d else max(b["end"] for b in buckets.values())
+
+    def counted(label: str, start: dt.date | None, end: dt.date | None, b: dict) -> Period:
+        return Period(
+            period=label,
+            start=start.isoformat() if start else None,
+            end=end.isoformat() if end else None,
+            **dict(zip(QUAD_FIELDS, b["quads"], strict=True)),
+            total=b["total"],
+            mean_goldstein=round(b["g"] / b["gn"], 3) if b["gn"] else None,
+        )
+
+    undated = buckets.pop(UNDATED, None)
     out = []
-    day = first
-    while day <= last:
-        label, start, end = _period(day, by)
-        b = buckets.get(label)
-        if b:
-            out.append(
-                Period(
-                    period=label,
-                    start=start.isoformat(),
-                    end=end.isoformat(),
-                    **dict(zip(QUAD_FIELDS, b["quads"], strict=True)),
-                    total=b["total"],
-                    mean_goldstein=round(b["g"] / b["gn"], 3) if b["gn"] else None,
-                )
-            )
-        else:
-            out.append(Period(period=label, start=start.isoformat(), end=end.isoformat()))
-        day = end + dt.timedelta(days=1)
+    if buckets:
+        first = dt.date.fromisoformat(since_d) if since_d else min(b["start"] for b in buckets.values())
+        last = dt.date.fromisoformat(until_d) if until_d else max(b["end"] for b in buckets.values())
+        day = first
+        while day <= last:
+            label, start, end = _period(day, by)
+            b = buckets.get(label)
+            out.append(counted(label, start, end, b) if b else
+                       Period(period=label, start=start.isoformat(), end=end.isoformat()))
+            day = end + dt.timedelta(days=1)
+    if undated:
+        out.append(counted(UNDATED, None, None, undated))
     return out
 
 
@@ -991,5 +1071,6 @@ __all__ = [
     "list_stories",
     "network",
     "quote_rows",
+    "resolve_actor",
     "timeline",
 ]

@@ -90,8 +90,16 @@ def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def actor_keys(actor: Actor) -> list[str]:
-    """Identity keys in priority order: knowledge-base id, then state code, then kind/code/name."""
+LOCAL_KEY_PREFIX = "local:"
+
+
+def actor_keys(actor: Actor, article_id: str | None = None) -> list[str]:
+    """Identity keys in priority order: knowledge-base id, then state code, then kind/code/name.
+
+    An article-local actor ("the government" of no known state, "ministers") has one key scoped to its
+    article: it is never merged with another article's actor of the same common noun."""
+    if actor.local and article_id is not None:
+        return [f"{LOCAL_KEY_PREFIX}{article_id}:{actor.kind}:{normalise_name(actor.name)}"[:400]]
     keys = []
     if actor.wikidata:
         keys.append(f"wd:{actor.wikidata}")
@@ -504,7 +512,7 @@ class Store:
     ) -> None:
         local: dict[str, str] = {}
         for actor in ex.actors:
-            actor_id, new = self._resolve_actor(conn, batch, actor, published)
+            actor_id, new = self._resolve_actor(conn, batch, actor, published, article_id)
             local[actor.id] = actor_id
             report.actors_new += int(new)
             batch.rows["article_actors"].append(
@@ -720,9 +728,14 @@ class Store:
         return (best[1], round(best[0], 4)) if best else (None, None)
 
     def _resolve_actor(
-        self, conn: Connection, batch: _Batch, actor: Actor, published: str | None
+        self,
+        conn: Connection,
+        batch: _Batch,
+        actor: Actor,
+        published: str | None,
+        article_id: str | None = None,
     ) -> tuple[str, bool]:
-        keys = actor_keys(actor)
+        keys = actor_keys(actor, article_id)
         found = next((self._actor_cache[k] for k in keys if k in self._actor_cache), None)
         if found is None:
             found = next((batch.new_keys[k] for k in keys if k in batch.new_keys), None)

@@ -77,6 +77,7 @@ class ExtractionBuilder:
         role: str | None = None,
         organization: str | None = None,
         aliases: Sequence[str] = (),
+        local: bool = False,
     ) -> str:
         actor_id = f"a{len(self.actors) + 1}"
         self.actors.append(
@@ -91,6 +92,7 @@ class ExtractionBuilder:
                 role=role,
                 organization=organization,
                 aliases=list(aliases),
+                local=local,
             )
         )
         return actor_id

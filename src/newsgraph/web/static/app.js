@@ -1,5 +1,5 @@
 // Hash router for the single-page UI: #/network, #/timeline, #/articles, #/article/<id>, #/search, #/ingest.
-import { getKey, setKey } from "./api.js";
+import { checkKey, explain, getKey, getKeyState, onKeyState, setKey } from "./api.js";
 import { renderArticle } from "./article.js";
 import { setStatus } from "./dom.js";
 import { renderNetwork } from "./network.js";
@@ -36,17 +36,37 @@ async function route() {
   }
 }
 
+const KEY_STATE_TEXT = {
+  none: "",
+  unchecked: "key set",
+  valid: "key accepted",
+  invalid: "key not valid",
+};
+
 function initKeyForm() {
   const form = document.getElementById("key-form");
   const input = document.getElementById("api-key");
   const state = document.getElementById("key-state");
-  const show = () => { state.textContent = getKey() ? "key set" : ""; };
+  const show = (s) => {
+    state.textContent = KEY_STATE_TEXT[s] ?? "";
+    state.dataset.state = s;
+    state.title = s === "invalid" ? "The server does not accept this key: writes are refused. "
+      + "Reads on a public server work without one." : "";
+    if (s === "invalid") input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  };
+  onKeyState(show);
   input.value = getKey();
-  show();
-  form.addEventListener("submit", (ev) => {
+  show(getKeyState());
+  checkKey().catch(() => {});
+  form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     setKey(input.value.trim());
-    show();
+    try {
+      await checkKey();
+    } catch (err) {
+      setStatus(explain(err), true);
+    }
     // Reload the view so a private server's data appears; the ingest form keeps what was typed.
     if (parseHash().view !== "ingest") route();
   });

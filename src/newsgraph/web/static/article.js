@@ -1,7 +1,7 @@
 // Article view: the text with actor mentions, quotes (with a speaker badge) and event triggers
 // highlighted from the stored extraction's offsets; hovering or focusing one shows its coding.
 import { api, explain } from "./api.js";
-import { QUAD, clear, h, setStatus } from "./dom.js";
+import { QUAD, clear, h, plural, setStatus } from "./dom.js";
 
 const LAYER = { quote: 0, trigger: 1, actor: 2 };
 
@@ -133,6 +133,19 @@ function codingFor(extraction, text, span) {
     row("speaking", span.kind === "speaker" ? "named as a quote's speaker" : null))];
 }
 
+// The coding panel moves down beside the highlight it explains (kept within the article's height), when
+// it sits in a column next to the text; stacked under the text on a narrow screen, it stays put.
+function besideHighlight(coding, el) {
+  const layout = coding.parentElement;
+  if (!layout || getComputedStyle(layout).gridTemplateColumns.split(" ").length < 2) {
+    coding.style.marginTop = "";
+    return;
+  }
+  const top = el.getBoundingClientRect().top - layout.getBoundingClientRect().top;
+  const room = layout.getBoundingClientRect().height - coding.offsetHeight;
+  coding.style.marginTop = `${Math.round(Math.max(0, Math.min(top - 16, room)))}px`;
+}
+
 export async function renderArticle(root, articleId, params) {
   clear(root).append(h("p", { class: "muted" }, "Loading article…"));
   let data;
@@ -161,6 +174,7 @@ export async function renderArticle(root, articleId, params) {
     body.querySelectorAll(".hl.active").forEach((x) => x.classList.remove("active"));
     el.classList.add("active");
     clear(coding).append(...codingFor(extraction, text, el._span));
+    besideHighlight(coding, el);
   };
   body.addEventListener("mouseover", (ev) => show(ev.target.closest(".hl")));
   body.addEventListener("focusin", (ev) => show(ev.target.closest(".hl")));
@@ -169,7 +183,7 @@ export async function renderArticle(root, articleId, params) {
   clear(root).append(
     h("h1", {}, meta.title || meta.id),
     h("p", { class: "muted" }, facts, meta.url ? [" · ", h("a", { href: meta.url, rel: "noopener noreferrer" }, "original")] : null,
-      ` · ${extraction.actors.length} actors · ${extraction.quotes.length} quotes · ${extraction.events.length} events`,
+      ` · ${plural(extraction.actors, "actor")} · ${plural(extraction.quotes, "quote")} · ${plural(extraction.events, "event")}`,
       ` · coded by ${extraction.coder.name} ${extraction.coder.version}`),
     h("div", { class: "legend" },
       h("span", { class: "hl hl-actor" }, "actor"), h("span", { class: "hl hl-quote" }, "quote"),

@@ -1,5 +1,5 @@
 // Pieces shared by the views: event and quote items, and the QuadClass timeline chart.
-import { QUAD, QUAD_FIELDS, h, names } from "./dom.js";
+import { QUAD, QUAD_FIELDS, h, names, plural } from "./dom.js";
 
 // Field access in one place, so the views do not depend on the exact row layout.
 export const field = {
@@ -62,20 +62,40 @@ export function quoteList(quotes, emptyText = "No quotes.") {
   return h("ul", { class: "actor-list quote-list" }, quotes.map(quoteItem));
 }
 
+export const UNDATED = "undated"; // the period the API gives events whose article has no date
+
+const periodTotal = (p) => [1, 2, 3, 4].reduce((s, k) => s + field.quadCount(p, k), 0);
+
 // Stacked bars, one per period, one colour per QuadClass; drawn on a <canvas> with a table
-// beside it holding the same numbers for screen readers.
-export function timelineChart(periods, { title = "Events per period by QuadClass" } = {}) {
+// beside it holding the same numbers for screen readers. Undated events get a bar of their own, set
+// apart from the time axis, and a note saying why.
+export function timelineChart(periods, { title = "Events per period by QuadClass", counting = "stories" } = {}) {
   const canvas = h("canvas", { class: "chart", role: "img", "aria-label": title });
+  // Two heading rows (cooperation / conflict over verbal / material) keep every heading a short word,
+  // so the table fits the narrow side panel too.
   const table = h("table", { class: "data" },
     h("caption", { class: "muted" }, title),
-    h("thead", {}, h("tr", {}, h("th", {}, "period"), [1, 2, 3, 4].map((k) => h("th", {}, QUAD[k].label)),
-      h("th", {}, "mean Goldstein"))),
-    h("tbody", {}, periods.map((p) => h("tr", {}, h("td", {}, field.periodLabel(p)),
+    h("thead", {},
+      h("tr", {}, h("th", { scope: "col", rowspan: 2 }, "period"),
+        h("th", { scope: "colgroup", colspan: 2, class: "group" }, "cooperation"),
+        h("th", { scope: "colgroup", colspan: 2, class: "group" }, "conflict"),
+        h("th", { scope: "col", rowspan: 2, title: "mean Goldstein score" }, "mean Gold\u00adstein")),
+      h("tr", {}, [1, 2, 3, 4].map((k) => h("th", { scope: "col", title: QUAD[k].label },
+        h("span", { class: "swatch", style: `background:${QUAD[k].color}` }),
+        QUAD[k].label.split(" ")[0])))),
+    h("tbody", {}, periods.map((p) => h("tr", { class: p.period === UNDATED ? "undated" : null },
+      h("td", {}, field.periodLabel(p)),
       [1, 2, 3, 4].map((k) => h("td", {}, field.quadCount(p, k))),
       h("td", {}, p.mean_goldstein === null || p.mean_goldstein === undefined ? "" : p.mean_goldstein.toFixed(1))))));
   const legend = h("div", { class: "legend" }, [1, 2, 3, 4].map((k) =>
     h("span", {}, h("span", { class: "swatch", style: `background:${QUAD[k].color}` }), QUAD[k].label)));
-  const wrap = h("div", { class: "timeline-chart" }, canvas, legend, table);
+  const undated = periods.find((p) => p.period === UNDATED);
+  const note = undated ? h("p", { class: "note undated-note" },
+    `${plural(periodTotal(undated), counting === "reports" ? "event" : "story")} without a date: `
+    + "their articles carry none (no date in the page's metadata or the text's dateline), so they are shown "
+    + "as \u201cundated\u201d, apart from the time axis. Give such articles a date when ingesting them "
+    + "(newsgraph ingest --published, a JSONL \u201cpublished\u201d field, or the Ingest form's date).") : null;
+  const wrap = h("div", { class: "timeline-chart" }, canvas, legend, note, table);
   requestAnimationFrame(() => drawBars(canvas, periods));
   return wrap;
 }
@@ -92,7 +112,7 @@ export function drawBars(canvas, periods) {
   const pad = { left: 36, right: 10, top: 12, bottom: 34 };
   const plotW = width - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;
-  const totals = periods.map((p) => [1, 2, 3, 4].reduce((s, k) => s + field.quadCount(p, k), 0));
+  const totals = periods.map(periodTotal);
   const max = Math.max(1, ...totals);
   ctx.strokeStyle = "#999";
   ctx.fillStyle = "#5f6368";
@@ -111,11 +131,13 @@ export function drawBars(canvas, periods) {
     ctx.fillText("no events in this range", pad.left + 10, pad.top + plotH / 2);
     return;
   }
-  const slot = plotW / periods.length;
-  const barW = Math.max(2, Math.min(48, slot * 0.7));
-  periods.forEach((p, i) => {
+  const dated = periods.filter((p) => p.period !== UNDATED);
+  const undated = periods.find((p) => p.period === UNDATED);
+  // The undated bar stands right of the axis's end, after a dashed divider.
+  const undatedW = undated ? Math.min(80, plotW / 4) : 0;
+  const axisW = plotW - undatedW;
+  const stack = (p, x, barW) => {
     let y = pad.top + plotH;
-    const x = pad.left + i * slot + (slot - barW) / 2;
     for (const k of [1, 2, 3, 4]) {
       const n = field.quadCount(p, k);
       if (!n) continue;
@@ -124,10 +146,35 @@ export function drawBars(canvas, periods) {
       ctx.fillRect(x, y - hgt, barW, hgt);
       y -= hgt;
     }
-    const every = Math.ceil(periods.length / Math.max(1, Math.floor(plotW / 70)));
+  };
+  if (!dated.length) {
+    ctx.fillStyle = "#5f6368";
+    ctx.fillText("no dated events", pad.left + 10, pad.top + plotH / 2);
+  }
+  const slot = axisW / Math.max(1, dated.length);
+  const barW = Math.max(2, Math.min(48, slot * 0.7));
+  const every = Math.ceil(dated.length / Math.max(1, Math.floor(axisW / 70)));
+  dated.forEach((p, i) => {
+    const x = pad.left + i * slot + (slot - barW) / 2;
+    stack(p, x, barW);
     if (i % every === 0) {
       ctx.fillStyle = "#5f6368";
       ctx.fillText(String(field.periodLabel(p)).slice(0, 10), x, pad.top + plotH + 14);
     }
   });
+  if (undated) {
+    const left = pad.left + axisW;
+    ctx.save();
+    ctx.setLineDash([4, 3]);
+    ctx.strokeStyle = "#999";
+    ctx.beginPath();
+    ctx.moveTo(left, pad.top);
+    ctx.lineTo(left, pad.top + plotH);
+    ctx.stroke();
+    ctx.restore();
+    const w = Math.min(48, undatedW * 0.6);
+    stack(undated, left + (undatedW - w) / 2, w);
+    ctx.fillStyle = "#5f6368";
+    ctx.fillText(UNDATED, left + (undatedW - ctx.measureText(UNDATED).width) / 2, pad.top + plotH + 14);
+  }
 }

@@ -48,6 +48,12 @@ export const PLOVER_TYPES = [
   "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
 ];
 
+// "1 event", "3 events", "2 stories": n given as a number or a list.
+export function plural(n, noun, nouns = /[^aeiou]y$/.test(noun) ? noun.slice(0, -1) + "ies" : noun + "s") {
+  const k = Array.isArray(n) ? n.length : Number(n ?? 0);
+  return `${k} ${k === 1 ? noun : nouns}`;
+}
+
 export function names(list) {
   if (!list || !list.length) return "—";
   return list.map((a) => (typeof a === "string" ? a : a.name || a.code || a.id)).join(", ");

@@ -4,6 +4,7 @@ import cytoscape from "/static/vendor/cytoscape.esm.min.js";
 import { api, explain } from "./api.js";
 import { eventList, quoteList, timelineChart } from "./components.js";
 import { PLOVER_TYPES, QUAD, QUAD_FIELDS, clear, h, setStatus } from "./dom.js";
+import { layOut, legibleLabels, mainCount } from "./layout.js";
 
 const KIND_STYLE = {
   state: { shape: "round-rectangle", color: "#3d6fa5" },
@@ -22,24 +23,30 @@ function mix(a, b, t) {
   return "#" + pa.map((v, i) => Math.round(v + (pb[i] - v) * t).toString(16).padStart(2, "0")).join("");
 }
 
-// -1 (all conflict) red … 0 grey … +1 (all cooperation) green, or blue when the cooperation is mostly verbal.
+export const MIXED = "#9e9e9e";
+
+// -1 (all conflict) … 0 grey … +1 (all cooperation), in the colour of the QuadClass that dominates its side
+// (the timeline's colours): material cooperation green, verbal blue; verbal conflict orange, material red.
 export function edgeColor(counts) {
   const [v1, m2, v3, m4] = counts;
   const coop = v1 + m2;
   const conf = v3 + m4;
   const total = coop + conf;
-  if (!total) return "#9e9e9e";
+  if (!total) return MIXED;
   const score = (coop - conf) / total;
-  if (score >= 0) return mix("9e9e9e", m2 >= v1 ? QUAD[2].color.slice(1) : QUAD[1].color.slice(1), score);
-  return mix("9e9e9e", QUAD[4].color.slice(1), -score);
+  if (score >= 0) return mix(MIXED.slice(1), (m2 >= v1 ? QUAD[2] : QUAD[1]).color.slice(1), score);
+  return mix(MIXED.slice(1), (m4 >= v3 ? QUAD[4] : QUAD[3]).color.slice(1), -score);
 }
 
 function elementsFrom(net) {
+  // Node size grows with mentions relative to the most mentioned actor, so one actor mentioned hundreds of
+  // times cannot dwarf the graph (and force the zoom down until every label is unreadable).
+  const most = Math.max(1, ...(net.nodes || []).map((n) => Number(n.mentions ?? 1)));
   const nodes = (net.nodes || []).map((n) => {
     const kind = KIND_STYLE[n.kind] ? n.kind : "organization";
     const mentions = Number(n.mentions ?? n.mention_count ?? 1);
     return { group: "nodes", data: { id: String(n.id), name: n.name || n.id, kind, mentions, code: n.code || "",
-      size: Math.round(22 + 10 * Math.sqrt(mentions)), color: KIND_STYLE[kind].color,
+      size: Math.round(18 + 42 * Math.sqrt(mentions / most)), color: KIND_STYLE[kind].color,
       shape: KIND_STYLE[kind].shape } };
   });
   const known = new Set(nodes.map((n) => n.data.id));
@@ -81,11 +88,12 @@ function filterForm(initial, onApply) {
       PLOVER_TYPES.map((t) => h("label", {},
         h("input", { type: "checkbox", name: "type", value: t, checked: selected.has(t) }), t.toLowerCase()))),
     h("button", { type: "submit", class: "primary" }, "Apply"),
-    h("div", { class: "legend" },
-      h("span", {}, h("span", { class: "swatch", style: `background:${QUAD[2].color}` }), "cooperation"),
-      h("span", {}, h("span", { class: "swatch", style: `background:${QUAD[1].color}` }), "verbal cooperation"),
-      h("span", {}, h("span", { class: "swatch", style: "background:#9e9e9e" }), "mixed"),
-      h("span", {}, h("span", { class: "swatch", style: `background:${QUAD[4].color}` }), "conflict")),
+    h("div", { class: "legend", id: "edge-legend", "aria-label": "Relation colours" },
+      [2, 1].map((k) => h("span", {}, h("span", { class: "swatch", style: `background:${QUAD[k].color}` }),
+        QUAD[k].label)),
+      h("span", {}, h("span", { class: "swatch", style: `background:${MIXED}` }), "mixed"),
+      [3, 4].map((k) => h("span", {}, h("span", { class: "swatch", style: `background:${QUAD[k].color}` }),
+        QUAD[k].label))),
     h("div", { class: "legend" }, Object.entries(KIND_STYLE).map(([k, s]) =>
       h("span", {}, h("span", { class: "swatch", style: `background:${s.color};height:.7rem;width:.7rem` }), k))),
     h("h2", {}, "Actors"),
@@ -120,8 +128,11 @@ export async function renderNetwork(root, params) {
   const form = filterForm(initial, (f) => {
     location.hash = "#/network" + (filtersToHash(f) ? "?" + filtersToHash(f) : "");
   });
+  const relayout = h("button", { type: "button", class: "relayout", title: "Forget where the actors were "
+    + "placed and lay the whole graph out afresh" }, "Lay out again");
   clear(root).append(h("h1", { class: "visually-hidden" }, "Network"),
-    h("div", { class: "network-layout" }, form, h("div", { class: "graph-wrap" }, container, empty), panel));
+    h("div", { class: "network-layout" }, form, h("div", { class: "graph-wrap" }, container, empty, relayout),
+      panel));
 
   let net;
   try {
@@ -142,27 +153,23 @@ export async function renderNetwork(root, params) {
     style: [
       { selector: "node", style: {
         label: "data(name)", width: "data(size)", height: "data(size)", shape: "data(shape)",
-        "background-color": "data(color)", color: "#1d1f21", "font-size": 12, "text-valign": "bottom",
-        "text-margin-y": 4, "text-outline-color": "#ffffff", "text-outline-width": 2 } },
+        "background-color": "data(color)", color: "#1d1f21", "font-size": 11, "text-valign": "bottom",
+        "text-margin-y": 3, "text-outline-color": "#ffffff", "text-outline-width": 2,
+        "min-zoomed-font-size": 7 } },
+      { selector: "node.main", style: { "font-weight": "bold", "z-index": 10 } },
       { selector: "edge", style: {
         width: "data(width)", "line-color": "data(color)", "target-arrow-color": "data(color)",
         "target-arrow-shape": "triangle", "curve-style": "bezier", opacity: 0.85, label: "data(label)",
-        "font-size": 10, color: "#5f6368", "text-background-color": "#ffffff", "text-background-opacity": 0.8 } },
+        "font-size": 10, color: "#5f6368", "text-background-color": "#ffffff", "text-background-opacity": 0.8,
+        "min-zoomed-font-size": 8 } },
       { selector: "node:selected", style: { "border-width": 4, "border-color": "#ffbf47" } },
       { selector: "edge:selected", style: { "underlay-color": "#ffbf47", "underlay-opacity": 0.6, "underlay-padding": 4 } },
     ],
-    // A circle first gives the force-directed layout distinct, repeatable starting positions.
-    layout: { name: "circle", padding: 40 },
+    layout: { name: "preset" },
   });
-  if (cy.nodes().length > 6) {
-    cy.layout({ name: "cose", animate: false, randomize: false, nodeRepulsion: () => 12000,
-      idealEdgeLength: () => 120, nodeOverlap: 20, padding: 40, fit: true }).run();
-  }
-  // Few nodes would be fitted at a huge zoom; keep them at a readable size.
-  if (cy.zoom() > 1.3) {
-    cy.zoom(1.3);
-    cy.center();
-  }
+  layOut(cy);
+  legibleLabels(cy, mainCount(cy.nodes().length));
+  relayout.addEventListener("click", () => layOut(cy, { fresh: true }));
   // Exposed for scripted checks and debugging from the browser console.
   window.newsgraphUI = Object.assign(window.newsgraphUI || {}, { cy });
 
@@ -200,7 +207,8 @@ async function showActor(panel, actorId, filters) {
       h("dl", { class: "facts" }, facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
       h("p", {}, h("a", { href: `#/timeline?${new URLSearchParams({ actor: actorId, label: actor.name })}` },
         "Timeline for this actor")),
-      h("h3", {}, `Events (${actor.event_count ?? events.length}; latest ${events.length})`),
+      h("h3", {}, `Events (${actor.event_count ?? events.length}` +
+        `${events.length < (actor.event_count ?? 0) ? `; the latest ${events.length}` : ""})`),
       eventList(events, "No events involve this actor."),
       h("h3", {}, `Quotes (${quotes.length})`), quoteList(quotes, "No quotes by this actor."));
   } catch (err) {
@@ -224,7 +232,8 @@ async function showDyad(panel, edge, filters) {
     clear(panel).append(
       h("h2", {}, `${a.data("name")} → ${b.data("name")}`),
       h("p", { class: "muted" }, [1, 2, 3, 4].map((k) => `${QUAD[k].label}: ${counts[k - 1]}`).join(" · ")),
-      timelineChart(periods.items ?? periods, { title: `${a.data("name")} and ${b.data("name")} by month` }),
+      timelineChart(periods.items ?? periods, { title: `${a.data("name")} and ${b.data("name")} by month`,
+        counting: filters.count }),
       h("h3", {}, `${a.data("name")} → ${b.data("name")} (${forward.total})`), eventList(forward.items),
       h("h3", {}, `${b.data("name")} → ${a.data("name")} (${backward.total})`), eventList(backward.items));
   } catch (err) {

@@ -1,11 +1,9 @@
 // The smaller views: article list, timeline, search and ingest.
 import { api, explain, getKey } from "./api.js";
 import { articleLink, field, quoteList, timelineChart } from "./components.js";
-import { clear, h, setStatus } from "./dom.js";
+import { clear, h, plural, setStatus } from "./dom.js";
 
 const PAGE = 25;
-
-const count = (list, noun) => `${list.length} ${noun}${list.length === 1 ? "" : "s"}`;
 
 function pager(page, go) {
   const last = page.offset + page.items.length;
@@ -31,10 +29,15 @@ export async function renderArticles(root, params) {
   try {
     const page = await api("/api/articles", { params: { search, limit: PAGE, offset } });
     const go = (o) => { location.hash = `#/articles?${new URLSearchParams({ search, offset: o })}`; };
-    root.append(pager(page, go), h("ul", { class: "actor-list", id: "article-list" }, page.items.map((a) =>
-      h("li", { class: "item" }, h("a", { href: `#/article/${encodeURIComponent(a.id)}` }, a.title || a.id),
-        h("div", { class: "meta" }, [a.published, a.source].filter(Boolean).join(" · ")))),
-    ));
+    root.append(pager(page, go), h("ul", { class: "actor-list article-list", id: "article-list" },
+      page.items.map((a) => h("li", { class: "item", dataset: { articleId: a.id } },
+        h("a", { href: `#/article/${encodeURIComponent(a.id)}` }, a.title || a.id),
+        h("div", { class: "meta" },
+          h("span", { class: a.published ? "date" : "date undated" }, a.published || "undated"),
+          a.source ? ` · ${a.source}` : "",
+          ` · ${plural(a.actor_count, "actor")} · ${plural(a.quote_count, "quote")} · `
+          + plural(a.event_count, "event"))))),
+    );
     if (!page.total) root.append(h("p", { class: "muted" }, "No articles yet: use Ingest to add one."));
   } catch (err) {
     setStatus(explain(err), true);
@@ -69,7 +72,7 @@ export async function renderTimeline(root, params) {
   try {
     const page = await api("/api/timeline", { params: dyad ? { dyad, by } : { actor, by } });
     const label = params.get("label") || dyad || actor;
-    root.append(timelineChart(page.items, { title: `${label}: events per ${by} by QuadClass` }));
+    root.append(timelineChart(page.items, { title: `${label}: stories per ${by} by QuadClass` }));
     setStatus("");
   } catch (err) {
     setStatus(explain(err), true);
@@ -149,8 +152,8 @@ export function renderIngest(root) {
       result.append(h("div", { class: "card" },
         h("h2", {}, (response.status === 201 ? "Stored: " : "Already stored: ") +
           (extraction.article.title || `untitled article ${id}`)),
-        h("p", {}, `${count(extraction.actors, "actor")}, ${count(extraction.quotes, "quote")}, ` +
-          `${count(extraction.events, "event")}.`),
+        h("p", {}, `${plural(extraction.actors, "actor")}, ${plural(extraction.quotes, "quote")}, ` +
+          `${plural(extraction.events, "event")}.`),
         h("p", {}, articleLink({ article_id: id, article_title: "Open the annotated article" }), " · ",
           h("a", { href: "#/network" }, "See the network"))));
     } catch (err) {
