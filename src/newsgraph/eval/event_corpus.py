@@ -80,8 +80,16 @@ class CorpusError(RuntimeError):
 
 
 def _span(d: dict) -> GoldSpan:
-    return GoldSpan(start=int(d["start"]), end=int(d["end"]), text=str(d["text"]), name=d.get("name"),
-                    kind=d.get("kind"), country=d.get("country"), role=d.get("role"), basis=d.get("basis"))
+    return GoldSpan(
+        start=int(d["start"]),
+        end=int(d["end"]),
+        text=str(d["text"]),
+        name=d.get("name"),
+        kind=d.get("kind"),
+        country=d.get("country"),
+        role=d.get("role"),
+        basis=d.get("basis"),
+    )
 
 
 def load_corpus(annotations: Path, shared: Path, splits: Iterable[str] | None = None) -> list[AnnotatedDoc]:
@@ -105,17 +113,26 @@ def load_corpus(annotations: Path, shared: Path, splits: Iterable[str] | None = 
             raise CorpusError(f"{path.name}: {text_path} is not the text that was annotated")
         events = [
             GoldEvent(
-                id=e["id"], type=e["type"], trigger=_span(e["trigger"]),
+                id=e["id"],
+                type=e["type"],
+                trigger=_span(e["trigger"]),
                 evidence=(e["evidence"]["start"], e["evidence"]["end"]),
-                source=tuple(_span(s) for s in e["source"]), target=tuple(_span(s) for s in e["target"]),
-                implied=tuple(_span(s) for s in e.get("implied", [])), polarity=e["polarity"],
-                modality=e["modality"], claimant=_span(e["claimant"]) if e.get("claimant") else None,
-                promised=e.get("promised"), mode=e.get("mode"), certain=e.get("certain", True),
+                source=tuple(_span(s) for s in e["source"]),
+                target=tuple(_span(s) for s in e["target"]),
+                implied=tuple(_span(s) for s in e.get("implied", [])),
+                polarity=e["polarity"],
+                modality=e["modality"],
+                claimant=_span(e["claimant"]) if e.get("claimant") else None,
+                promised=e.get("promised"),
+                mode=e.get("mode"),
+                certain=e.get("certain", True),
             )
             for e in data["events"]
         ]
         non_events = [_span(ne["trigger"]) for ne in data.get("non_events", [])]
-        out.append(AnnotatedDoc(doc=data["doc"], text=text, split=split, events=events, non_events=non_events))
+        out.append(
+            AnnotatedDoc(doc=data["doc"], text=text, split=split, events=events, non_events=non_events)
+        )
     return out
 
 
@@ -150,7 +167,8 @@ def corresponds(ev: Event, gold: GoldEvent) -> bool:
     if _overlaps(trig, (gold.trigger.start, gold.trigger.end)):
         return True
     return gold.evidence[0] <= ev.trigger.start < gold.evidence[1] and _overlaps(
-        (ev.evidence.start, ev.evidence.end), (gold.trigger.start, gold.trigger.end))
+        (ev.evidence.start, ev.evidence.end), (gold.trigger.start, gold.trigger.end)
+    )
 
 
 def dyad_matches(ev: Event, gold: GoldEvent, ex: Extraction) -> bool:
@@ -166,7 +184,9 @@ def _predicted_events(ex: Extraction) -> list[tuple[Event, tuple[int, int]]]:
     for ev in ex.events:
         out.append((ev, (ev.trigger.start, ev.trigger.end)))
         for extra in ev.also_evidence:
-            out.append((ev.model_copy(update={"trigger": extra, "evidence": extra}), (extra.start, extra.end)))
+            out.append(
+                (ev.model_copy(update={"trigger": extra, "evidence": extra}), (extra.start, extra.end))
+            )
     return out
 
 
@@ -194,10 +214,14 @@ class CorpusScore:
         return {
             "gold": self.gold,
             "predicted": self.predicted,
-            "lenient": {"precision": self._ratio(self.lenient_tp_pred, self.predicted),
-                        "recall": self._ratio(self.lenient_tp_gold, self.gold)},
-            "strict": {"precision": self._ratio(self.strict_tp_pred, self.predicted),
-                       "recall": self._ratio(self.strict_tp_gold, self.gold)},
+            "lenient": {
+                "precision": self._ratio(self.lenient_tp_pred, self.predicted),
+                "recall": self._ratio(self.lenient_tp_gold, self.gold),
+            },
+            "strict": {
+                "precision": self._ratio(self.strict_tp_pred, self.predicted),
+                "recall": self._ratio(self.strict_tp_gold, self.gold),
+            },
             "type_accuracy_on_found_triggers": self._ratio(self.type_right, self.typed_pairs),
             "modality_accuracy": self._ratio(self.modality_right, self.lenient_tp_pred),
             "polarity_accuracy": self._ratio(self.polarity_right, self.lenient_tp_pred),
@@ -214,7 +238,7 @@ def score_document(doc: AnnotatedDoc, ex: Extraction, score: CorpusScore, keep_e
     matched_gold_strict: set[str] = set()
     matched_events_lenient: set[str] = set()
     matched_events_strict: set[str] = set()
-    for ev, trig in preds:
+    for ev, _ in preds:
         any_type = [g for g in golds if corresponds(ev, g)]
         same = [g for g in any_type if g.type == ev.type]
         if any_type:
@@ -234,31 +258,53 @@ def score_document(doc: AnnotatedDoc, ex: Extraction, score: CorpusScore, keep_e
                 if pred_fact != g.actual_fact and (pred_fact or g.actual_fact):
                     score.inverted += 1
                     if keep_errors:
-                        score.errors.append({"doc": doc.id, "kind": "inverted", "trigger": ev.trigger.text,
-                                             "gold": f"{g.polarity}/{g.modality}",
-                                             "predicted": f"{ev.polarity}/{ev.modality}"})
+                        score.errors.append(
+                            {
+                                "doc": doc.id,
+                                "kind": "inverted",
+                                "trigger": ev.trigger.text,
+                                "gold": f"{g.polarity}/{g.modality}",
+                                "predicted": f"{ev.polarity}/{ev.modality}",
+                            }
+                        )
             if dyad_matches(ev, g, ex):
                 matched_gold_strict.add(g.id)
                 matched_events_strict.add(ev.id)
         if keep_errors and not same:
-            score.errors.append({"doc": doc.id, "kind": "false-positive" if not any_type else "wrong-type",
-                                 "trigger": ev.trigger.text, "type": ev.type,
-                                 "gold": any_type[0].type if any_type else None,
-                                 "evidence": ev.evidence.text[:160]})
+            score.errors.append(
+                {
+                    "doc": doc.id,
+                    "kind": "false-positive" if not any_type else "wrong-type",
+                    "trigger": ev.trigger.text,
+                    "type": ev.type,
+                    "gold": any_type[0].type if any_type else None,
+                    "evidence": ev.evidence.text[:160],
+                }
+            )
     for g in golds:
         if g.id not in matched_gold_lenient:
             score.confusion[(g.type, "NONE")] += 1
             if keep_errors:
-                score.errors.append({"doc": doc.id, "kind": "missed", "type": g.type, "trigger": g.trigger.text,
-                                     "evidence": doc.text[g.evidence[0] : g.evidence[1]][:160]})
+                score.errors.append(
+                    {
+                        "doc": doc.id,
+                        "kind": "missed",
+                        "type": g.type,
+                        "trigger": g.trigger.text,
+                        "evidence": doc.text[g.evidence[0] : g.evidence[1]][:160],
+                    }
+                )
     score.lenient_tp_gold += len(matched_gold_lenient)
     score.strict_tp_gold += len(matched_gold_strict)
     score.lenient_tp_pred += len(matched_events_lenient)
     score.strict_tp_pred += len(matched_events_strict)
 
 
-def evaluate(docs: Sequence[AnnotatedDoc], extractions: Sequence[Extraction], keep_errors: bool = False,
-             ) -> CorpusScore:
+def evaluate(
+    docs: Sequence[AnnotatedDoc],
+    extractions: Sequence[Extraction],
+    keep_errors: bool = False,
+) -> CorpusScore:
     score = CorpusScore()
     for doc, ex in zip(docs, extractions, strict=True):
         score_document(doc, ex, score, keep_errors)

@@ -48,8 +48,14 @@ class PlvScore:
     misses: list[dict] = field(default_factory=list)
 
     def add(self, other: PlvScore) -> None:
-        for name in ("pairs", "pair_hits", "dyads_found", "dyad_type_right", "dyad_events",
-                     "dyad_events_right"):
+        for name in (
+            "pairs",
+            "pair_hits",
+            "dyads_found",
+            "dyad_type_right",
+            "dyad_events",
+            "dyad_events_right",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.confusion.update(other.confusion)
         self.misses.extend(other.misses)
@@ -70,8 +76,11 @@ def score(pairs: Sequence[PlvPair], extractions: Sequence[Extraction], keep_miss
     out = PlvScore()
     for pair, ex in zip(pairs, extractions, strict=True):
         out.pairs += 1
-        on_pair = [ev for ev in ex.events
-                   if _matches(ex, ev.source, pair.source) and _matches(ex, ev.target, pair.target)]
+        on_pair = [
+            ev
+            for ev in ex.events
+            if _matches(ex, ev.source, pair.source) and _matches(ex, ev.target, pair.target)
+        ]
         right = [ev for ev in on_pair if pair.accepts(ev.type)]
         out.dyad_events += len(on_pair)
         out.dyad_events_right += len(right)
@@ -82,9 +91,15 @@ def score(pairs: Sequence[PlvPair], extractions: Sequence[Extraction], keep_miss
         predicted = right[0].type if right else (on_pair[0].type if on_pair else "NONE")
         out.confusion[(pair.root, predicted if not right else pair.root)] += 1
         if keep_misses and not right:
-            out.misses.append({"id": pair.id, "gold": pair.root, "predicted": [ev.type for ev in on_pair],
-                               "all_events": [(ev.type, ev.trigger.text) for ev in ex.events],
-                               "text": pair.text[:200]})
+            out.misses.append(
+                {
+                    "id": pair.id,
+                    "gold": pair.root,
+                    "predicted": [ev.type for ev in on_pair],
+                    "all_events": [(ev.type, ev.trigger.text) for ev in ex.events],
+                    "text": pair.text[:200],
+                }
+            )
     return out
 
 

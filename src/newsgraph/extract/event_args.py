@@ -22,11 +22,42 @@ _OBJ = ("dobj", "dative", "attr", "oprd")
 _MODIFIERS = ("poss", "compound", "amod", "nmod", "npadvmod")
 _REL_PRONOUNS = {"who", "which", "that", "whom", "whose"}
 # Nouns that measure out a nominal event: "launched ten days of war games", "carried out a series of raids".
-_MEASURES = frozenset({"day", "week", "month", "hour", "round", "series", "wave", "spate", "string", "number",
-                       "couple", "set", "flurry", "volley", "barrage"})
+_MEASURES = frozenset(
+    {
+        "day",
+        "week",
+        "month",
+        "hour",
+        "round",
+        "series",
+        "wave",
+        "spate",
+        "string",
+        "number",
+        "couple",
+        "set",
+        "flurry",
+        "volley",
+        "barrage",
+    }
+)
 # Places named for the people they house or serve: "a camp for refugees" belongs to the refugees.
-_SHELTERS = frozenset({"camp", "shelter", "home", "school", "hospital", "clinic", "centre", "center",
-                       "settlement", "orphanage", "hostel", "convoy"})
+_SHELTERS = frozenset(
+    {
+        "camp",
+        "shelter",
+        "home",
+        "school",
+        "hospital",
+        "clinic",
+        "centre",
+        "center",
+        "settlement",
+        "orphanage",
+        "hostel",
+        "convoy",
+    }
+)
 _LOCATING_PREPS = ("in", "from", "of", "throughout", "across", "at", "inside")
 # Material acts whose target PLOVER takes from the place when no recipient is stated.
 PLACE_TARGET_TYPES = {
@@ -248,8 +279,12 @@ class ArgumentFinder:
                 gov = gov.head
             if gov.pos_ in ("VERB", "AUX", "ADJ"):
                 gsubj = self._subject_token(gov)
-                if v.dep_ in ("advcl", "conj") and gsubj is not None and gsubj.dep_ == "nsubjpass" \
-                        and any(c.dep_ == "agent" for c in gov.children):
+                if (
+                    v.dep_ in ("advcl", "conj")
+                    and gsubj is not None
+                    and gsubj.dep_ == "nsubjpass"
+                    and any(c.dep_ == "agent" for c in gov.children)
+                ):
                     gsubj = None  # "X was attacked by Y, killing 20": Y does the killing, not X
                 if gsubj is not None and gsubj.lower_ not in _REL_PRONOUNS:
                     ids = self.owners(gsubj)
@@ -398,8 +433,11 @@ class ArgumentFinder:
                     return ids, [c.i]
             return [], []
         # "in support of X", "on behalf of X" name a side, never the target
-        pobjs = [o for _, o, p in self._prep_objects(head, preps) if o.i not in skip
-                 and not (p in ("in", "on") and o.lemma_.lower() in ("support", "behalf"))]
+        pobjs = [
+            o
+            for _, o, p in self._prep_objects(head, preps)
+            if o.i not in skip and not (p in ("in", "on") and o.lemma_.lower() in ("support", "behalf"))
+        ]
         # an actor with a known country or code, named or owning the phrase ("Palestinian detainees"),
         # beats a bare description ("senior officers"); objects first, then prepositions in their order
         for c in cands + pobjs:
@@ -551,8 +589,11 @@ class ArgumentFinder:
                 )
             if not args.target and entry.type in _ADDRESSEE_TYPES:  # "its demand that Israel ease ..."
                 # the clause may hang from the light verb: "reiterated its demand today that Israel ease"
-                clauses = [*n.children, *(c for c in light.children if c.i > n.i)] if light is not None \
+                clauses = (
+                    [*n.children, *(c for c in light.children if c.i > n.i)]
+                    if light is not None
                     else list(n.children)
+                )
                 for c in clauses:
                     if c.dep_ in ("acl", "ccomp"):
                         subj = next((x for x in c.children if x.dep_ in ("nsubj", "nsubjpass")), None)

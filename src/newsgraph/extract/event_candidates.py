@@ -21,17 +21,95 @@ from newsgraph.contract import Quote
 from newsgraph.extract.event_lexicon import TriggerEntry
 
 # Verbs that carry an event noun rather than state an act themselves.
-LIGHT_VERBS = frozenset({
-    "launch", "stage", "hold", "make", "issue", "impose", "conduct", "carry", "file", "bring", "express",
-    "give", "take", "lodge", "mount", "level", "voice", "announce", "sign", "reach", "strike", "offer",
-    "extend", "pose", "deliver", "register", "raise", "order", "call", "lead", "join", "begin", "start",
-    "continue", "resume", "step", "intensify", "escalate", "lift", "ease", "end", "halt", "suspend",
-    "receive", "provide", "send", "grant", "pledge", "promise", "seek", "demand", "request", "reject",
-    "accept", "hold", "host", "attend", "open", "initiate", "undertake", "plan", "threaten", "face",
-})
+LIGHT_VERBS = frozenset(
+    {
+        "launch",
+        "stage",
+        "hold",
+        "make",
+        "issue",
+        "impose",
+        "conduct",
+        "carry",
+        "file",
+        "bring",
+        "express",
+        "give",
+        "take",
+        "lodge",
+        "mount",
+        "level",
+        "voice",
+        "announce",
+        "sign",
+        "reach",
+        "strike",
+        "offer",
+        "extend",
+        "pose",
+        "deliver",
+        "register",
+        "raise",
+        "order",
+        "call",
+        "lead",
+        "join",
+        "begin",
+        "start",
+        "continue",
+        "resume",
+        "step",
+        "intensify",
+        "escalate",
+        "lift",
+        "ease",
+        "end",
+        "halt",
+        "suspend",
+        "receive",
+        "provide",
+        "send",
+        "grant",
+        "pledge",
+        "promise",
+        "seek",
+        "demand",
+        "request",
+        "reject",
+        "accept",
+        "host",
+        "attend",
+        "open",
+        "initiate",
+        "undertake",
+        "plan",
+        "threaten",
+        "face",
+    }
+)
 # Prepositions that attach an act's participants.
-ARG_PREPS = frozenset({"against", "on", "with", "between", "to", "for", "from", "by", "of", "into", "at",
-                       "over", "toward", "towards", "upon", "among", "about", "in"})
+ARG_PREPS = frozenset(
+    {
+        "against",
+        "on",
+        "with",
+        "between",
+        "to",
+        "for",
+        "from",
+        "by",
+        "of",
+        "into",
+        "at",
+        "over",
+        "toward",
+        "towards",
+        "upon",
+        "among",
+        "about",
+        "in",
+    }
+)
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj", "csubjpass")
 _OBJECTS = ("dobj", "dative", "oprd", "attr")
 _CLAUSE_DEPS = ("ccomp", "advcl", "relcl", "parataxis", "xcomp", "acl")
@@ -89,7 +167,11 @@ def _subject_of_verb(v: Token, depth: int = 0) -> tuple[Token | None, str]:
         if gov.pos_ in ("VERB", "AUX", "ADJ"):
             found, _ = _subject_of_verb(gov, depth + 1)
             return found, "inherited" if found is not None else ""
-    if v.dep_ in ("relcl", "acl") and v.tag_ in ("VBG", "VBZ", "VBP", "VBD") and gov.pos_ in ("NOUN", "PROPN"):
+    if (
+        v.dep_ in ("relcl", "acl")
+        and v.tag_ in ("VBG", "VBZ", "VBP", "VBD")
+        and gov.pos_ in ("NOUN", "PROPN")
+    ):
         return gov, "relcl"
     return None, ""
 
@@ -128,9 +210,18 @@ def _objects_of_verb(v: Token) -> list[tuple[str, Token]]:
 def light_verb_of(n: Token) -> Token | None:
     """The verb that carries a nominal act: "launched an attack", "filed a lawsuit against"."""
     h = n.head
-    if n.dep_ in ("dobj", "nsubjpass", "attr") and h.pos_ in ("VERB", "AUX") and h.lemma_.lower() in LIGHT_VERBS:
+    if (
+        n.dep_ in ("dobj", "nsubjpass", "attr")
+        and h.pos_ in ("VERB", "AUX")
+        and h.lemma_.lower() in LIGHT_VERBS
+    ):
         return h
-    if n.dep_ == "pobj" and h.dep_ == "prep" and h.head.pos_ == "VERB" and h.head.lemma_.lower() in LIGHT_VERBS:
+    if (
+        n.dep_ == "pobj"
+        and h.dep_ == "prep"
+        and h.head.pos_ == "VERB"
+        and h.head.lemma_.lower() in LIGHT_VERBS
+    ):
         return h.head  # "called for an inquiry", "took him to court"
     return None
 
@@ -149,7 +240,9 @@ def frame_noun(c: Candidate) -> None:
     while n.dep_ == "compound" and n.head.pos_ in ("NOUN", "PROPN") and n.head.i != n.i:
         n = n.head  # "a mediation effort": the phrase's head carries the arguments
     c.light = light_verb_of(n)
-    c.clause = c.light if c.light is not None else next((a for a in n.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    c.clause = (
+        c.light if c.light is not None else next((a for a in n.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    )
     for ch in n.children:
         if ch.dep_ == "poss":
             c.subject, c.subject_how = ch, "poss"
@@ -181,8 +274,9 @@ def frame_noun(c: Candidate) -> None:
                 c.objects.append((f"light-{rel}", o))
 
 
-def sentence_candidates(sent: Span, lexical: list[tuple[Token, TriggerEntry, list[Token]]],
-                        consumed: set[int]) -> list[Candidate]:
+def sentence_candidates(
+    sent: Span, lexical: list[tuple[Token, TriggerEntry, list[Token]]], consumed: set[int]
+) -> list[Candidate]:
     """The sentence's candidates: its lexicon matches first, then every other main verb, and every noun that
     a light verb carries or that an actor-bearing possessive or preposition attaches to."""
     out: list[Candidate] = []
@@ -193,8 +287,11 @@ def sentence_candidates(sent: Span, lexical: list[tuple[Token, TriggerEntry, lis
     for tok in sent:
         if tok.i in taken or tok.i in consumed:
             continue
-        if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and tok.dep_ not in ("aux", "auxpass") and
-                                  any(ch.dep_ in _OBJECTS for ch in tok.children)):
+        if tok.pos_ == "VERB" or (
+            tok.pos_ == "AUX"
+            and tok.dep_ not in ("aux", "auxpass")
+            and any(ch.dep_ in _OBJECTS for ch in tok.children)
+        ):
             out.append(Candidate(token=tok, pos="verb", parts=[tok], entry=None))
         elif tok.pos_ == "NOUN" and _eventive_noun(tok):
             out.append(Candidate(token=tok, pos="noun", parts=[tok], entry=None))
@@ -211,8 +308,10 @@ def _eventive_noun(n: Token) -> bool:
     for ch in n.children:
         if ch.dep_ == "poss" and ch.ent_type_ in ("GPE", "NORP", "ORG", "PERSON"):
             return True
-        if ch.dep_ == "prep" and ch.lower_ in ("against", "with", "between", "on", "by", "to") and any(
-            o.dep_ == "pobj" and o.ent_type_ in ("GPE", "NORP", "ORG", "PERSON") for o in ch.children
+        if (
+            ch.dep_ == "prep"
+            and ch.lower_ in ("against", "with", "between", "on", "by", "to")
+            and any(o.dep_ == "pobj" and o.ent_type_ in ("GPE", "NORP", "ORG", "PERSON") for o in ch.children)
         ):
             return True
     return False
@@ -221,8 +320,9 @@ def _eventive_noun(n: Token) -> bool:
 _EVALUATIVE_DEPS = ("acomp", "attr", "oprd")
 
 
-def evaluation_candidates(sent: Span, quotes: list[tuple[Quote, list[tuple[int, int]]]],
-                          taken: set[int]) -> list[Candidate]:
+def evaluation_candidates(
+    sent: Span, quotes: list[tuple[Quote, list[tuple[int, int]]]], taken: set[int]
+) -> list[Candidate]:
     """Judgements inside someone's statement: the predicative adjective or noun of a copular clause ("he is
     unfit", "it's downright ludicrous", "Trump is a faker") and the adjective of a predicative noun ("a nice
     guy"). Their source is the statement's speaker; whether they are criticism, praise or nothing at all is
@@ -245,9 +345,17 @@ def evaluation_candidates(sent: Span, quotes: list[tuple[Quote, list[tuple[int, 
         else:
             continue
         subj = next((c for c in copula.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        c = Candidate(token=tok, pos="adj" if tok.pos_ == "ADJ" else "noun", parts=[tok], entry=None,
-                      clause=copula, subject=subj, subject_how="evaluated" if subj is not None else "",
-                      kind="evaluation", quote=quote)
+        c = Candidate(
+            token=tok,
+            pos="adj" if tok.pos_ == "ADJ" else "noun",
+            parts=[tok],
+            entry=None,
+            clause=copula,
+            subject=subj,
+            subject_how="evaluated" if subj is not None else "",
+            kind="evaluation",
+            quote=quote,
+        )
         for ch in tok.children:
             if ch.dep_ == "prep" and ch.lower_ in ARG_PREPS:
                 c.objects.extend((f"prep:{ch.lower_}", o) for o in ch.children if o.dep_ == "pobj")

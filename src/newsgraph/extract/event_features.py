@@ -74,16 +74,24 @@ def _valence_features(c: Candidate, valence: ValenceLexicon) -> list[str]:
     if v is not None:
         out.append(f"val={valence.bin(v)}")
     head = c.clause if c.kind == "evaluation" and c.clause is not None else c.token
-    words = [t for t in head.subtree if t.i != c.token.i and t.pos_ in ("ADJ", "NOUN", "VERB", "ADV")
-             and not (c.subject is not None and c.subject.left_edge.i <= t.i <= c.subject.right_edge.i)]
+    words = [
+        t
+        for t in head.subtree
+        if t.i != c.token.i
+        and t.pos_ in ("ADJ", "NOUN", "VERB", "ADV")
+        and not (c.subject is not None and c.subject.left_edge.i <= t.i <= c.subject.right_edge.i)
+    ]
     scored = [(abs(s), s) for t in words[:40] if (s := valence.of(t)) is not None]
     if scored:
         strongest = max(scored)[1]
         negated = any(t.lower_ in _NEGATORS for t in head.subtree)
         out.append(f"phraseval={valence.bin(-strongest if negated else strongest)}")
     return out
-_MODALS = frozenset({"will", "would", "could", "can", "may", "might", "should", "must", "shall", "'ll", "wo",
-                     "ca"})
+
+
+_MODALS = frozenset(
+    {"will", "would", "could", "can", "may", "might", "should", "must", "shall", "'ll", "wo", "ca"}
+)
 
 
 def _actor_desc(tok: Token, table: ActorTable) -> str:
@@ -102,11 +110,25 @@ def _sector(tok: Token, table: ActorTable) -> str | None:
     return actor.sector if actor is not None else None
 
 
-def candidate_features(c: Candidate, table: ActorTable, *, military: bool, in_quote: bool,
-                       title: bool = False, valence: ValenceLexicon | None = None) -> list[str]:
+def candidate_features(
+    c: Candidate,
+    table: ActorTable,
+    *,
+    military: bool,
+    in_quote: bool,
+    title: bool = False,
+    valence: ValenceLexicon | None = None,
+) -> list[str]:
     t = c.token
     lemma = t.lemma_.lower()
-    f = [f"w={lemma}", f"w|{c.pos}={lemma}", f"pos={c.pos}", f"tag={t.tag_}", f"dep={t.dep_}", f"kind={c.kind}"]
+    f = [
+        f"w={lemma}",
+        f"w|{c.pos}={lemma}",
+        f"pos={c.pos}",
+        f"tag={t.tag_}",
+        f"dep={t.dep_}",
+        f"kind={c.kind}",
+    ]
     if c.kind == "evaluation":
         f.append(f"eval={lemma}")
         for ch in [*t.children, *(c.clause.children if c.clause is not None else [])]:

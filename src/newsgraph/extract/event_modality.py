@@ -71,7 +71,7 @@ def _is_question(trigger: Token, sent: Span | None = None) -> bool:
     doc = trigger.doc
     # the sentence's last token that is not a closing quote or space (no sent.text: it builds a string)
     k = sent.end - 1
-    while k > sent.start and (doc[k].is_space or doc[k].text in ("\"", "'", "”", "’", "''")):
+    while k > sent.start and (doc[k].is_space or doc[k].text in ('"', "'", "”", "’", "''")):
         k -= 1
     if doc[k].text.endswith("?"):
         return True

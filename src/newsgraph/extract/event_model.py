@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from newsgraph.extract.event_roles import RoleModel
 from newsgraph.learn.linear import LinearModel
 
 BUNDLED_DIR = Path(__file__).resolve().parents[1] / "data" / "models" / "events"
@@ -33,19 +34,37 @@ class EventModel:
     linear: LinearModel
     threshold: float = DEFAULT_THRESHOLD
     gate: LinearModel | None = None
+    roles: RoleModel | None = None
+    # an act with no one on its receiving end is kept only when its trigger is intransitive ("resigned") or
+    # a material act with a known place: most coded events have a target; one without usually lost it
+    require_target: bool = True
 
     @classmethod
     def load(cls, directory: Path = BUNDLED_DIR, threshold: float | None = None) -> EventModel:
         linear = LinearModel.load(directory)
         gate = LinearModel.load(directory / "gate") if (directory / "gate" / "model.npz").is_file() else None
+        roles = None
+        if (directory / "roles" / "model.npz").is_file():
+            role_linear = LinearModel.load(directory / "roles")
+            roles = RoleModel(role_linear, float(role_linear.meta.get("threshold", 0.5)))
         stored = linear.meta.get("threshold", DEFAULT_THRESHOLD)
-        return cls(linear=linear, threshold=float(stored if threshold is None else threshold), gate=gate)
+        return cls(
+            linear=linear,
+            threshold=float(stored if threshold is None else threshold),
+            gate=gate,
+            roles=roles,
+            require_target=bool(linear.meta.get("require_target", True)),
+        )
 
     def save(self, directory: Path) -> None:
         self.linear.meta["threshold"] = self.threshold
+        self.linear.meta["require_target"] = self.require_target
         self.linear.save(directory)
         if self.gate is not None:
             self.gate.save(directory / "gate")
+        if self.roles is not None:
+            self.roles.linear.meta["threshold"] = self.roles.threshold
+            self.roles.linear.save(directory / "roles")
 
     @property
     def version(self) -> str:

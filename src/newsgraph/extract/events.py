@@ -28,9 +28,9 @@ from newsgraph.extract.event_features import (
     inside,
     quote_spans,
 )
-from newsgraph.extract.event_model import BUNDLED_DIR, NONE, EventModel
 from newsgraph.extract.event_lexicon import TriggerEntry, TriggerLexicon, load_trigger_lexicon
 from newsgraph.extract.event_modality import modality, polarity
+from newsgraph.extract.event_model import BUNDLED_DIR, NONE, EventModel
 from newsgraph.extract.event_ontology import Ontology, load_ontology
 from newsgraph.extract.quantities import find_quantities
 from newsgraph.extract.temporal import resolve_date
@@ -614,7 +614,8 @@ class EventCoder:
     def _featurized(self, doc: Doc) -> list[tuple[Candidate, list[str], np.ndarray, bool]]:
         ctx = context_of(doc)
         table: ActorTable = doc._.ng_actors if doc._.ng_actors is not None else ActorTable()
-        quotes = [(q, [(p.start, p.end) for p in q.parts] or [(q.start, q.end)]) for q in doc._.ng_quotes or []]
+        quotes = [(q, [(p.start, p.end) for p in q.parts] or [(q.start, q.end)])
+                  for q in doc._.ng_quotes or []]
         spans = quote_spans(doc._.ng_quotes or [])
         out = []
         consumed: set[int] = set()
@@ -624,7 +625,8 @@ class EventCoder:
             military = any(w in _CONTEXT_WORDS["military"] for w, _ in flags[1][sent.start : sent.end]) \
                 and self._military(sent)
             title = ctx.title_span is not None and ctx.title_span[0] <= sent.start_char < ctx.title_span[1]
-            here = [(q, qs) for q, qs in quotes if any(s < sent.end_char and sent.start_char < e for s, e in qs)]
+            here = [(q, qs) for q, qs in quotes
+                    if any(s < sent.end_char and sent.start_char < e for s, e in qs)]
             cands = sentence_candidates(sent, lexical, consumed)
             taken = {t.i for c in cands for t in c.parts}
             cands += evaluation_candidates(sent, here, taken) if here else []
@@ -654,9 +656,14 @@ class EventCoder:
                 if cand is not None and cand.kind == "evaluation":
                     args = self._evaluation_arguments(cand, finder)
                 else:
-                    args = finder.find(tok, entry, toks, need_source=not weapon)
+                    roles = self.model.roles if self.model is not None and cand is not None else None
+                    args = finder.find(tok, entry, toks, need_source=not weapon and roles is None)
                     if not args.source and cand is not None and cand.quote is not None:
                         self._speaker_as_source(cand, args)
+                    if roles is not None and not weapon:
+                        speaker = cand.quote.speaker if cand.quote is not None else None
+                        args.source, args.target = roles.fill(cand, entry.type, doc, table, speaker,
+                                                              args.source, args.target)
                 if not args.source and not weapon:
                     continue
                 clause = (
@@ -684,6 +691,7 @@ class EventCoder:
             f
             for f in found
             if f.args.target
+            or (self.model is not None and not self.model.require_target)
             or f.entry.intransitive
             or f.args.reciprocal
             or (f.entry.type in PLACE_TARGET_TYPES and self._location(f, table)[1])

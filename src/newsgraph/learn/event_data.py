@@ -47,7 +47,7 @@ class PlvPair:
 
 
 def read_plv(path: Path) -> list[PlvPair]:
-    """Marked PLV sentences with the character offsets of the marked source and target in the unmarked text."""
+    """Marked PLV sentences, with the offsets of the marked source and target in the unmarked text."""
     out = []
     with open(path, encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
@@ -71,8 +71,15 @@ def read_plv(path: Path) -> list[PlvPair]:
                     span[0] += 1
                 while span[1] > span[0] and full[span[1] - 1].isspace():
                     span[1] -= 1
-            out.append(PlvPair(id=row["sentence_id"] or row[""], text=full, source=(s[0], s[1]),
-                               target=(t[0], t[1]), root=row["gold_root"].strip()))
+            out.append(
+                PlvPair(
+                    id=row["sentence_id"] or row[""],
+                    text=full,
+                    source=(s[0], s[1]),
+                    target=(t[0], t[1]),
+                    root=row["gold_root"].strip(),
+                )
+            )
     return out
 
 
@@ -99,8 +106,16 @@ def read_gsr(path: Path) -> list[GsrRecord]:
             pos = text.find(first) if first else -1
             if pos >= 0:
                 words.append((pos, pos + len(first)))
-        out.append(GsrRecord(id=str(r.get("id")), text=text, type=etype, event_words=words,
-                             sources=plover_actors(r.get("source")), targets=plover_actors(r.get("target"))))
+        out.append(
+            GsrRecord(
+                id=str(r.get("id")),
+                text=text,
+                type=etype,
+                event_words=words,
+                sources=plover_actors(r.get("source")),
+                targets=plover_actors(r.get("target")),
+            )
+        )
     return out
 
 
@@ -116,8 +131,9 @@ def _covers(tok: Token | None, span: tuple[int, int]) -> bool:
     a = _subtree_span(tok)
     head = (tok.idx, tok.idx + len(tok.text))
     # the argument's head word inside the marked span, or the marked span inside the argument phrase
-    return (span[0] <= head[0] and head[1] <= span[1]) or (a[0] <= span[0] and span[1] <= a[1] and
-                                                         a[1] - a[0] <= 3 * (span[1] - span[0]) + 20)
+    return (span[0] <= head[0] and head[1] <= span[1]) or (
+        a[0] <= span[0] and span[1] <= a[1] and a[1] - a[0] <= 3 * (span[1] - span[0]) + 20
+    )
 
 
 def links_pair(c: Candidate, source: tuple[int, int], target: tuple[int, int]) -> bool:
@@ -128,7 +144,9 @@ def links_pair(c: Candidate, source: tuple[int, int], target: tuple[int, int]) -
     # a target further down the candidate's own phrase ("imposed sanctions on X", "a ceasefire in X")
     head = c.light if c.light is not None else c.token
     lo, hi = _subtree_span(head)
-    return lo <= target[0] and target[1] <= hi and not (c.subject.idx <= target[0] < _subtree_span(c.subject)[1])
+    return (
+        lo <= target[0] and target[1] <= hi and not (c.subject.idx <= target[0] < _subtree_span(c.subject)[1])
+    )
 
 
 # ---- rows --------------------------------------------------------------------------------------------
@@ -136,8 +154,13 @@ Featurize = "Callable[[Doc], list[tuple[Candidate, list[str], object]]]"
 
 
 def _row(c: Candidate, feats: list[str], vec, label: str, group: str, source: str) -> Featurized:
-    return Featurized(features=feats, label=label, group=group, dense=vec,
-                      info={"source": source, "token": c.token.i, "word": c.token.text, "kind": c.kind})
+    return Featurized(
+        features=feats,
+        label=label,
+        group=group,
+        dense=vec,
+        info={"source": source, "token": c.token.i, "word": c.token.text, "kind": c.kind},
+    )
 
 
 def plv_rows(pairs: Iterable[PlvPair], docs: Iterable[Doc], featurize) -> Iterator[Featurized]:
@@ -157,8 +180,14 @@ def gsr_rows(records: Iterable[GsrRecord], docs: Iterable[Doc], featurize) -> It
     for rec, doc in zip(records, docs, strict=True):
         cands = featurize(doc)
         for start, end in rec.event_words:
-            hit = next(((c, f, v) for c, f, v in cands if any(t.idx < end and start < t.idx + len(t.text)
-                                                               for t in c.parts)), None)
+            hit = next(
+                (
+                    (c, f, v)
+                    for c, f, v in cands
+                    if any(t.idx < end and start < t.idx + len(t.text) for t in c.parts)
+                ),
+                None,
+            )
             if hit is not None:
                 yield _row(*hit, rec.type, f"gsr:{rec.text[:40]}", "gsr")
                 break
@@ -181,3 +210,75 @@ def corpus_rows(docs: Iterable[AnnotatedDoc], parsed: Iterable[Doc], featurize) 
 
 def parse(nlp: Language, texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
     yield from nlp.pipe(texts, batch_size=batch_size)
+
+
+# ---- role rows: which actor mention is the source, which the target ------------------------------------
+def _role_of(m, actor, sources, targets) -> str:
+    from newsgraph.eval.event_corpus import _name_matches
+
+    for role, spans in (("source", sources), ("target", targets)):
+        for g in spans:
+            if m.start < g.end and g.start < m.end:
+                return role
+    for role, spans in (("source", sources), ("target", targets)):
+        if actor is not None and any(_name_matches(actor, g) for g in spans if getattr(g, "name", None)):
+            return role
+    return "none"
+
+
+def _role_rows_for(
+    c: Candidate, event_type: str, doc: Doc, sources, targets, group: str, source_tag: str
+) -> Iterator[Featurized]:
+    from newsgraph.extract.event_roles import mention_features, sentence_mentions
+
+    table = doc._.ng_actors
+    if table is None:
+        return
+    speaker = c.quote.speaker if c.quote is not None else None
+    mentions = sentence_mentions(doc, c.token.sent, table, (t.i for t in c.parts))
+    if speaker is not None and not any(m.actor_id == speaker for m in mentions):
+        own = [m for m in table.mentions if m.actor_id == speaker]
+        if own:
+            mentions.append(min(own, key=lambda x: abs(x.token_start - c.token.i)))
+    for m in mentions:
+        label = _role_of(m, table.get(m.actor_id), sources, targets)
+        yield Featurized(
+            features=mention_features(c, event_type, m, doc, table, speaker),
+            label=label,
+            group=group,
+            info={"source": source_tag},
+        )
+
+
+def corpus_role_rows(adoc: AnnotatedDoc, doc: Doc, cands: list[Candidate]) -> Iterator[Featurized]:
+    for g in adoc.events:
+        best, overlap = None, 0
+        for c in cands:
+            n = sum(
+                1 for tok in c.parts if tok.idx < g.trigger.end and g.trigger.start < tok.idx + len(tok.text)
+            )
+            if n > overlap:
+                best, overlap = c, n
+        if best is not None:
+            yield from _role_rows_for(
+                best, g.type, doc, g.arguments("source"), g.arguments("target"), f"corpus:{adoc.id}", "corpus"
+            )
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    name: str | None = None
+
+
+def plv_role_rows(pair: PlvPair, doc: Doc, cands: list[Candidate]) -> Iterator[Featurized]:
+    linking = [c for c in cands if links_pair(c, pair.source, pair.target)]
+    if not linking:
+        return
+    accepted = [c for c in linking if c.entry is not None and pair.accepts(c.entry.type)]
+    chosen = (accepted or linking)[0]
+    label = chosen.entry.type if accepted else PLV_ROOTS.get(pair.root, (pair.root,))[0]
+    yield from _role_rows_for(
+        chosen, label, doc, [_Span(*pair.source)], [_Span(*pair.target)], f"plv:{pair.id}", "plv"
+    )

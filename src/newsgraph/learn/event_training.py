@@ -25,6 +25,7 @@ from newsgraph.eval import event_corpus, plv
 from newsgraph.eval.event_corpus import AnnotatedDoc, load_corpus
 from newsgraph.extract.event_features import N_DENSE
 from newsgraph.extract.event_model import BUNDLED_DIR, EVENT, NONE, EventModel
+from newsgraph.extract.event_roles import RoleModel
 from newsgraph.learn import event_data
 from newsgraph.learn.linear import from_sklearn
 from newsgraph.learn.training import (
@@ -47,6 +48,9 @@ class EventTrainingConfig:
     seed: int = DEFAULT_SEED
     c: float = 0.25
     c_type: float = 0.5
+    c_roles: float = 0.5
+    role_threshold: float = 0.35
+    roles: bool = True
     gate: bool = True
     folds: int = 5
     dense: bool = False
@@ -121,6 +125,24 @@ def rows_for(coder, p: Parsed, dense: bool) -> list[Featurized]:
     return rows
 
 
+def role_rows_for(coder, p: Parsed) -> list[Featurized]:
+    cands = [c for c, _, _ in coder.featurized_candidates(p.doc)]
+    if p.source in ("corpus", "dev"):
+        rows = list(event_data.corpus_role_rows(p.gold, p.doc, cands))
+    elif p.source == "plv":
+        rows = list(event_data.plv_role_rows(p.gold, p.doc, cands))
+    else:
+        rows = []
+    for r in rows:
+        r.group = p.group
+    return rows
+
+
+def _fit_roles(rows: Sequence[Featurized], cfg: EventTrainingConfig) -> RoleModel:
+    estimator, vocab = fit_linear(rows, c=cfg.c_roles, seed=cfg.seed, n_dense=0)
+    return RoleModel(from_sklearn(estimator, vocab, 0, 1.0), cfg.role_threshold)
+
+
 def _scaled(vec) -> list[float]:
     # doc.tensor rows have a scale of several units; a fixed scale keeps the L2 penalty comparable to that
     # of the binary features
@@ -130,7 +152,7 @@ def _scaled(vec) -> list[float]:
 def _fit(
     rows: Sequence[Featurized],
     cfg: EventTrainingConfig,
-    threshold: float = 0.5,
+    threshold: float = 0.3,
     meta: dict | None = None,
     temperatures: tuple[float, float] = (1.0, 1.0),
 ) -> EventModel:
@@ -269,71 +291,100 @@ def _decide_all(coder, extractor, parsed: Sequence[Parsed], model: EventModel):
     return out
 
 
+THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+
+
+def _f_beta(p: float, r: float, beta: float = 1.0) -> float:
+    return (1 + beta * beta) * p * r / (beta * beta * p + r) if p + r else 0.0
+
+
 def _end_to_end(
     cfg: EventTrainingConfig,
     extractor,
     parsed: list[Parsed],
     rows_by_group: dict[str, list],
     temperatures: tuple[float, float],
-    threshold: float,
-) -> dict:
-    """Fold models through the extractor: each text coded by a model that never saw it."""
+    roles_by_group: dict[str, list] | None = None,
+) -> tuple[float, dict]:
+    """Fold models through the extractor, each text coded by a model that never saw it, at every candidate
+    threshold; returns the threshold with the best strict F1 on the cross-validated corpus, and the figures
+    (cross-validated at every threshold, dev at the chosen one)."""
+    from newsgraph.eval import plover as plover_eval
+
+    roles_by_group = roles_by_group or {}
     coder = extractor.nlp.get_pipe("newsgraph_events")
     train_groups = [p.group for p in parsed if p.source != "dev"]
     folds = group_folds(train_groups, cfg.folds, cfg.seed)
     by_group = {p.group: p for p in parsed}
-    plv_score = plv.PlvScore()
-    corpus_score = event_corpus.CorpusScore()
-    gsr_hits = gsr_pred = gsr_gold = gsr_match = 0
-    from newsgraph.eval import plover as plover_eval
-
+    plv_score = {t: plv.PlvScore() for t in THRESHOLDS}
+    corpus_score = {t: event_corpus.CorpusScore() for t in THRESHOLDS}
+    gsr = {t: Counter() for t in THRESHOLDS}
     for fold in folds:
         held = {train_groups[i] for i in fold}
-        train_rows = [
-            r for g, rs in rows_by_group.items() if g not in held and not g.startswith("dev:") for r in rs
-        ]
-        model = _fit(train_rows, cfg, threshold, temperatures=temperatures)
+        keep = lambda g, held=held: g not in held and not g.startswith("dev:")  # noqa: E731
+        model = _fit(
+            [r for g, rs in rows_by_group.items() if keep(g) for r in rs], cfg, temperatures=temperatures
+        )
+        _add_roles(model, cfg, [r for g, rs in roles_by_group.items() if keep(g) for r in rs])
         held_parsed = [by_group[g] for g in sorted(held)]
-        extractions = _decide_all(coder, extractor, held_parsed, model)
-        for p, ex in zip(held_parsed, extractions, strict=True):
-            if p.source == "plv":
-                plv_score.add(plv.score([p.gold], [ex]))
-            elif p.source == "corpus":
-                event_corpus.score_document(p.gold, ex, corpus_score)
-            elif p.source == "gsr":
-                s = plover_eval.score_records_strict(p.gold, ex)
-                gsr_gold += s["gold"]
-                gsr_hits += s["matched_gold"]
-                gsr_pred += s["predicted"]
-                gsr_match += s["matched_predicted"]
+        for t in THRESHOLDS:
+            model.threshold = t
+            for p, ex in zip(held_parsed, _decide_all(coder, extractor, held_parsed, model), strict=True):
+                if p.source == "plv":
+                    plv_score[t].add(plv.score([p.gold], [ex]))
+                elif p.source == "corpus":
+                    event_corpus.score_document(p.gold, ex, corpus_score[t])
+                elif p.source == "gsr":
+                    gsr[t].update(plover_eval.score_records_strict(p.gold, ex))
+
+    def strict_f1(t: float) -> float:
+        d = corpus_score[t].as_dict()["strict"]
+        return _f_beta(d["precision"], d["recall"])
+
+    chosen = max(THRESHOLDS, key=strict_f1)
     final = _fit(
         [r for g, rs in rows_by_group.items() if not g.startswith("dev:") for r in rs],
         cfg,
-        threshold,
+        chosen,
         temperatures=temperatures,
     )
+    _add_roles(final, cfg, [r for g, rs in roles_by_group.items() if not g.startswith("dev:") for r in rs])
     dev = [p for p in parsed if p.source == "dev"]
     dev_score = event_corpus.CorpusScore()
     for p, ex in zip(dev, _decide_all(coder, extractor, dev, final), strict=True):
         event_corpus.score_document(p.gold, ex, dev_score)
     r = lambda a, b: round(a / b, 3) if b else 0.0  # noqa: E731
-    return {
-        "plv_cross_validated": plv_score.as_dict(),
-        "plover_gsr_cross_validated": {
-            "records": gsr_gold,
-            "dyad_type_recall": r(gsr_hits, gsr_gold),
-            "dyad_type_precision": r(gsr_match, gsr_pred),
-        },
-        "corpus_cross_validated": corpus_score.as_dict(),
+    per_threshold = {
+        str(t): {
+            "corpus": corpus_score[t].as_dict(),
+            "plv": plv_score[t].as_dict(),
+            "plover_gsr": {
+                "records": gsr[t]["gold"],
+                "dyad_type_recall": r(gsr[t]["matched_gold"], gsr[t]["gold"]),
+                "dyad_type_precision": r(gsr[t]["matched_predicted"], gsr[t]["predicted"]),
+            },
+        }
+        for t in THRESHOLDS
+    }
+    return chosen, {
+        "threshold": chosen,
+        "cross_validated": per_threshold[str(chosen)],
+        "cross_validated_by_threshold": per_threshold,
         "corpus_dev": dev_score.as_dict() | {"articles": len(dev)},
         "corpus_dev_confusion": {f"{g}->{p}": n for (g, p), n in sorted(dev_score.confusion.items())},
     }
+
+
+def _add_roles(model: EventModel, cfg: EventTrainingConfig, role_rows: Sequence[Featurized]) -> None:
+    if cfg.roles and role_rows:
+        model.roles = _fit_roles(role_rows, cfg)
 
 
 def train_events(cfg: EventTrainingConfig) -> TrainingResult:
     extractor, parsed, train_docs = _parse_all(cfg)
     coder = extractor.nlp.get_pipe("newsgraph_events")
     rows_by_group: dict[str, list[Featurized]] = {p.group: rows_for(coder, p, cfg.dense) for p in parsed}
+    roles_by_group = {p.group: role_rows_for(coder, p) for p in parsed} if cfg.roles else {}
     rows = [r for g, rs in rows_by_group.items() if not g.startswith("dev:") for r in rs]
     scaled, labels, temps = _cv_probabilities(rows, cfg)
     temperatures = (temps["type"], temps.get("gate", 1.0))
@@ -356,12 +407,16 @@ def train_events(cfg: EventTrainingConfig) -> TrainingResult:
         | {"corpus_at_threshold": threshold_figures},
     }
     if cfg.evaluate:
-        report["end_to_end"] = _end_to_end(cfg, extractor, parsed, rows_by_group, temperatures, threshold)
+        threshold, report["end_to_end"] = _end_to_end(
+            cfg, extractor, parsed, rows_by_group, temperatures, roles_by_group
+        )
+        report["threshold"] = threshold
     meta = {
         "version": f"events-{dt.date.today().isoformat()}-{cfg.seed}",
         "trained": dt.date.today().isoformat(),
     }
     model = _fit(rows, cfg, threshold, meta | {"report": report}, temperatures)
+    _add_roles(model, cfg, [r for g, rs in roles_by_group.items() if not g.startswith("dev:") for r in rs])
     return TrainingResult(model=model, report=report)
 
 
