@@ -20,7 +20,7 @@ ActorKind = Literal["person", "state", "organization", "group", "party"]
 RoleBasis = Literal["text", "kb-dated", "kb-undated"]
 QuoteKind = Literal["direct", "partial", "indirect"]
 Polarity = Literal["positive", "negative"]
-Modality = Literal["actual", "planned", "hypothetical", "question"]
+Modality = Literal["actual", "planned", "hypothetical", "conditional", "question"]
 PloverType = Literal[
     "AGREE",
     "CONSULT",
@@ -129,6 +129,18 @@ class Quote(_Model):
     confidence: float = Field(1.0, ge=0.0, le=1.0)
 
 
+class ImpliedArgument(_Model):
+    """An argument PLOVER's conventions fill where the text leaves it unsaid (a protest with no stated
+    target is aimed at the protesters' own state; an act located in a state is coded against it). The actor
+    is also in the event's ``source`` or ``target``; this says that it was inferred, why, and from which
+    words."""
+
+    role: Literal["source", "target"]
+    actor: str = Field(description="actor id")
+    basis: str
+    evidence: TextSpan | None = None
+
+
 class Event(_Model):
     id: str
     type: PloverType
@@ -141,6 +153,12 @@ class Event(_Model):
     target: list[str] = Field(default_factory=list, description="actor ids")
     polarity: Polarity = "positive"
     modality: Modality = "actual"
+    promised: PloverType | None = Field(
+        None, description="for a promise, threat, demand or refusal: the type of the act it is about"
+    )
+    implied: list[ImpliedArgument] = Field(
+        default_factory=list, description="source or target actors filled by PLOVER's conventions"
+    )
     attributed_to: str | None = Field(None, description="actor id of whoever asserts it; null: the article")
     quote: str | None = Field(None, description="quote id the event is stated in")
     trigger: TextSpan

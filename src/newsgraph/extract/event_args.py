@@ -87,6 +87,9 @@ class Arguments:
     reciprocal: bool = False
     inherited_source: bool = False
     fallback_target: bool = False
+    # why an implied target (or source) was filled, and the token it comes from: PLOVER's conventions,
+    # carried into the contract's Event.implied so that the inference can be checked
+    implied: list[tuple[str, str, int | None]] = field(default_factory=list)  # (role, basis, token)
     clause_head: Token | None = None  # the verb whose clause states the event
     light_verb: Token | None = (
         None  # for a nominal trigger: the verb that only carries it ("made concessions")
@@ -629,12 +632,17 @@ class ArgumentFinder:
         if not args.target and not entry.target_from_object and entry.type in PLACE_TARGET_TYPES:
             args.target, args.target_tokens = self._state_in_clause(trigger, args)
             args.fallback_target = bool(args.target)
+            if args.target:
+                args.implied.append(("target", "the state where the act takes place",
+                                     args.target_tokens[0] if args.target_tokens else None))
         if not args.target and entry.type == "PROTEST":
             # domestic dissent with no stated addressee: PLOVER codes the protesters' own country
             countries = {self.table.get(a).country for a in args.source if self.table.get(a)}
             state = next((a.id for a in self.table if a.kind == "state" and a.country in countries), None)
             if state is not None and state not in args.source:
                 args.target, args.fallback_target = [state], True
+                args.implied.append(("target", "a protest with no stated target: the protesters' own state",
+                                     args.source_tokens[0] if args.source_tokens else None))
         return args
 
     def _condition_subject(self, v: Token) -> tuple[list[str], list[int]]:

@@ -161,3 +161,89 @@ def _in_reported_speech(h: Token, reporting: frozenset[str]) -> bool:
             return False
         t = t.head
     return False
+
+
+# ---- the learned reading --------------------------------------------------------------------------------
+_MODAL_WORDS = frozenset(
+    {"will", "would", "could", "can", "may", "might", "should", "must", "shall", "'ll", "wo", "ca", "to"}
+)
+FACT_LABELS = (
+    "positive/actual",
+    "positive/planned",
+    "positive/hypothetical",
+    "positive/conditional",
+    "positive/question",
+    "negative/actual",
+    "negative/planned",
+    "negative/hypothetical",
+)
+
+
+def modality_features(
+    trigger: Token,
+    clause: Token | None,
+    event_type: str,
+    kind: str,
+    in_quote: bool,
+    rule_polarity: str,
+    rule_modality: str,
+    lex: TriggerLexicon,
+) -> list[str]:
+    """What the rules conclude, and the words they read, for the model that weighs them against the coded
+    corpus: the rules' verdicts are features, not answers ("must" in a quoted demand makes the demand's
+    content hypothetical, not the demand)."""
+    f = [
+        f"rule={rule_polarity}/{rule_modality}",
+        f"rulepol={rule_polarity}",
+        f"rulemod={rule_modality}",
+        f"type={event_type}",
+        f"kind={kind}",
+        f"type+rule={event_type}+{rule_polarity}/{rule_modality}",
+    ]
+    if in_quote:
+        f += ["inquote", f"inquote+rule={rule_polarity}/{rule_modality}"]
+    anchor = clause if clause is not None else trigger
+    chain = _governors(anchor)
+    for i, h in enumerate(chain[:4]):
+        if i > 0:
+            f.append(f"gov={h.lemma_.lower()}")
+        for c in h.children:
+            if c.dep_ in ("aux", "auxpass") and c.lower_ in _MODAL_WORDS:
+                f.append(f"aux{min(i, 1)}={c.lower_}")
+            elif c.dep_ == "neg":
+                f.append(f"neg{min(i, 1)}")
+            elif c.dep_ == "mark":
+                f.append(f"mark={c.lower_}")
+            elif c.dep_ == "advcl" and any(
+                m.lower_ in ("if", "unless", "once", "until") for m in c.children if m.dep_ == "mark"
+            ):
+                f.append("condition-attached")
+    for h in _clause_heads(anchor)[:3]:
+        if h.dep_ in ("ccomp", "advcl", "xcomp", "acl", "relcl"):
+            f.append(f"under={h.dep_}:{h.head.lemma_.lower()}")
+        if any(c.dep_ == "mark" and c.lower_ in lex.cue("hypothetical_marks") for c in h.children):
+            f.append("in-condition")
+    f.append(f"tag={anchor.tag_}")
+    # negation and intent carried by words the rules do not read as such: "no meeting", "without consulting",
+    # "never accused", "his plan to sue", "an effort to block", "the upcoming visit"
+    near = [*trigger.children, *anchor.children, *(t for h in chain[1:3] for t in h.children)]
+    for c in near:
+        low = c.lower_
+        if low in ("no", "never", "without", "nobody", "none", "neither", "nor", "nothing", "hardly"):
+            f.append(f"negword={low}")
+        if c.dep_ in ("amod", "compound") and c.lemma_.lower() in lex.cue("planned_modifiers"):
+            f.append("planned-modifier")
+        if c.dep_ in ("amod", "compound") and c.lemma_.lower() in lex.cue("hypothetical_modifiers"):
+            f.append("hypothetical-modifier")
+    if trigger.dep_ == "pobj" and trigger.head.lower_ == "without":
+        f.append("negword=without")
+    head = anchor.head
+    if anchor.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
+        f.append(f"acl-of={head.lemma_.lower()}")
+        if head.lemma_.lower() in lex.cue("planned_governors") | lex.cue("hypothetical_governors"):
+            f.append("acl-of-intent")
+    if trigger.i + 1 < len(trigger.doc) and any(
+        t.text == "?" for t in trigger.doc[trigger.i : trigger.sent.end]
+    ):
+        f.append("question-mark-after")
+    return f

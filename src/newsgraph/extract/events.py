@@ -16,7 +16,7 @@ from spacy.attrs import LEMMA, LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from newsgraph.contract import Actor, Event, Quantity, Quote, TextSpan
+from newsgraph.contract import Actor, Event, ImpliedArgument, Quantity, Quote, TextSpan
 from newsgraph.extract.actor_table import ActorTable
 from newsgraph.extract.base import context_of, register_extensions
 from newsgraph.extract.event_args import PLACE_TARGET_TYPES, ArgumentFinder, Arguments
@@ -29,7 +29,7 @@ from newsgraph.extract.event_features import (
     quote_spans,
 )
 from newsgraph.extract.event_lexicon import TriggerEntry, TriggerLexicon, load_trigger_lexicon
-from newsgraph.extract.event_modality import modality, polarity
+from newsgraph.extract.event_modality import modality, modality_features, polarity
 from newsgraph.extract.event_model import BUNDLED_DIR, NONE, EventModel
 from newsgraph.extract.event_ontology import Ontology, load_ontology
 from newsgraph.extract.quantities import find_quantities
@@ -672,11 +672,21 @@ class EventCoder:
                 if cand is not None and cand.kind == "evaluation":
                     clause = cand.clause
                 f = _Found(trigger=tok, tokens=toks, entry=entry, args=args, probability=probability)
+                if weapon and not args.source:
+                    self._place_as_source(f, table)
+                elif self.model is not None and not args.target and entry.type in PLACE_TARGET_TYPES:
+                    self._place_as_target(f, table)
                 if entry.domestic and not args.target and args.source and not self._location(f, table)[1]:
                     self._own_state_target(args, table)
                 used = {t.i for t in toks}
                 f.polarity = polarity(tok, clause, self.lexicon, used)
                 f.modality = modality(tok, clause, self.lexicon, sent)
+                if self.model is not None and self.model.facts is not None and cand is not None:
+                    f.polarity, f.modality = self.model.facts.read(
+                        modality_features(tok, clause, entry.type, cand.kind, cand.quote is not None,
+                                          f.polarity, f.modality, self.lexicon),
+                        (f.polarity, f.modality),
+                    )
                 f.evidence = self._evidence(tok, args.clause_head if entry.pos == "noun" else tok)
                 f.quote = self._quote_of(tok.idx, quotes)
                 if ctx.title_span is not None:
@@ -721,6 +731,76 @@ class EventCoder:
             entry.id,
         )
         args.target, args.fallback_target = [actor_id], True
+        args.implied.append(("target", "a measure with no stated place falls on the imposer's own state",
+                             args.source_tokens[0] if args.source_tokens else None))
+
+    def _place_as_source(self, f: _Found, table: ActorTable) -> None:
+        """An attack with no named perpetrator ("a roadside bomb near Samarra killed two soldiers"): PLOVER
+        codes the state where it happened as its source; the extraction says so in ``implied``."""
+        _, country = self._location(f, table)
+        entry = self.kb.state(country) if country else None
+        if entry is None:
+            return
+        actor_id = table.actor_for_kb(entry.id) or table.add(
+            Actor(id="", name=entry.name, kind="state", code=entry.code, country=entry.country or entry.code,
+                  cameo=entry.cameo, wikidata=entry.wikidata),
+            entry.id,
+        )
+        f.args.source = [actor_id]
+        f.args.implied.append(("source", "an attack with no named perpetrator: the state where it happened",
+                               None))
+
+    def _place_as_target(self, f: _Found, table: ActorTable) -> None:
+        """A material act with no one on its receiving end, at a stated place ("imposed a curfew in Hebron",
+        "students rallied in Algiers"): PLOVER codes the state of the place as its target."""
+        place, country = self._location(f, table)
+        entry = self.kb.state(country) if country else None
+        if entry is None:
+            return
+        actor_id = table.actor_for_kb(entry.id) or table.add(
+            Actor(id="", name=entry.name, kind="state", code=entry.code, country=entry.country or entry.code,
+                  cameo=entry.cameo, wikidata=entry.wikidata),
+            entry.id,
+        )
+        if actor_id in f.args.source:
+            return
+        f.args.target, f.args.fallback_target = [actor_id], True
+        token = next((t.i for t in f.trigger.sent if place and t.text == place.split()[0]), None)
+        f.args.implied.append(("target", f"the state where the act takes place ({place})", token))
+
+    def _promised(self, f: _Found) -> str | None:
+        """The act a promise, threat, demand or refusal is about: the lexicon's type of the verb it governs
+        ("pledged to send aid": AID) or of the noun it names ("a pledge of aid")."""
+        if f.entry.type not in ("AGREE", "THREATEN", "REQUEST", "REJECT"):
+            return None
+        heads = [f.trigger] + ([f.args.light_verb] if f.args.light_verb is not None else [])
+        for h in heads:
+            for c in h.children:
+                if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
+                    found = self.lexicon.candidates(c.lemma_.lower(), "verb")
+                    if found:
+                        return found[-1].type
+                if c.dep_ == "prep" and c.lower_ in ("of", "for", "to"):
+                    for o in c.children:
+                        if o.dep_ == "pobj":
+                            found = self.lexicon.candidates(o.lemma_.lower(), "noun")
+                            if found:
+                                return found[-1].type
+        return None
+
+    def _implied(self, f: _Found, text: str) -> list[ImpliedArgument]:
+        out = []
+        doc = f.trigger.doc
+        for role, basis, token in f.args.implied:
+            ids = f.args.target if role == "target" else f.args.source
+            if not ids:
+                continue
+            evidence = None
+            if token is not None and 0 <= token < len(doc):
+                start, end = doc[token].idx, doc[token].idx + len(doc[token].text)
+                evidence = TextSpan(start=start, end=end, text=text[start:end])
+            out.append(ImpliedArgument(role=role, actor=ids[0], basis=basis, evidence=evidence))
+        return out
 
     def _unattributed_attack(self, trigger: Token, entry: TriggerEntry) -> bool:
         """An attack done by a weapon with no one named behind it: "a roadside bomb killed two soldiers",
@@ -971,6 +1051,8 @@ class EventCoder:
             target=list(f.args.target),
             polarity=f.polarity,
             modality=f.modality,
+            promised=self._promised(f),
+            implied=self._implied(f, text),
             attributed_to=f.quote.speaker if f.quote else None,
             quote=f.quote.id if f.quote else None,
             trigger=TextSpan(start=t_start, end=t_end, text=text[t_start:t_end]),

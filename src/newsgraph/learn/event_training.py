@@ -24,7 +24,7 @@ from newsgraph.config import Settings
 from newsgraph.eval import event_corpus, plv
 from newsgraph.eval.event_corpus import AnnotatedDoc, load_corpus
 from newsgraph.extract.event_features import N_DENSE
-from newsgraph.extract.event_model import BUNDLED_DIR, EVENT, NONE, EventModel
+from newsgraph.extract.event_model import BUNDLED_DIR, EVENT, NONE, EventModel, FactModel
 from newsgraph.extract.event_roles import RoleModel
 from newsgraph.learn import event_data
 from newsgraph.learn.linear import from_sklearn
@@ -50,6 +50,8 @@ class EventTrainingConfig:
     c_type: float = 0.5
     c_roles: float = 0.5
     role_threshold: float = 0.35
+    c_facts: float = 0.5
+    facts: bool = True
     roles: bool = True
     gate: bool = True
     folds: int = 5
@@ -136,6 +138,47 @@ def role_rows_for(coder, p: Parsed) -> list[Featurized]:
     for r in rows:
         r.group = p.group
     return rows
+
+
+def fact_rows_for(coder, p: Parsed) -> list[Featurized]:
+    """Polarity/modality rows: each coded event of a corpus article at the candidate that states it."""
+    from newsgraph.extract.event_modality import modality, modality_features, polarity
+
+    if p.source not in ("corpus", "dev"):
+        return []
+    cands = [c for c, _, _ in coder.featurized_candidates(p.doc)]
+    rows = []
+    for g in p.gold.events:
+        best, overlap = None, 0
+        for c in cands:
+            n = sum(1 for t in c.parts if t.idx < g.trigger.end and g.trigger.start < t.idx + len(t.text))
+            if n > overlap:
+                best, overlap = c, n
+        if best is None:
+            continue
+        clause = best.clause if best.kind == "evaluation" else best.light
+        used = {t.i for t in best.parts}
+        rule_pol = polarity(best.token, clause, coder.lexicon, used)
+        rule_mod = modality(best.token, clause, coder.lexicon, best.token.sent)
+        feats = modality_features(
+            best.token, clause, g.type, best.kind, best.quote is not None, rule_pol, rule_mod, coder.lexicon
+        )
+        label = f"{g.polarity}/{g.modality}"
+        rows.append(
+            Featurized(
+                features=feats,
+                label=label,
+                group=p.group,
+                weight=1.0 if g.certain else 0.5,
+                info={"source": p.source, "rule": f"{rule_pol}/{rule_mod}"},
+            )
+        )
+    return rows
+
+
+def _fit_facts(rows: Sequence[Featurized], cfg: EventTrainingConfig) -> FactModel:
+    estimator, vocab = fit_linear(rows, c=cfg.c_facts, seed=cfg.seed, n_dense=0)
+    return FactModel(from_sklearn(estimator, vocab, 0, 1.0))
 
 
 def _fit_roles(rows: Sequence[Featurized], cfg: EventTrainingConfig) -> RoleModel:
@@ -305,6 +348,7 @@ def _end_to_end(
     rows_by_group: dict[str, list],
     temperatures: tuple[float, float],
     roles_by_group: dict[str, list] | None = None,
+    facts_by_group: dict[str, list] | None = None,
 ) -> tuple[float, dict]:
     """Fold models through the extractor, each text coded by a model that never saw it, at every candidate
     threshold; returns the threshold with the best strict F1 on the cross-validated corpus, and the figures
@@ -312,6 +356,7 @@ def _end_to_end(
     from newsgraph.eval import plover as plover_eval
 
     roles_by_group = roles_by_group or {}
+    facts_by_group = facts_by_group or {}
     coder = extractor.nlp.get_pipe("newsgraph_events")
     train_groups = [p.group for p in parsed if p.source != "dev"]
     folds = group_folds(train_groups, cfg.folds, cfg.seed)
@@ -325,7 +370,12 @@ def _end_to_end(
         model = _fit(
             [r for g, rs in rows_by_group.items() if keep(g) for r in rs], cfg, temperatures=temperatures
         )
-        _add_roles(model, cfg, [r for g, rs in roles_by_group.items() if keep(g) for r in rs])
+        _add_roles(
+            model,
+            cfg,
+            [r for g, rs in roles_by_group.items() if keep(g) for r in rs],
+            [r for g, rs in facts_by_group.items() if keep(g) for r in rs],
+        )
         held_parsed = [by_group[g] for g in sorted(held)]
         for t in THRESHOLDS:
             model.threshold = t
@@ -348,7 +398,12 @@ def _end_to_end(
         chosen,
         temperatures=temperatures,
     )
-    _add_roles(final, cfg, [r for g, rs in roles_by_group.items() if not g.startswith("dev:") for r in rs])
+    _add_roles(
+        final,
+        cfg,
+        [r for g, rs in roles_by_group.items() if not g.startswith("dev:") for r in rs],
+        [r for g, rs in facts_by_group.items() if not g.startswith("dev:") for r in rs],
+    )
     dev = [p for p in parsed if p.source == "dev"]
     dev_score = event_corpus.CorpusScore()
     for p, ex in zip(dev, _decide_all(coder, extractor, dev, final), strict=True):
@@ -375,9 +430,17 @@ def _end_to_end(
     }
 
 
-def _add_roles(model: EventModel, cfg: EventTrainingConfig, role_rows: Sequence[Featurized]) -> None:
+def _add_roles(
+    model: EventModel,
+    cfg: EventTrainingConfig,
+    role_rows: Sequence[Featurized],
+    fact_rows: Sequence[Featurized] = (),
+) -> None:
+    """The role model and the polarity/modality model, fitted beside the type model."""
     if cfg.roles and role_rows:
         model.roles = _fit_roles(role_rows, cfg)
+    if cfg.facts and fact_rows and len({r.label for r in fact_rows}) > 1:
+        model.facts = _fit_facts(fact_rows, cfg)
 
 
 def train_events(cfg: EventTrainingConfig) -> TrainingResult:
@@ -385,6 +448,7 @@ def train_events(cfg: EventTrainingConfig) -> TrainingResult:
     coder = extractor.nlp.get_pipe("newsgraph_events")
     rows_by_group: dict[str, list[Featurized]] = {p.group: rows_for(coder, p, cfg.dense) for p in parsed}
     roles_by_group = {p.group: role_rows_for(coder, p) for p in parsed} if cfg.roles else {}
+    facts_by_group = {p.group: fact_rows_for(coder, p) for p in parsed} if cfg.facts else {}
     rows = [r for g, rs in rows_by_group.items() if not g.startswith("dev:") for r in rs]
     scaled, labels, temps = _cv_probabilities(rows, cfg)
     temperatures = (temps["type"], temps.get("gate", 1.0))
@@ -416,7 +480,12 @@ def train_events(cfg: EventTrainingConfig) -> TrainingResult:
         "trained": dt.date.today().isoformat(),
     }
     model = _fit(rows, cfg, threshold, meta | {"report": report}, temperatures)
-    _add_roles(model, cfg, [r for g, rs in roles_by_group.items() if not g.startswith("dev:") for r in rs])
+    _add_roles(
+        model,
+        cfg,
+        [r for g, rs in roles_by_group.items() if not g.startswith("dev:") for r in rs],
+        [r for g, rs in facts_by_group.items() if not g.startswith("dev:") for r in rs],
+    )
     return TrainingResult(model=model, report=report)
 
 
