@@ -22,7 +22,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import typer
+
 from newsgraph.contract import Actor, Event, Extraction
+from newsgraph.eval.report import ConfigOption, ModelOption, ReportFormat, ReportFormatOption, eval_settings
 
 
 @dataclass(frozen=True)
@@ -309,3 +312,64 @@ def evaluate(
     for doc, ex in zip(docs, extractions, strict=True):
         score_document(doc, ex, score, keep_errors)
     return score
+
+
+def run(
+    annotations: Path,
+    shared: Path,
+    splits: Sequence[str],
+    settings: object | None = None,
+    keep_errors: bool = False,
+) -> tuple[CorpusScore, int]:
+    from newsgraph.config import Settings
+    from newsgraph.extract.pipeline import Extractor
+    from newsgraph.ingest.readers import ArticleInput
+
+    docs = load_corpus(annotations, shared, splits)
+    extractor = Extractor(settings if isinstance(settings, Settings) else Settings())
+    extractions = list(extractor.extract_many(ArticleInput(text=d.text, id=d.id) for d in docs))
+    return evaluate(docs, extractions, keep_errors), len(docs)
+
+
+def events_command(
+    annotations: Path = typer.Argument(
+        Path("annotations/events"), help="the event corpus folder", exists=True, file_okay=False
+    ),
+    split: list[str] = typer.Option(["dev"], "--split", help="corpus split(s): train, dev, test"),
+    shared: Path = typer.Option(Path("../shared"), "--shared", help="the folder holding eval/polnear/"),
+    fmt: ReportFormatOption = ReportFormat.text,
+    details: bool = typer.Option(
+        False, "--details", help="List false, wrong-type, missed and inverted events."
+    ),
+    model: ModelOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Score events against the annotated corpus: precision, recall, modality and inverted facts."""
+    settings = eval_settings(model, config)
+    try:
+        score, n_docs = run(annotations, shared, split, settings, keep_errors=details)
+    except (OSError, CorpusError, KeyError, ValueError) as err:
+        typer.echo(f"newsgraph: {err}", err=True)
+        raise typer.Exit(2) from err
+    d = score.as_dict() | {"articles": n_docs, "splits": split}
+    if fmt is ReportFormat.json:
+        d["confusion"] = {f"{g}->{p}": n for (g, p), n in sorted(score.confusion.items())}
+        if details:
+            d["errors"] = score.errors
+        typer.echo(json.dumps(d, indent=2, ensure_ascii=False))
+        return
+    if details:
+        for e in score.errors:
+            typer.echo("  " + "  ".join(f"{k}={v}" for k, v in e.items() if k != "doc") + f"  [{e['doc']}]")
+    typer.echo(f"articles {n_docs} ({', '.join(split)})  gold events {d['gold']}  extracted {d['predicted']}")
+    typer.echo(f"lenient  precision {d['lenient']['precision']:.3f}  recall {d['lenient']['recall']:.3f}")
+    typer.echo(f"strict   precision {d['strict']['precision']:.3f}  recall {d['strict']['recall']:.3f}")
+    typer.echo(
+        f"modality accuracy {d['modality_accuracy']:.3f}  polarity accuracy {d['polarity_accuracy']:.3f}  "
+        f"inverted facts {d['inverted_facts']}"
+    )
+
+
+def register(eval_app: typer.Typer) -> None:
+    """Adds ``events`` to ``newsgraph eval``."""
+    eval_app.command("events")(events_command)

@@ -15,12 +15,16 @@ PLOVER root; PLV's YIELD is PLOVER's CONCEDE or RETREAT. The contract's events a
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import typer
+
 from newsgraph.contract import Extraction
+from newsgraph.eval.report import ConfigOption, ModelOption, ReportFormat, ReportFormatOption, eval_settings
 from newsgraph.learn.event_data import PlvPair, read_plv
 
 
@@ -112,3 +116,41 @@ def run(path: Path, settings: object | None = None, keep_misses: bool = False) -
     extractor = Extractor(settings if isinstance(settings, Settings) else Settings())
     extractions = list(extractor.extract_many(ArticleInput(text=p.text, id=f"plv-{p.id}") for p in pairs))
     return score(pairs, extractions, keep_misses)
+
+
+def plv_command(
+    file: Path = typer.Argument(
+        ..., help="PLV pairs (TSV with marked_sentence and gold_root)", exists=True, dir_okay=False
+    ),
+    fmt: ReportFormatOption = ReportFormat.text,
+    details: bool = typer.Option(False, "--details", help="List the pairs without a right event."),
+    model: ModelOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Score event coding against PLV pairs: pair recall, type given dyad and precision."""
+    settings = eval_settings(model, config)
+    try:
+        result = run(file, settings, keep_misses=details)
+    except (OSError, ValueError, KeyError) as err:
+        typer.echo(f"newsgraph: {err}", err=True)
+        raise typer.Exit(2) from err
+    d = result.as_dict()
+    if fmt is ReportFormat.json:
+        d["confusion"] = {f"{g}->{p}": n for (g, p), n in sorted(result.confusion.items())}
+        if details:
+            d["misses"] = result.misses
+        typer.echo(json.dumps(d, indent=2, ensure_ascii=False))
+        return
+    if details:
+        for m in result.misses:
+            typer.echo(f"  MISS {m['gold']:<9} predicted {m['predicted'] or '-'}  {m['text'][:100]}")
+    typer.echo(f"pairs {d['pairs']}  events on the pairs {d['events_on_pairs']}")
+    typer.echo(
+        f"pair recall {d['pair_recall']:.3f}  type given dyad {d['type_given_dyad']:.3f}  "
+        f"precision {d['precision']:.3f}  (dyad found for {d['dyad_found']:.3f} of the pairs)"
+    )
+
+
+def register(eval_app: typer.Typer) -> None:
+    """Adds ``plv`` to ``newsgraph eval``."""
+    eval_app.command("plv")(plv_command)

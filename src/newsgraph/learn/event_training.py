@@ -461,6 +461,7 @@ def train_events(cfg: EventTrainingConfig) -> TrainingResult:
             "labels": dict(Counter(r.label for r in rows).most_common()),
         },
         "seed": cfg.seed,
+        "trained": dt.date.today().isoformat(),
         "c": cfg.c,
         "dense": cfg.dense,
         "gate": cfg.gate,
@@ -472,7 +473,7 @@ def train_events(cfg: EventTrainingConfig) -> TrainingResult:
     }
     if cfg.evaluate:
         threshold, report["end_to_end"] = _end_to_end(
-            cfg, extractor, parsed, rows_by_group, temperatures, roles_by_group
+            cfg, extractor, parsed, rows_by_group, temperatures, roles_by_group, facts_by_group
         )
         report["threshold"] = threshold
     meta = {
@@ -493,4 +494,104 @@ def save(result: TrainingResult, out: Path) -> None:
     result.model.save(out)
     (out / "report.json").write_text(
         json.dumps(result.report, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+
+
+def summary(report: dict) -> dict:
+    """The figures that matter, for the command's output."""
+    e2e = report.get("end_to_end", {})
+    cv = e2e.get("cross_validated", {})
+    return {
+        "threshold": report.get("threshold"),
+        "corpus_cross_validated": cv.get("corpus", {}).get("strict"),
+        "corpus_dev": {k: e2e.get("corpus_dev", {}).get(k) for k in ("lenient", "strict", "inverted_facts")},
+        "plv_cross_validated": cv.get("plv"),
+        "plover_gsr_cross_validated": cv.get("plover_gsr"),
+    }
+
+
+def _row(*cells: object) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _table(header: tuple[str, ...], rows: list[tuple]) -> str:
+    return "\n".join([_row(*header), _row(*("---" for _ in header)), *(_row(*r) for r in rows)])
+
+
+def _pr(d: dict) -> str:
+    return f"{d['precision']} / {d['recall']}"
+
+
+def model_card(report: dict) -> str:
+    """The model card, from the training report and the template beside this module."""
+    from importlib.resources import files
+
+    template = files("newsgraph.learn").joinpath("templates/event_model_card.md").read_text(encoding="utf-8")
+    data, e2e = report["data"], report.get("end_to_end", {})
+    cv, dev = e2e.get("cross_validated", {}), e2e.get("corpus_dev", {})
+    figures = "(trained without --evaluate: no end-to-end figures)"
+    by_threshold = figures
+    if cv:
+        c, p, g = cv["corpus"], cv["plv"], cv["plover_gsr"]
+        figures = _table(
+            ("data", "measure", "figure"),
+            [
+                ("corpus, cross-validated", "strict precision / recall", _pr(c["strict"])),
+                ("corpus, cross-validated", "lenient precision / recall", _pr(c["lenient"])),
+                (
+                    "corpus, cross-validated",
+                    "modality accuracy; inverted facts",
+                    f"{c['modality_accuracy']}; {c['inverted_facts']}",
+                ),
+                ("corpus dev (not trained on)", "strict precision / recall", _pr(dev["strict"])),
+                ("corpus dev", "lenient precision / recall", _pr(dev["lenient"])),
+                (
+                    "corpus dev",
+                    "modality accuracy; inverted facts",
+                    f"{dev['modality_accuracy']}; {dev['inverted_facts']}",
+                ),
+                (
+                    "PLV, cross-validated",
+                    "pair recall / type given dyad / precision",
+                    f"{p['pair_recall']} / {p['type_given_dyad']} / {p['precision']}",
+                ),
+                (
+                    "PLOVER records (shared half), cross-validated",
+                    "dyad+type recall / precision",
+                    f"{g['dyad_type_recall']} / {g['dyad_type_precision']}",
+                ),
+            ],
+        )
+        by_threshold = _table(
+            ("threshold", "corpus strict", "PLV", "PLOVER"),
+            [
+                (
+                    t,
+                    _pr(v["corpus"]["strict"]),
+                    f"{v['plv']['pair_recall']} / {v['plv']['type_given_dyad']} / {v['plv']['precision']}",
+                    f"{v['plover_gsr']['dyad_type_recall']} / {v['plover_gsr']['dyad_type_precision']}",
+                )
+                for t, v in e2e["cross_validated_by_threshold"].items()
+            ],
+        )
+    candidates = report["candidates_cross_validated"]
+    candidate_figures = (
+        "; ".join(
+            f"{k}: type accuracy on positives {v['type_accuracy_on_positives']}"
+            for k, v in candidates.items()
+            if isinstance(v, dict) and "type_accuracy_on_positives" in v
+        )
+        + f"; expected calibration error {candidates.get('expected_calibration_error')}"
+    )
+    return template.format(
+        trained=report.get("trained", dt.date.today().isoformat()),
+        seed=report["seed"],
+        threshold=report["threshold"],
+        dense="yes" if report.get("dense") else "no (measured: they lowered precision)",
+        data_table=_table(("source", "rows (candidates)"), list(data["rows_by_source"].items())),
+        train_articles=data["corpus_train_articles"],
+        labels=", ".join(f"{k} {v}" for k, v in data["labels"].items()),
+        figures_table=figures,
+        threshold_table=by_threshold,
+        candidate_figures=candidate_figures,
     )
