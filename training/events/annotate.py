@@ -394,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
             print(
-                f"{path} -> {target.relative_to(ROOT)}: {len(data['events'])} events, "
+                f"{path} -> {target}: {len(data['events'])} events, "
                 f"{len(data['non_events'])} non-events"
             )
         return 1 if failed else 0
