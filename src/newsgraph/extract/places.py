@@ -1,0 +1,276 @@
+"""The ``newsgraph_places`` component: places named in the article, resolved offline, and where events were.
+
+Place mentions come from the model's GPE/LOC/FAC entities, from names the gazetteer knows after a
+locative preposition ("near Ayn Isa", which the small model often tags as a person), and from the
+dateline. Each is resolved against the gazetteer (``newsgraph.geo.resolve``) with the article's states
+(from the actor table) and dateline as evidence; mentions of one entry form one ``Place``, each mention
+kept as evidence. Then each event the event coder made gets its location (``newsgraph.geo.locate``).
+Writes ``doc._.ng_places`` and sets ``geo`` (and the older ``location`` strings) on ``doc._.ng_events``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from newsgraph.contract import Mention, Place
+from newsgraph.extract.actor_table import ActorTable
+from newsgraph.extract.base import context_of
+from newsgraph.geo.gazetteer import Gazetteer, GazetteerEntry, shared_gazetteer
+from newsgraph.geo.locate import PlaceMention, locate_events
+from newsgraph.geo.resolve import Resolution, Toponym, resolve_all
+
+
+@dataclass(frozen=True)
+class PlaceLexicon:
+    """The words of ``data/lexicons/places.yaml``."""
+
+    locative: frozenset[str]
+    motion_triggers: frozenset[str]
+    motion_preps: frozenset[str]
+    circumstance: frozenset[str]
+    light_verbs: frozenset[str]
+    region_words: frozenset[str]
+    city_words: frozenset[str]
+    directions: frozenset[str]
+    labels: frozenset[str]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> PlaceLexicon:
+        bundled = resources.files("newsgraph") / "data" / "lexicons" / "places.yaml"
+        source = path if path is not None else bundled
+        text = source.read_text(encoding="utf-8")
+        d = yaml.safe_load(text)
+
+        def words(key: str) -> frozenset[str]:
+            return frozenset(str(w).lower() for w in d.get(key) or ())
+
+        return cls(words("locative_prepositions"), words("motion_triggers"), words("motion_prepositions"),
+                   words("circumstance_prepositions"), words("light_verbs"), words("region_words"),
+                   words("city_words"), words("directions"),
+                   frozenset(str(w) for w in d.get("entity_labels") or ()))
+
+
+_NAME_POS = ("PROPN", "NOUN", "ADJ")  # the small model tags unknown capitalised names as any of these
+
+
+class PlaceFinder:
+    def __init__(self, nlp: Language, name: str, gazetteer: Gazetteer | None = None,
+                 lexicon: PlaceLexicon | None = None) -> None:
+        self.name = name
+        self.gazetteer = gazetteer if gazetteer is not None else shared_gazetteer()
+        self.lex = lexicon if lexicon is not None else PlaceLexicon.load()
+
+    def __call__(self, doc: Doc) -> Doc:
+        ctx = context_of(doc)
+        if not ctx.analysable:
+            doc._.ng_places = []
+            return doc
+        table: ActorTable | None = doc._.ng_actors
+        toponyms, spans, dateline = self._toponyms(doc, table, ctx.dateline_place, ctx.body_start)
+        resolutions = resolve_all(self.gazetteer, toponyms, self._countries(table), dateline)
+        places, mentions = self._places(doc, table, toponyms, spans, resolutions)
+        doc._.ng_places = places
+        if doc._.ng_events:
+            dl = next((m for m in mentions if m.index == dateline), None) if dateline is not None else None
+            doc._.ng_events = locate_events(doc, doc._.ng_events, mentions, places, table, dl,
+                                            self.gazetteer, self.lex)
+        return doc
+
+    # --- finding ---------------------------------------------------------------------------------------
+    def _toponyms(self, doc: Doc, table: ActorTable | None, dateline_place: str | None,
+                  body_start: int) -> tuple[list[Toponym], list[Span], int | None]:
+        lex = self.lex
+        found: list[tuple[Span, str]] = []
+        taken: set[int] = set()
+        dateline_span = self._dateline_span(doc, dateline_place, body_start)
+        if dateline_span is not None:
+            found.append((dateline_span, "dateline"))
+            taken.update(range(dateline_span.start, dateline_span.end))
+        for ent in doc.ents:
+            if ent.label_ not in lex.labels or any(i in taken for i in range(ent.start, ent.end)):
+                continue
+            span = self._trim(ent)
+            if span is None:
+                continue
+            if ent.label_ == "FAC" and not self.gazetteer.knows(span.text):
+                continue  # a building or a road the gazetteer does not hold: no point to give it
+            found.append((span, "ner"))
+            taken.update(range(ent.start, ent.end))
+        # names the gazetteer knows after "in", "near"... that the model did not read as places
+        for tok in doc:
+            if tok.lower_ not in lex.locative or tok.i + 1 >= len(doc):
+                continue
+            start = tok.i + 1
+            while start < len(doc) and doc[start].lower_ in ("the", *lex.directions):
+                start += 1
+            end = start
+            while end < len(doc) and doc[end].text[:1].isupper() and doc[end].pos_ in _NAME_POS:
+                end += 1
+            while end < len(doc) and end - start < 4 and doc[end].text in ("-", "al", "ar", "as", "ad") \
+                    and end + 1 < len(doc) and doc[end + 1].text[:1].isupper():
+                end += 2  # "Tal al-Abyad", "Dayr az Zawr"
+            if end == start or any(i in taken for i in range(start, end)):
+                continue
+            if table is not None and any(self._is_named_actor(table, i) for i in range(start, end)):
+                continue
+            span = doc[start:end]
+            if self.gazetteer.knows(span.text):
+                found.append((span, "gazetteer"))
+                taken.update(range(start, end))
+        found.sort(key=lambda f: f[0].start)
+        toponyms: list[Toponym] = []
+        spans: list[Span] = []
+        dateline_index = None
+        for span, origin in found:
+            parts = self._split_qualified(doc, span) if origin == "dateline" or "," in span.text else [span]
+            first = len(toponyms)
+            for k, part in enumerate(parts):
+                within = first + 1 if k == 0 and len(parts) > 1 else None
+                toponyms.append(Toponym(part.start_char, part.end_char, self._lookup_form(part),
+                                        self._cue(doc, part), within, origin, self._state_named(table, part)))
+                spans.append(part)
+            if origin == "dateline":
+                dateline_index = first
+        # "Palmyra, Syria": a place followed by a comma and another place is qualified by it
+        for i in range(len(spans) - 1):
+            a, b = spans[i], spans[i + 1]
+            if toponyms[i].within is None and b.start == a.end + 1 and doc[a.end].text == ",":
+                toponyms[i].within = i + 1
+        return toponyms, spans, dateline_index
+
+    def _state_named(self, table: ActorTable | None, span: Span) -> GazetteerEntry | None:
+        """The country the actor layer reads a name as, when it names the state itself (not a metonym:
+        "in Washington" is the city even where "Washington said" is the government)."""
+        if table is None:
+            return None
+        m = table.mention_at(span.root.i)
+        actor = table.get(m.actor_id) if m is not None else None
+        if actor is None or actor.kind != "state" or m.how not in ("name", "alias"):
+            return None
+        return self.gazetteer.country(actor.code)
+
+    @staticmethod
+    def _is_named_actor(table: ActorTable, i: int) -> bool:
+        m = table.mention_at(i)
+        if m is None:
+            return False
+        actor = table.get(m.actor_id)
+        return actor is not None and actor.kind in ("person", "organization", "group")
+
+    def _dateline_span(self, doc: Doc, place: str | None, body_start: int) -> Span | None:
+        if not place:
+            return None
+        text = doc.text
+        pos = text.find(place, body_start)
+        if pos < 0 or pos > body_start + 400:
+            pos = text.find(place)
+        if pos < 0 or pos > body_start + 400:
+            return None
+        return doc.char_span(pos, pos + len(place), alignment_mode="expand")
+
+    def _trim(self, span: Span) -> Span | None:
+        """The name within an entity: no leading "the", possessive or trailing punctuation."""
+        start, end = span.start, span.end
+        doc = span.doc
+        while start < end and doc[start].lower_ in ("the",):
+            start += 1
+        cut = next((t.i for t in doc[start:end] if t.tag_ == "POS"), None)
+        if cut is not None:  # "North Korea’s Support" (a headline's capitals)
+            end = cut
+        while end > start and doc[end - 1].is_punct:
+            end -= 1
+        if end == start or (end - start == 1 and doc[start].lower_ in self.lex.directions):
+            return None  # "the West" is no place on a map
+        return doc[start:end]
+
+    def _split_qualified(self, doc: Doc, span: Span) -> list[Span]:
+        """"Washington, D.C." and "Palmyra, Syria" as two toponyms, the first qualified by the second."""
+        cut = [t.i for t in span if t.text == ","]
+        if not cut:
+            return [span]
+        parts, start = [], span.start
+        for c in [*cut, span.end]:
+            if c > start:
+                parts.append(doc[start:c])
+            start = c + 1
+        return parts[:2]
+
+    def _cue(self, doc: Doc, span: Span) -> str | None:
+        words = self.lex
+        last = span[-1].lower_
+        after = doc[span.end].lower_ if span.end < len(doc) else ""
+        before = [t.lower_ for t in doc[max(0, span.start - 2):span.start]]
+        if last in words.region_words or after in words.region_words:
+            return "region"
+        if last in words.city_words or after in words.city_words or (
+                len(before) == 2 and before[1] == "of" and before[0] in words.city_words):
+            return "city"
+        return None
+
+    @staticmethod
+    def _countries(table: ActorTable | None) -> dict[str, float]:
+        if table is None:
+            return {}
+        counts: Counter[str] = Counter()
+        mention_counts = Counter(m.actor_id for m in table.mentions)
+        for actor in table:
+            iso3 = actor.code if actor.kind == "state" else None
+            if iso3 and len(iso3) == 3:
+                counts[iso3] += mention_counts.get(actor.id, 1)
+        top = max(counts.values(), default=1)
+        return {k: round(v / top, 3) for k, v in counts.items()}
+
+    # --- assembling ------------------------------------------------------------------------------------
+    def _places(self, doc: Doc, table: ActorTable | None, toponyms: list[Toponym], spans: list[Span],
+                resolutions: list[Resolution]) -> tuple[list[Place], list[PlaceMention]]:
+        text = doc.text
+        places: list[Place] = []
+        by_key: dict[str, int] = {}
+        mentions: list[PlaceMention] = []
+        for i, (t, span, r) in enumerate(zip(toponyms, spans, resolutions, strict=True)):
+            surface = t.surface
+            key = r.entry.id if r.entry is not None else "?" + surface.lower()
+            k = by_key.get(key)
+            if k is None:
+                k = len(places)
+                by_key[key] = k
+                e = r.entry
+                actor = None
+                if e is not None and e.feature == "country" and table is not None:
+                    actor = next((a.id for a in table if a.kind == "state" and a.code == e.country), None)
+                places.append(Place(
+                    id=f"p{k + 1}", name=e.name if e else surface, feature=e.feature if e else None,
+                    gazetteer_id=e.id if e else None, country=e.country if e else None,
+                    region=e.region if e else None, lat=e.lat if e else None, lon=e.lon if e else None,
+                    candidates=r.candidates, actor=actor, confidence=r.confidence if e else 0.0,
+                ))
+            places[k].mentions.append(Mention(start=t.start, end=t.end, text=text[t.start:t.end]))
+            mentions.append(PlaceMention(index=i, place=places[k].id, span=span))
+        return places, mentions
+
+    def _lookup_form(self, span: Span) -> str:
+        """The name to look up: the span, else without a leading direction or a trailing kind word
+        ("northern Iraq", "Idlib province"), when the gazetteer knows the shorter form."""
+        if self.gazetteer.knows(span.text):
+            return span.text
+        words = [t for t in span]
+        while len(words) > 1 and words[0].lower_ in self.lex.directions:
+            words = words[1:]
+        while len(words) > 1 and words[-1].lower_ in (self.lex.region_words | self.lex.city_words):
+            words = words[:-1]
+        short = span.doc[words[0].i:words[-1].i + 1].text
+        return short if self.gazetteer.knows(short) else span.text
+
+
+@Language.factory("newsgraph_places", default_config={"gazetteer_dir": None, "lexicon": None})
+def make_place_finder(nlp: Language, name: str, gazetteer_dir: str | None,
+                      lexicon: str | None) -> PlaceFinder:
+    gazetteer = Gazetteer.load(Path(gazetteer_dir)) if gazetteer_dir else None
+    return PlaceFinder(nlp, name, gazetteer, PlaceLexicon.load(Path(lexicon)) if lexicon else None)

@@ -1,0 +1,158 @@
+"""Where each event happened: a stage after the event coder that reads its events and the article's places.
+
+An event's place is *stated* when a place mention of its sentence attaches to the event by the parse: the
+object of a locative preposition ("in", "near", "into"; "to" after a visit or a trip) on the trigger, on
+the verb that carries a nominal trigger ("held talks in Geneva"), on the clause a participle adjoins
+("echoed it in Washington, criticizing ..."), or in a circumstance phrase of the trigger ("during a press
+conference in Italy, X underscored ..."). The most specific stated place wins (a city over its region,
+a region over its country). Otherwise the event takes the dateline's place (*dateline*), else the country
+of its source (or target) actor (*actor-country*). Each location keeps the span it rests on as evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Doc, Span, Token
+
+from newsgraph.contract import Event, EventLocation, Place, TextSpan
+from newsgraph.extract.actor_table import ActorTable
+from newsgraph.geo.gazetteer import Gazetteer
+
+if TYPE_CHECKING:
+    from newsgraph.extract.places import PlaceLexicon
+
+_SPECIFIC = {"city": 0, "region": 1, "area": 2, "country": 3}
+_CLAUSE = frozenset({"ccomp", "relcl", "advcl", "acl", "parataxis", "csubj", "xcomp"})
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    index: int  # the toponym's index in the article
+    place: str  # place id
+    span: Span
+
+
+def locate_events(doc: Doc, events: Sequence[Event], mentions: Sequence[PlaceMention],
+                  places: Sequence[Place], table: ActorTable | None, dateline: PlaceMention | None,
+                  gazetteer: Gazetteer, lex: PlaceLexicon) -> list[Event]:
+    by_id = {p.id: p for p in places}
+    out = []
+    for ev in events:
+        geo = _stated(doc, ev, mentions, by_id, lex)
+        if geo is None and dateline is not None and by_id[dateline.place].lat is not None:
+            geo = _location("dateline", by_id[dateline.place], dateline.span)
+        if geo is None:
+            geo = _actor_country(doc, ev, table, places, gazetteer)
+        if geo is None:
+            out.append(ev)
+            continue
+        update: dict[str, object] = {"geo": geo}
+        if geo.basis == "stated":  # the older strings say where the text places the event
+            update["location"], update["location_country"] = geo.name, geo.country or ev.location_country
+        out.append(ev.model_copy(update=update))
+    return out
+
+
+def _location(basis: str, place: Place, span: Span) -> EventLocation:
+    return EventLocation(basis=basis, place=place.id, name=place.name, feature=place.feature,  # type: ignore[arg-type]
+                         gazetteer_id=place.gazetteer_id, country=place.country, region=place.region,
+                         lat=place.lat, lon=place.lon,
+                         evidence=TextSpan(start=span.start_char, end=span.end_char, text=span.text))
+
+
+def _targets(trigger: Span, lex: PlaceLexicon) -> set[int]:
+    """The tokens a place must attach to: the trigger, and the words whose place is the trigger's."""
+    out = {t.i for t in trigger}
+    for t in trigger:
+        head = t.head
+        if t.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in lex.light_verbs and \
+                t.dep_ in ("dobj", "nsubjpass", "attr"):
+            out.add(head.i)  # "held talks in Geneva"
+        if t.dep_ in ("advcl", "xcomp") and t.tag_ in ("VBG", "VBN") and head.i != t.i:
+            out.add(head.i)  # "echoed the sentiment in Washington, criticizing China"
+    return out
+
+
+def _attaches(tok: Token, targets: set[int], motion: bool, lex: PlaceLexicon) -> bool:
+    x = tok
+    steps = 0
+    # "Mosul, Iraq" / "Mosul and Tal Afar": the first conjunct's or appositive's attachment
+    while x.dep_ in ("appos", "conj", "compound") and x.head.i != x.i and steps < 3:
+        x = x.head
+        steps += 1
+    # "in the northern city of Mosul": the place noun's attachment
+    kinds = lex.city_words | lex.region_words
+    if x.dep_ == "pobj" and x.head.lower_ == "of" and x.head.head.lemma_.lower() in kinds:
+        x = x.head.head
+    if x.dep_ != "pobj":
+        return False
+    prep = x.head
+    word = prep.lower_
+    if not (word in lex.locative or (motion and word in lex.motion_preps)):
+        return False
+    h = prep.head
+    if h.i in targets:
+        return True
+    # a circumstance phrase: "during a press conference in Italy, Biden underscored ..."
+    if h.dep_ == "pobj" and h.head.lower_ in lex.circumstance and h.head.head.i in targets:
+        return True
+    # a visit's destination written after its visitor: "a visit from Putin to North Korea"
+    if motion and word in lex.motion_preps:
+        y = h
+        for _ in range(2):
+            if y.dep_ != "pobj" or y.head.dep_ != "prep":
+                break
+            y = y.head.head
+            if y.i in targets:
+                return True
+    return False
+
+
+def _stated(doc: Doc, ev: Event, mentions: Sequence[PlaceMention], places: dict[str, Place],
+            lex: PlaceLexicon) -> EventLocation | None:
+    trigger = doc.char_span(ev.trigger.start, ev.trigger.end, alignment_mode="expand")
+    if trigger is None or len(trigger) == 0:
+        return None
+    sent = trigger[0].sent
+    targets = _targets(trigger, lex)
+    motion = any(t.lemma_.lower() in lex.motion_triggers for t in trigger)
+    found: list[tuple[int, int, int, PlaceMention]] = []
+    for m in mentions:
+        if not (sent.start <= m.span.start < sent.end):
+            continue
+        place = places[m.place]
+        if _attaches(m.span.root, targets, motion, lex):
+            found.append((0 if place.lat is not None else 1, _SPECIFIC.get(place.feature or "", 4),
+                          abs(m.span.start - trigger.start), m))
+    if not found:
+        return None
+    best = min(found, key=lambda f: f[:3])[3]
+    return _location("stated", places[best.place], best.span)
+
+
+def _actor_country(doc: Doc, ev: Event, table: ActorTable | None, places: Sequence[Place],
+                   gazetteer: Gazetteer) -> EventLocation | None:
+    if table is None:
+        return None
+    for actor_id in [*ev.source, *ev.target]:
+        actor = table.get(actor_id)
+        if actor is None:
+            continue
+        iso3 = actor.code if actor.kind == "state" else actor.country
+        entry = gazetteer.country(iso3)
+        if entry is None:
+            continue
+        spans = [m for m in table.mentions if m.actor_id == actor_id]
+        if not spans:
+            continue
+        near = min(spans, key=lambda m: abs(m.start - ev.trigger.start))
+        place = next((p for p in places if p.gazetteer_id == entry.id), None)
+        return EventLocation(basis="actor-country", place=place.id if place else None, name=entry.name,
+                             feature=entry.feature, gazetteer_id=entry.id, country=entry.country,
+                             lat=entry.lat, lon=entry.lon,
+                             evidence=TextSpan(start=near.start, end=near.end,
+                                               text=doc.text[near.start:near.end]))
+    return None
