@@ -10,6 +10,7 @@ Writes ``doc._.ng_places`` and sets ``geo`` (and the older ``location`` strings)
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
@@ -25,6 +26,7 @@ from newsgraph.extract.base import context_of
 from newsgraph.geo.gazetteer import Gazetteer, GazetteerEntry, shared_gazetteer
 from newsgraph.geo.locate import PlaceMention, locate_events
 from newsgraph.geo.resolve import Resolution, Toponym, resolve_all
+from newsgraph.kb import KnowledgeBase
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,9 @@ class PlaceLexicon:
     city_words: frozenset[str]
     directions: frozenset[str]
     labels: frozenset[str]
+    finding: frozenset[str] = frozenset()
+    feature_words: frozenset[str] = frozenset()
+    territory_nouns: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path | None = None) -> PlaceLexicon:
@@ -54,16 +59,20 @@ class PlaceLexicon:
         return cls(words("locative_prepositions"), words("motion_triggers"), words("motion_prepositions"),
                    words("circumstance_prepositions"), words("light_verbs"), words("region_words"),
                    words("city_words"), words("directions"),
-                   frozenset(str(w) for w in d.get("entity_labels") or ()))
+                   frozenset(str(w) for w in d.get("entity_labels") or ()), words("finding_prepositions"),
+                   words("feature_words"), words("territory_nouns"))
 
 
+_ARTICLES = frozenset({"al", "ar", "as", "ad", "an", "at", "az", "ash", "el", "al-"})  # Arabic names' article
+_ARTICLE_NAME = re.compile(r"^(al|ar|as|ad|an|at|az|ash|el)-[A-Z]")  # "al-Hilla" as one token
 _NAME_POS = ("PROPN", "NOUN", "ADJ")  # the small model tags unknown capitalised names as any of these
 
 
 class PlaceFinder:
     def __init__(self, nlp: Language, name: str, gazetteer: Gazetteer | None = None,
-                 lexicon: PlaceLexicon | None = None) -> None:
+                 lexicon: PlaceLexicon | None = None, kb: KnowledgeBase | None = None) -> None:
         self.name = name
+        self.kb = kb  # the actor layer's: its demonyms are no places
         self.gazetteer = gazetteer if gazetteer is not None else shared_gazetteer()
         self.lex = lexicon if lexicon is not None else PlaceLexicon.load()
 
@@ -73,8 +82,9 @@ class PlaceFinder:
             doc._.ng_places = []
             return doc
         table: ActorTable | None = doc._.ng_actors
-        toponyms, spans, dateline = self._toponyms(doc, table, ctx.dateline_place, ctx.body_start)
-        resolutions = resolve_all(self.gazetteer, toponyms, self._countries(table), dateline)
+        countries = self._countries(table)
+        toponyms, spans, dateline = self._toponyms(doc, table, countries, ctx.dateline_place, ctx.body_start)
+        resolutions = resolve_all(self.gazetteer, toponyms, countries, dateline)
         places, mentions = self._places(doc, table, toponyms, spans, resolutions)
         doc._.ng_places = places
         if doc._.ng_events:
@@ -84,57 +94,71 @@ class PlaceFinder:
         return doc
 
     # --- finding ---------------------------------------------------------------------------------------
-    def _toponyms(self, doc: Doc, table: ActorTable | None, dateline_place: str | None,
-                  body_start: int) -> tuple[list[Toponym], list[Span], int | None]:
+    def _toponyms(self, doc: Doc, table: ActorTable | None, countries: dict[str, float],
+                  dateline_place: str | None, body_start: int
+                  ) -> tuple[list[Toponym], list[Span], int | None]:
         lex = self.lex
         found: list[tuple[Span, str]] = []
         taken: set[int] = set()
         dateline_span = self._dateline_span(doc, dateline_place, body_start)
         if dateline_span is not None:
-            found.append((dateline_span, "dateline"))
+            found.append((dateline_span, "dateline", None))
             taken.update(range(dateline_span.start, dateline_span.end))
         for ent in doc.ents:
-            if ent.label_ not in lex.labels or any(i in taken for i in range(ent.start, ent.end)):
+            if any(i in taken for i in range(ent.start, ent.end)):
+                continue
+            if ent.label_ == "NORP" and ent.end < len(doc) and doc[ent.end].lower_ in lex.territory_nouns:
+                state = self._adjective_state(table, ent)
+                if state is not None:  # "Iraqi territory"
+                    found.append((doc[ent.start:ent.end + 1], "ner", state))
+                    taken.update(range(ent.start, ent.end + 1))
+                    continue
+            if ent.label_ == "NORP" and not self._norp_place(table, ent):
+                continue
+            other = ent.label_ not in lex.labels and ent.label_ != "NORP"
+            if other and self._state_named(table, ent) is None \
+                    and not self._misread_place(table, ent, countries):
                 continue
             span = self._trim(ent)
-            if span is None:
+            if span is None or self._demonym(span.text):
                 continue
-            if ent.label_ == "FAC" and not self.gazetteer.knows(span.text):
+            span = self._extend(span)
+            if any(i in taken for i in range(span.start, span.end)):
+                continue
+            if ent.label_ == "FAC" and not self.gazetteer.knows(span.text) and self._namesake(span) is None:
                 continue  # a building or a road the gazetteer does not hold: no point to give it
-            found.append((span, "ner"))
-            taken.update(range(ent.start, ent.end))
-        # names the gazetteer knows after "in", "near"... that the model did not read as places
-        for tok in doc:
-            if tok.lower_ not in lex.locative or tok.i + 1 >= len(doc):
-                continue
-            start = tok.i + 1
+            found.append((span, "ner", None))
+            taken.update(range(span.start, span.end))
+        # names the gazetteer knows after "in", "near", "from"... that the model did not read as places
+        starts = [t.i + 1 for t in doc if t.lower_ in lex.locative | lex.finding]
+        # and before a kind word: "northwestern Syria’s Idlib province"
+        starts += [self._name_start(doc, t.i) for t in doc if t.lower_ in lex.region_words and t.i > 0]
+        for start in sorted(set(starts)):
+            prep = start - 1
             while start < len(doc) and doc[start].lower_ in ("the", *lex.directions):
                 start += 1
-            end = start
-            while end < len(doc) and doc[end].text[:1].isupper() and doc[end].pos_ in _NAME_POS:
-                end += 1
-            while end < len(doc) and end - start < 4 and doc[end].text in ("-", "al", "ar", "as", "ad") \
-                    and end + 1 < len(doc) and doc[end + 1].text[:1].isupper():
-                end += 2  # "Tal al-Abyad", "Dayr az Zawr"
+            end = self._name_end(doc, start)
             if end == start or any(i in taken for i in range(start, end)):
                 continue
-            if table is not None and any(self._is_named_actor(table, i) for i in range(start, end)):
+            if table is not None and any(self._is_named_actor(table, i, prep) for i in range(start, end)):
                 continue
             span = doc[start:end]
             if self.gazetteer.knows(span.text):
-                found.append((span, "gazetteer"))
+                found.append((span, "gazetteer", None))
                 taken.update(range(start, end))
         found.sort(key=lambda f: f[0].start)
         toponyms: list[Toponym] = []
         spans: list[Span] = []
         dateline_index = None
-        for span, origin in found:
+        for span, origin, state in found:
             parts = self._split_qualified(doc, span) if origin == "dateline" or "," in span.text else [span]
             first = len(toponyms)
             for k, part in enumerate(parts):
                 within = first + 1 if k == 0 and len(parts) > 1 else None
                 toponyms.append(Toponym(part.start_char, part.end_char, self._lookup_form(part),
-                                        self._cue(doc, part), within, origin, self._state_named(table, part)))
+                                        self._cue(doc, part), within, origin,
+                                        state or self._state_named(table, part),
+                                        namesake=self._namesake(part)))
                 spans.append(part)
             if origin == "dateline":
                 dateline_index = first
@@ -143,6 +167,9 @@ class PlaceFinder:
             a, b = spans[i], spans[i + 1]
             if toponyms[i].within is None and b.start == a.end + 1 and doc[a.end].text == ",":
                 toponyms[i].within = i + 1
+        for t in toponyms:
+            if t.within is not None:
+                toponyms[t.within].qualifies = True
         return toponyms, spans, dateline_index
 
     def _state_named(self, table: ActorTable | None, span: Span) -> GazetteerEntry | None:
@@ -157,12 +184,99 @@ class PlaceFinder:
         return self.gazetteer.country(actor.code)
 
     @staticmethod
-    def _is_named_actor(table: ActorTable, i: int) -> bool:
+    def _name_end(doc: Doc, start: int) -> int:
+        """The end of the capitalised name starting at ``start`` ("Dayr az Zawr", "al-Hilla", "Tal Afar")."""
+        end = start
+        if end + 1 < len(doc) and doc[end].lower_ in _ARTICLES and doc[end + 1].text[:1].isupper():
+            end += 1  # "in al Hilla"
+        while end < len(doc) and (doc[end].text[:1].isupper() and doc[end].pos_ in _NAME_POS
+                                  or _ARTICLE_NAME.match(doc[end].text)
+                                  or doc[end].text == "-" and end > start):
+            end += 1
+        while end + 1 < len(doc) and end - start < 4 and doc[end].lower_ in _ARTICLES \
+                and doc[end + 1].text[:1].isupper():
+            end += 2  # "Tal al-Abyad", "Dayr az Zawr"
+        while end > start and doc[end - 1].text == "-":
+            end -= 1
+        return end
+
+    @staticmethod
+    def _name_start(doc: Doc, end: int) -> int:
+        start = end
+        while start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].pos_ in _NAME_POS:
+            start -= 1
+        return start
+
+    def _extend(self, span: Span) -> Span:
+        """An entity the model cut at an Arabic article: "Dayr az [Zawr]" is "Dayr az Zawr"."""
+        doc, start, end = span.doc, span.start, span.end
+        if start >= 2 and doc[start - 1].lower_ in _ARTICLES and doc[start - 2].text[:1].isupper():
+            start -= 2
+        if end + 1 < len(doc) and doc[end].lower_ in _ARTICLES and doc[end + 1].text[:1].isupper():
+            end += 2
+        if (start, end) == (span.start, span.end) or not self.gazetteer.knows(doc[start:end].text):
+            return span
+        return doc[start:end]
+
+    def _namesake(self, span: Span) -> str | None:
+        """The place a named feature is named after: "Mount Sinjar" -> "Sinjar" (when the gazetteer does
+        not know the feature itself)."""
+        if self.gazetteer.knows(span.text):
+            return None
+        words = [t.text for t in span if t.lower_ not in self.lex.feature_words and t.text[:1].isupper()]
+        name = " ".join(words)
+        return name if words and len(words) < len(span) and self.gazetteer.knows(name) else None
+
+    def _adjective_state(self, table: ActorTable | None, ent: Span) -> GazetteerEntry | None:
+        if table is None:
+            return None
+        m = table.mention_at(ent.root.i)
+        actor = table.get(m.actor_id) if m is not None else None
+        if actor is None or actor.kind != "state" or m.how not in ("adjective", "modifier"):
+            return None
+        return self.gazetteer.country(actor.code)
+
+    def _demonym(self, text: str) -> bool:
+        """"Arab", "Kurdish": a people's name is no place, whatever town shares it."""
+        return self.kb is not None and any(how == "adjective" for _e, how in self.kb.lookup_kind(text))
+
+    def _misread_place(self, table: ActorTable | None, ent: Span, countries: dict[str, float]) -> bool:
+        """A name the model tags as a person or organisation that is a place of the article's countries:
+        "isolate Raqqah" (PERSON), "the liberation of Sinjar" (ORG). Only when the knowledge base knows
+        no such actor and the text gives it no title, and the gazetteer has a town or region of that
+        name in a country the article is mostly about."""
+        if ent.label_ not in ("PERSON", "ORG") or not countries:
+            return False
+        if table is not None:
+            m = table.mention_at(ent.root.i)
+            actor = table.get(m.actor_id) if m is not None else None
+            if actor is not None and (actor.wikidata or actor.cameo or actor.role or actor.code
+                                      or len([x for x in table.mentions if x.actor_id == actor.id]) > 8):
+                return False
+        return any(c.feature in ("city", "region") and countries.get(c.country or "", 0.0) >= 0.5
+                   and (c.feature == "region" or c.population >= 1000 or c.population == 0)
+                   for c in self.gazetteer.candidates(ent.text, loose=False))
+
+    def _norp_place(self, table: ActorTable | None, ent: Span) -> bool:
+        """A name the model tags as a nationality ("Aleppo") that is a place, not a state's adjective."""
+        if table is not None:
+            hows = {m.how for t in ent if (m := table.mention_at(t.i)) is not None}
+            if hows & {"adjective", "modifier"}:
+                return False
+        return any(c.feature in ("city", "region") for c in self.gazetteer.candidates(ent.text, loose=False))
+
+    @staticmethod
+    def _is_named_actor(table: ActorTable, i: int, prep: int) -> bool:
+        """Whether token ``i`` names a person or body: not when the knowledge base does not know it and
+        the mention swallowed the preposition before it ("Near Palmyra" read as a person's name)."""
         m = table.mention_at(i)
         if m is None:
             return False
         actor = table.get(m.actor_id)
-        return actor is not None and actor.kind in ("person", "organization", "group")
+        if actor is None or actor.kind not in ("person", "organization", "group"):
+            return False
+        known = actor.wikidata or actor.cameo or actor.code or actor.role
+        return bool(known) or m.token_start > prep
 
     def _dateline_span(self, doc: Doc, place: str | None, body_start: int) -> Span | None:
         if not place:
@@ -245,10 +359,12 @@ class PlaceFinder:
                 actor = None
                 if e is not None and e.feature == "country" and table is not None:
                     actor = next((a.id for a in table if a.kind == "state" and a.code == e.country), None)
+                where = e or r.inside  # an unlisted feature: the country and region of its namesake only
                 places.append(Place(
                     id=f"p{k + 1}", name=e.name if e else surface, feature=e.feature if e else None,
-                    gazetteer_id=e.id if e else None, country=e.country if e else None,
-                    region=e.region if e else None, lat=e.lat if e else None, lon=e.lon if e else None,
+                    gazetteer_id=e.id if e else None, country=where.country if where else None,
+                    region=where.region if where else None,
+                    lat=e.lat if e else None, lon=e.lon if e else None,
                     candidates=r.candidates, actor=actor, confidence=r.confidence if e else 0.0,
                 ))
             places[k].mentions.append(Mention(start=t.start, end=t.end, text=text[t.start:t.end]))
@@ -273,4 +389,7 @@ class PlaceFinder:
 def make_place_finder(nlp: Language, name: str, gazetteer_dir: str | None,
                       lexicon: str | None) -> PlaceFinder:
     gazetteer = Gazetteer.load(Path(gazetteer_dir)) if gazetteer_dir else None
-    return PlaceFinder(nlp, name, gazetteer, PlaceLexicon.load(Path(lexicon)) if lexicon else None)
+    actors = nlp.get_pipe("newsgraph_actors") if "newsgraph_actors" in nlp.pipe_names else None
+    kb = getattr(actors, "kb", None)
+    return PlaceFinder(nlp, name, gazetteer, PlaceLexicon.load(Path(lexicon)) if lexicon else None,
+                       kb if isinstance(kb, KnowledgeBase) else None)
