@@ -7,14 +7,15 @@ Two kinds of gold, both kept in the repository under ``annotations/places/``:
   village below 500 people); the texts come from the re3d folder given with ``--re3d``.
 - ``sentences.jsonl``: sentences written for this project, one JSON object a line:
   ``{"id", "text", "places": [{"text", "country", "place"}], "event_place"?}``; a place's ``text`` is
-  found in the sentence (its first occurrence, or the ``nth``).  ``event_place`` is the gazetteer id of
-  where the sentence's (first) event happened, ``"-"`` for no stated place.
+  found in the sentence (its first occurrence, or the ``nth``); ``"place": "none"`` marks a name that
+  must stay unresolved (an ambiguous name with nothing in the text to decide it). ``event_place`` is the
+  gazetteer id of where the sentence's (first) event happened by the text, ``"-"`` for no stated place.
 
 A gold place is *found* when a place mention overlaps it; of the overlapping places the most specific
 resolved one is scored (a city over the country written beside it in "Palmyra, Syria"). Country accuracy
 is over the gold places with a country, place accuracy over those the gazetteer holds; a place not
-found counts as wrong in both.  Event location accuracy compares the first event's ``geo`` (stated
-basis) with ``event_place``.
+found counts as wrong in both.  Event location accuracy compares the stated ``geo`` of the sentence's
+events with ``event_place``, over the sentences where the event coder coded an event at all.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from newsgraph.contract import Extraction, Place
 from newsgraph.eval.report import ConfigOption, ModelOption, ReportFormat, ReportFormatOption, eval_settings
 
 _SPECIFIC = {"city": 0, "region": 1, "area": 2, "country": 3}
+UNRESOLVED = "none"  # a gold place that must stay unresolved
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,9 @@ def score(gold: Iterable[GoldPlace], extraction: Extraction, tally: Tally) -> No
             tally.country_right += got_country == g.country
         if g.place:
             tally.place_gold += 1
-            tally.place_right += got_place == g.place
-        if (g.country and got_country != g.country) or (g.place and got_place != g.place):
+            tally.place_right += got_place == g.place or (g.place == UNRESOLVED and got_place is None)
+        wrong_place = g.place and got_place != g.place and not (g.place == UNRESOLVED and got_place is None)
+        if (g.country and got_country != g.country) or wrong_place:
             tally.errors.append(f"{g.doc}: {g.text!r} gold {g.country}/{g.place} got "
                                 f"{got_country}/{got_place}" + ("" if p else " (not found)"))
 
@@ -164,10 +167,10 @@ def run_sentences(path: Path, settings: object | None = None) -> Tally:
     for s, ex in zip(sentences, extractor.extract_many(ArticleInput(text=s.text, id=s.id) for s in sentences),
                      strict=True):
         score(s.places, ex, tally)
-        if s.event_place is not None:
+        if s.event_place is not None and ex.events:  # scored where the event coder coded an event
             tally.events_gold += 1
             stated = next((e.geo for e in ex.events if e.geo is not None and e.geo.basis == "stated"), None)
-            got = stated.gazetteer_id if stated is not None else "-"
+            got = (stated.gazetteer_id if stated is not None else None) or "-"
             tally.events_right += got == s.event_place
             if got != s.event_place:
                 tally.errors.append(f"{s.id}: event place gold {s.event_place} got {got}")

@@ -131,6 +131,7 @@ class PlaceFinder:
             taken.update(range(span.start, span.end))
         # names the gazetteer knows after "in", "near", "from"... that the model did not read as places
         starts = [t.i + 1 for t in doc if t.lower_ in lex.locative | lex.finding]
+        locative_at = {t.i + 1 for t in doc if t.lower_ in lex.locative}
         # and before a kind word: "northwestern Syria’s Idlib province"
         starts += [self._name_start(doc, t.i) for t in doc if t.lower_ in lex.region_words and t.i > 0]
         for start in sorted(set(starts)):
@@ -140,7 +141,8 @@ class PlaceFinder:
             end = self._name_end(doc, start)
             if end == start or any(i in taken for i in range(start, end)):
                 continue
-            if table is not None and any(self._is_named_actor(table, i, prep) for i in range(start, end)):
+            if table is not None and any(self._is_named_actor(table, i, prep, prep + 1 in locative_at)
+                                         for i in range(start, end)):
                 continue
             span = doc[start:end]
             if self.gazetteer.knows(span.text):
@@ -189,6 +191,9 @@ class PlaceFinder:
         end = start
         if end + 1 < len(doc) and doc[end].lower_ in _ARTICLES and doc[end + 1].text[:1].isupper():
             end += 1  # "in al Hilla"
+        elif end + 2 < len(doc) and doc[end].lower_ in _ARTICLES and doc[end + 1].text == "-" \
+                and doc[end + 2].text[:1].isupper():
+            end += 2  # "in al - Hasakah" as the tokenizer splits it
         while end < len(doc) and (doc[end].text[:1].isupper() and doc[end].pos_ in _NAME_POS
                                   or _ARTICLE_NAME.match(doc[end].text)
                                   or doc[end].text == "-" and end > start):
@@ -266,9 +271,10 @@ class PlaceFinder:
         return any(c.feature in ("city", "region") for c in self.gazetteer.candidates(ent.text, loose=False))
 
     @staticmethod
-    def _is_named_actor(table: ActorTable, i: int, prep: int) -> bool:
-        """Whether token ``i`` names a person or body: not when the knowledge base does not know it and
-        the mention swallowed the preposition before it ("Near Palmyra" read as a person's name)."""
+    def _is_named_actor(table: ActorTable, i: int, prep: int, locative: bool = False) -> bool:
+        """Whether token ``i`` names a person or body: not when the knowledge base does not know it, the
+        text gives it no title and it follows "in", "near"... ("fighting around Bakhmut"), or the mention
+        swallowed the preposition before it ("Near Palmyra" read as a person's name)."""
         m = table.mention_at(i)
         if m is None:
             return False
@@ -276,7 +282,9 @@ class PlaceFinder:
         if actor is None or actor.kind not in ("person", "organization", "group"):
             return False
         known = actor.wikidata or actor.cameo or actor.code or actor.role
-        return bool(known) or m.token_start > prep
+        if known:
+            return True
+        return not locative and m.token_start > prep
 
     def _dateline_span(self, doc: Doc, place: str | None, body_start: int) -> Span | None:
         if not place:
@@ -374,6 +382,11 @@ class PlaceFinder:
     def _lookup_form(self, span: Span) -> str:
         """The name to look up: the span, else without a leading direction or a trailing kind word
         ("northern Iraq", "Idlib province"), when the gazetteer knows the shorter form."""
+        doc = span.doc
+        if span.end < len(doc) and doc[span.end].lower_ in self.lex.region_words:
+            with_kind = doc[span.start:span.end + 1].text  # "Donetsk region" names the oblast
+            if self.gazetteer.knows(with_kind):
+                return with_kind
         if self.gazetteer.knows(span.text):
             return span.text
         words = [t for t in span]

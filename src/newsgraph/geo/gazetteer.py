@@ -195,8 +195,10 @@ def build_index(out_dir: Path, min_city_population: int = MIN_CITY_POPULATION) -
             [c["name"]])
     cities = gc.get_cities()
     by_admin1: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    people: dict[tuple[str, str], int] = defaultdict(int)  # a region's size: the people of its towns
     for r in cities.values():
         by_admin1[(r["countrycode"], r["admin1code"])].append((r["latitude"], r["longitude"]))
+        people[(r["countrycode"], r["admin1code"])] += int(r["population"] or 0)
     region_names: dict[tuple[str, str], str] = {}
     doc = yaml.safe_load(data.joinpath("regions.yaml").read_text(encoding="utf-8"))
     for code, st in gc.get_us_states().items():
@@ -204,7 +206,8 @@ def build_index(out_dir: Path, min_city_population: int = MIN_CITY_POPULATION) -
         lat, lon = _mean(by_admin1.get(("US", code), []))
         surfaces = [st["name"], *(doc.get("us_state_aliases") or {}).get(code, [])]
         add(GazetteerEntry(id=f"geonames:{st['geonameid']}", name=st["name"], feature="region",
-                           country="USA", lat=lat, lon=lon, region=st["name"]), surfaces)
+                           country="USA", lat=lat, lon=lon, region=st["name"], population=people[("US", code)]),
+            surfaces)
     wanted = {iso2_of.get(iso3) for iso3 in (doc.get("admin1") or {})}
     seats = _seat_index(r for r in cities.values() if r["countrycode"] in wanted)
     for iso3, recs in (doc.get("admin1") or {}).items():
@@ -219,7 +222,8 @@ def build_index(out_dir: Path, min_city_population: int = MIN_CITY_POPULATION) -
                 lat, lon = seat["latitude"], seat["longitude"]
             region_names.setdefault((cc, code), rec["name"])
             add(GazetteerEntry(id=f"newsgraph:{iso3}:{_slug(rec['name'])}", name=rec["name"],
-                               feature="region", country=iso3, lat=lat, lon=lon, region=rec["name"]),
+                               feature="region", country=iso3, lat=lat, lon=lon, region=rec["name"],
+                               population=people[(cc, code)] if code else 0),
                 [rec["name"], *rec.get("aliases", [])])
     for rec in doc.get("areas") or ():
         add(GazetteerEntry(id=f"newsgraph:area:{_slug(rec['name'])}", name=rec["name"], feature="area",

@@ -66,6 +66,8 @@ def _location(basis: str, place: Place, span: Span) -> EventLocation:
 def _targets(trigger: Span, lex: PlaceLexicon) -> set[int]:
     """The tokens a place must attach to: the trigger, and the words whose place is the trigger's."""
     out = {t.i for t in trigger}
+    # what the act was done to is where it was done: "shelled positions near Tal Abyad"
+    out |= {c.i for t in trigger for c in t.children if c.dep_ in ("dobj", "nsubjpass") and c.pos_ == "NOUN"}
     for t in trigger:
         head = t.head
         if t.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in lex.light_verbs and \

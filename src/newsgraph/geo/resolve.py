@@ -61,9 +61,13 @@ class Evidence:
 def _score(c: GazetteerEntry, key: str, t: Toponym, ev: Evidence,
            qualifier: GazetteerEntry | None) -> tuple[float, bool]:
     s = _BASE[c.feature]
+    # size says which of two namesakes is meant more often: a decade of people is worth a point
+    # (cities500 lists places of unknown population as 0: counted as the smallest it lists; a
+    # region's size is the people of its towns, and a region counts a point less than a city that big)
     if c.feature == "city":
-        # cities500 lists places of unknown population as 0: count them as the smallest it lists
-        s += 0.75 * math.log10(max(c.population, 1000)) + (2.0 if c.capital else 0.0)
+        s += math.log10(max(c.population, 1000)) + (2.0 if c.capital else 0.0)
+    elif c.feature in ("country", "region") and c.population:
+        s += math.log10(c.population) - (4.0 if c.feature == "country" else 6.0)
     s += 1.0 if name_key(c.name) == key else -0.5  # an alternate name is a weaker claim than the name
     if t.cue is not None and c.feature == t.cue:
         s += 3.0 if t.cue == "region" else 2.0
@@ -76,7 +80,7 @@ def _score(c: GazetteerEntry, key: str, t: Toponym, ev: Evidence,
         support += 1.0 + (2.0 if c.region and c.region == ev.dateline.region else 0.0)
     if c.feature != "region" and c.region and (c.country or "", c.region) in ev.regions:
         support += 2.5
-    if c.feature == "city" and ev.nearby:  # places of one article tend to lie near each other
+    if c.feature in ("city", "region") and ev.nearby:  # places of one article tend to lie near each other
         near = min(_km(c.lat, c.lon, lat, lon) for lat, lon in ev.nearby)
         support += 1.5 if near < 300 else 0.75 if near < 1000 else 0.0
     if qualifier is not None:
