@@ -1,6 +1,9 @@
 """The Map view in a real browser (Chromium through Playwright): the seed article and the bundled examples
 run through the real extractor, the map drawn offline from Natural Earth outlines, points clicked.
 Screenshots go to test-artifacts/."""
+# The browser and page fixtures come from test_web_browser; tests naming them as parameters are no
+# redefinitions.
+# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from test_web_browser import (  # noqa: F401  (browser and page are fixtures)
     LiveServer,
     _open,
@@ -140,7 +144,8 @@ def test_filters_narrow_the_map(page, map_server):
     _open(page, map_server.url + "/#/map")
     everything = page.evaluate("() => window.newsgraphUI.clusters.getLayers().length")
     _open(page, map_server.url + "/#/map?type=ACCUSE")
-    accused = page.evaluate("() => window.newsgraphUI.clusters.getLayers().map((m) => m.feature.properties.type)")
+    accused = page.evaluate(
+        "() => window.newsgraphUI.clusters.getLayers().map((m) => m.feature.properties.type)")
     assert accused and set(accused) == {"ACCUSE"}
     assert len(accused) < everything
     _open(page, map_server.url + "/#/map?actor=North%20Korea")

@@ -148,6 +148,17 @@ class PlaceFinder:
             if self.gazetteer.knows(span.text):
                 found.append((span, "gazetteer", None))
                 taken.update(range(start, end))
+        # one name, one place within an article: its other mentions the model left untagged count too
+        names = {tuple(t.text for t in s) for s, origin, _ in found if origin != "dateline"}
+        for i in range(len(doc)):
+            for name in names:
+                end = i + len(name)
+                if end <= len(doc) and tuple(t.text for t in doc[i:end]) == name \
+                        and not any(j in taken for j in range(i, end)) \
+                        and not (table is not None and any(self._is_named_actor(table, j, i - 1, True)
+                                                           for j in range(i, end))):
+                    found.append((doc[i:end], "repeat", None))
+                    taken.update(range(i, end))
         found.sort(key=lambda f: f[0].start)
         toponyms: list[Toponym] = []
         spans: list[Span] = []
@@ -268,7 +279,9 @@ class PlaceFinder:
             hows = {m.how for t in ent if (m := table.mention_at(t.i)) is not None}
             if hows & {"adjective", "modifier"}:
                 return False
-        return any(c.feature in ("city", "region") for c in self.gazetteer.candidates(ent.text, loose=False))
+        # only a large place: the tag is mostly right, and small towns share peoples' names ("Arab")
+        return any(c.feature == "region" or c.population >= 50_000
+                   for c in self.gazetteer.candidates(ent.text, loose=False) if c.feature in ("city", "region"))
 
     @staticmethod
     def _is_named_actor(table: ActorTable, i: int, prep: int, locative: bool = False) -> bool:

@@ -206,7 +206,8 @@ def build_index(out_dir: Path, min_city_population: int = MIN_CITY_POPULATION) -
         lat, lon = _mean(by_admin1.get(("US", code), []))
         surfaces = [st["name"], *(doc.get("us_state_aliases") or {}).get(code, [])]
         add(GazetteerEntry(id=f"geonames:{st['geonameid']}", name=st["name"], feature="region",
-                           country="USA", lat=lat, lon=lon, region=st["name"], population=people[("US", code)]),
+                           country="USA", lat=lat, lon=lon, region=st["name"],
+                           population=people[("US", code)]),
             surfaces)
     wanted = {iso2_of.get(iso3) for iso3 in (doc.get("admin1") or {})}
     seats = _seat_index(r for r in cities.values() if r["countrycode"] in wanted)

@@ -21,7 +21,7 @@ from typing import Literal
 from newsgraph.geo.gazetteer import Gazetteer, GazetteerEntry, name_key
 
 Cue = Literal["region", "city"]
-MARGIN = 1.0
+MARGIN = 0.8
 _BASE = {"country": 5.0, "area": 5.5, "region": 5.0, "city": 1.0}
 
 
