@@ -280,8 +280,9 @@ class PlaceFinder:
             if hows & {"adjective", "modifier"}:
                 return False
         # only a large place: the tag is mostly right, and small towns share peoples' names ("Arab")
-        return any(c.feature == "region" or c.population >= 50_000
-                   for c in self.gazetteer.candidates(ent.text, loose=False) if c.feature in ("city", "region"))
+        places = [c for c in self.gazetteer.candidates(ent.text, loose=False)
+                  if c.feature in ("city", "region")]
+        return any(c.feature == "region" or c.population >= 50_000 for c in places)
 
     @staticmethod
     def _is_named_actor(table: ActorTable, i: int, prep: int, locative: bool = False) -> bool:
