@@ -29,8 +29,8 @@ import typer
 
 from newsgraph.contract import Extraction, Place
 from newsgraph.eval.report import ConfigOption, ModelOption, ReportFormat, ReportFormatOption, eval_settings
+from newsgraph.geo.locate import SPECIFICITY
 
-_SPECIFIC = {"city": 0, "region": 1, "area": 2, "country": 3}
 UNRESOLVED = "none"  # a gold place that must stay unresolved
 
 
@@ -75,7 +75,7 @@ def chosen(places: Iterable[Place], start: int, end: int) -> Place | None:
     over = [p for p in places if any(m.start < end and start < m.end for m in p.mentions)]
     if not over:
         return None
-    return min(over, key=lambda p: (p.feature is None, _SPECIFIC.get(p.feature or "", 4)))
+    return min(over, key=lambda p: (p.feature is None, SPECIFICITY.get(p.feature or "", 4)))
 
 
 def score(gold: Iterable[GoldPlace], extraction: Extraction, tally: Tally) -> None:

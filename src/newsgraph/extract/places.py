@@ -108,7 +108,7 @@ class PlaceFinder:
             if any(i in taken for i in range(ent.start, ent.end)):
                 continue
             if ent.label_ == "NORP" and ent.end < len(doc) and doc[ent.end].lower_ in lex.territory_nouns:
-                state = self._adjective_state(table, ent)
+                state = self._state_named(table, ent, ("adjective", "modifier"))
                 if state is not None:  # "Iraqi territory"
                     found.append((doc[ent.start:ent.end + 1], "ner", state))
                     taken.update(range(ent.start, ent.end + 1))
@@ -185,14 +185,16 @@ class PlaceFinder:
                 toponyms[t.within].qualifies = True
         return toponyms, spans, dateline_index
 
-    def _state_named(self, table: ActorTable | None, span: Span) -> GazetteerEntry | None:
+    def _state_named(self, table: ActorTable | None, span: Span,
+                     hows: tuple[str, ...] = ("name", "alias")) -> GazetteerEntry | None:
         """The country the actor layer reads a name as, when it names the state itself (not a metonym:
-        "in Washington" is the city even where "Washington said" is the government)."""
+        "in Washington" is the city even where "Washington said" is the government); with
+        ``hows=("adjective", "modifier")``, the state an adjective names ("Iraqi territory")."""
         if table is None:
             return None
         m = table.mention_at(span.root.i)
         actor = table.get(m.actor_id) if m is not None else None
-        if actor is None or actor.kind != "state" or m.how not in ("name", "alias"):
+        if actor is None or actor.kind != "state" or m.how not in hows:
             return None
         return self.gazetteer.country(actor.code)
 
@@ -242,15 +244,6 @@ class PlaceFinder:
         words = [t.text for t in span if t.lower_ not in self.lex.feature_words and t.text[:1].isupper()]
         name = " ".join(words)
         return name if words and len(words) < len(span) and self.gazetteer.knows(name) else None
-
-    def _adjective_state(self, table: ActorTable | None, ent: Span) -> GazetteerEntry | None:
-        if table is None:
-            return None
-        m = table.mention_at(ent.root.i)
-        actor = table.get(m.actor_id) if m is not None else None
-        if actor is None or actor.kind != "state" or m.how not in ("adjective", "modifier"):
-            return None
-        return self.gazetteer.country(actor.code)
 
     def _demonym(self, text: str) -> bool:
         """"Arab", "Kurdish": a people's name is no place, whatever town shares it."""

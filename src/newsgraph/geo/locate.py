@@ -24,7 +24,7 @@ from newsgraph.geo.gazetteer import Gazetteer
 if TYPE_CHECKING:
     from newsgraph.extract.places import PlaceLexicon
 
-_SPECIFIC = {"city": 0, "region": 1, "area": 2, "country": 3}
+SPECIFICITY = {"city": 0, "region": 1, "area": 2, "country": 3}  # most specific first
 _CLAUSE = frozenset({"ccomp", "relcl", "advcl", "acl", "parataxis", "csubj", "xcomp"})
 
 
@@ -127,7 +127,7 @@ def _stated(doc: Doc, ev: Event, mentions: Sequence[PlaceMention], places: dict[
             continue
         place = places[m.place]
         if _attaches(m.span.root, targets, motion, lex):
-            found.append((0 if place.lat is not None else 1, _SPECIFIC.get(place.feature or "", 4),
+            found.append((0 if place.lat is not None else 1, SPECIFICITY.get(place.feature or "", 4),
                           abs(m.span.start - trigger.start), m))
     if not found:
         return None
