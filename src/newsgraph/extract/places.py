@@ -98,7 +98,8 @@ class PlaceFinder:
                   dateline_place: str | None, body_start: int
                   ) -> tuple[list[Toponym], list[Span], int | None]:
         lex = self.lex
-        found: list[tuple[Span, str]] = []
+        mention_counts = Counter(m.actor_id for m in table.mentions) if table is not None else Counter()
+        found: list[tuple[Span, str, GazetteerEntry | None]] = []
         taken: set[int] = set()
         dateline_span = self._dateline_span(doc, dateline_place, body_start)
         if dateline_span is not None:
@@ -117,7 +118,7 @@ class PlaceFinder:
                 continue
             other = ent.label_ not in lex.labels and ent.label_ != "NORP"
             if other and self._state_named(table, ent) is None \
-                    and not self._misread_place(table, ent, countries):
+                    and not self._misread_place(table, ent, countries, mention_counts):
                 continue
             span = self._trim(ent)
             if span is None or self._demonym(span.text):
@@ -149,9 +150,12 @@ class PlaceFinder:
                 found.append((span, "gazetteer", None))
                 taken.update(range(start, end))
         # one name, one place within an article: its other mentions the model left untagged count too
-        names = {tuple(t.text for t in s) for s, origin, _ in found if origin != "dateline"}
+        by_first: dict[str, set[tuple[str, ...]]] = {}
+        for s, origin, _ in found:
+            if origin != "dateline":
+                by_first.setdefault(s[0].text, set()).add(tuple(t.text for t in s))
         for i in range(len(doc)):
-            for name in names:
+            for name in by_first.get(doc[i].text, ()):
                 end = i + len(name)
                 if end <= len(doc) and tuple(t.text for t in doc[i:end]) == name \
                         and not any(j in taken for j in range(i, end)) \
@@ -249,7 +253,8 @@ class PlaceFinder:
         """"Arab", "Kurdish": a people's name is no place, whatever town shares it."""
         return self.kb is not None and any(how == "adjective" for _e, how in self.kb.lookup_kind(text))
 
-    def _misread_place(self, table: ActorTable | None, ent: Span, countries: dict[str, float]) -> bool:
+    def _misread_place(self, table: ActorTable | None, ent: Span, countries: dict[str, float],
+                       mention_counts: Counter[str]) -> bool:
         """A name the model tags as a person or organisation that is a place of the article's countries:
         "isolate Raqqah" (PERSON), "the liberation of Sinjar" (ORG). Only when the knowledge base knows
         no such actor and the text gives it no title, and the gazetteer has a town or region of that
@@ -260,7 +265,7 @@ class PlaceFinder:
             m = table.mention_at(ent.root.i)
             actor = table.get(m.actor_id) if m is not None else None
             if actor is not None and (actor.wikidata or actor.cameo or actor.role or actor.code
-                                      or len([x for x in table.mentions if x.actor_id == actor.id]) > 8):
+                                      or mention_counts[actor.id] > 8):  # much named: an actor
                 return False
         return any(c.feature in ("city", "region") and countries.get(c.country or "", 0.0) >= 0.5
                    and (c.feature == "region" or c.population >= 1000 or c.population == 0)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from newsgraph.extract.places import PlaceLexicon
 
 SPECIFICITY = {"city": 0, "region": 1, "area": 2, "country": 3}  # most specific first
-_CLAUSE = frozenset({"ccomp", "relcl", "advcl", "acl", "parataxis", "csubj", "xcomp"})
+_PARTIES = frozenset({"with", "against", "on", "upon"})  # whom a material act is done with or to
 
 
 @dataclass(frozen=True)
@@ -63,11 +63,19 @@ def _location(basis: str, place: Place, span: Span) -> EventLocation:
                          evidence=TextSpan(start=span.start_char, end=span.end_char, text=span.text))
 
 
-def _targets(trigger: Span, lex: PlaceLexicon) -> set[int]:
+def _targets(trigger: Span, lex: PlaceLexicon, material: bool) -> set[int]:
     """The tokens a place must attach to: the trigger, and the words whose place is the trigger's."""
     out = {t.i for t in trigger}
-    # what the act was done to is where it was done: "shelled positions near Tal Abyad"
-    out |= {c.i for t in trigger for c in t.children if c.dep_ in ("dobj", "nsubjpass") and c.pos_ == "NOUN"}
+    # what the act was done to is where it was done: "shelled positions near Tal Abyad", "abducted
+    # dozens of students in Zamfara"; for a material act also whom it was done with or against
+    # ("clashed with protesters in Mandalay", "opened fire on protesters in Basra")
+    objects = [c for t in trigger for c in t.children if c.dep_ in ("dobj", "nsubjpass") and c.pos_ == "NOUN"]
+    if material:
+        objects += [o for t in trigger for p in t.children if p.dep_ == "prep" and p.lower_ in _PARTIES
+                    for o in p.children if o.dep_ == "pobj" and o.pos_ == "NOUN"]
+    objects += [o for n in list(objects) for p in n.children if p.dep_ == "prep" and p.lower_ == "of"
+                for o in p.children if o.dep_ == "pobj" and o.pos_ == "NOUN"]
+    out |= {o.i for o in objects}
     for t in trigger:
         head = t.head
         if t.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() in lex.light_verbs and \
@@ -119,14 +127,20 @@ def _stated(doc: Doc, ev: Event, mentions: Sequence[PlaceMention], places: dict[
     if trigger is None or len(trigger) == 0:
         return None
     sent = trigger[0].sent
-    targets = _targets(trigger, lex)
+    material = ev.quad_class in (2, 4)
+    targets = _targets(trigger, lex, material)
     motion = any(t.lemma_.lower() in lex.motion_triggers for t in trigger)
     found: list[tuple[int, int, int, PlaceMention]] = []
     for m in mentions:
         if not (sent.start <= m.span.start < sent.end):
             continue
         place = places[m.place]
-        if _attaches(m.span.root, targets, motion, lex):
+        root = m.span.root
+        # a material act done to a place happened there: "shelled Kharkiv", "took control of Kunduz"
+        seized = material and place.feature in ("city", "region") and (
+            (root.dep_ == "dobj" and root.head.i in {t.i for t in trigger})
+            or (root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.i in targets))
+        if seized or _attaches(root, targets, motion, lex):
             found.append((0 if place.lat is not None else 1, SPECIFICITY.get(place.feature or "", 4),
                           abs(m.span.start - trigger.start), m))
     if not found:
