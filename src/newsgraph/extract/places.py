@@ -83,25 +83,27 @@ class PlaceFinder:
             return doc
         table: ActorTable | None = doc._.ng_actors
         countries = self._countries(table)
-        toponyms, spans, dateline = self._toponyms(doc, table, countries, ctx.dateline_place, ctx.body_start)
+        text = doc.text  # once: spaCy joins the tokens again on every access
+        toponyms, spans, dateline = self._toponyms(doc, table, countries, ctx.dateline_place, ctx.body_start,
+                                                   text)
         resolutions = resolve_all(self.gazetteer, toponyms, countries, dateline)
-        places, mentions = self._places(doc, table, toponyms, spans, resolutions)
+        places, mentions = self._places(text, table, toponyms, spans, resolutions)
         doc._.ng_places = places
         if doc._.ng_events:
             dl = next((m for m in mentions if m.index == dateline), None) if dateline is not None else None
-            doc._.ng_events = locate_events(doc, doc._.ng_events, mentions, places, table, dl,
+            doc._.ng_events = locate_events(doc, text, doc._.ng_events, mentions, places, table, dl,
                                             self.gazetteer, self.lex)
         return doc
 
     # --- finding ---------------------------------------------------------------------------------------
     def _toponyms(self, doc: Doc, table: ActorTable | None, countries: dict[str, float],
-                  dateline_place: str | None, body_start: int
+                  dateline_place: str | None, body_start: int, text: str
                   ) -> tuple[list[Toponym], list[Span], int | None]:
         lex = self.lex
         mention_counts = Counter(m.actor_id for m in table.mentions) if table is not None else Counter()
         found: list[tuple[Span, str, GazetteerEntry | None]] = []
         taken: set[int] = set()
-        dateline_span = self._dateline_span(doc, dateline_place, body_start)
+        dateline_span = self._dateline_span(doc, text, dateline_place, body_start)
         if dateline_span is not None:
             found.append((dateline_span, "dateline", None))
             taken.update(range(dateline_span.start, dateline_span.end))
@@ -131,14 +133,21 @@ class PlaceFinder:
             found.append((span, "ner", None))
             taken.update(range(span.start, span.end))
         # names the gazetteer knows after "in", "near", "from"... that the model did not read as places
-        starts = [t.i + 1 for t in doc if t.lower_ in lex.locative | lex.finding]
-        locative_at = {t.i + 1 for t in doc if t.lower_ in lex.locative}
+        words = [t.text for t in doc]  # one pass over the tokens: spaCy builds a Token on every access
+        lowers = [w.lower() for w in words]
+        finding = lex.locative | lex.finding
+        starts = [i + 1 for i, w in enumerate(lowers) if w in finding]
+        locative_at = {i + 1 for i, w in enumerate(lowers) if w in lex.locative}
         # and before a kind word: "northwestern Syria’s Idlib province"
-        starts += [self._name_start(doc, t.i) for t in doc if t.lower_ in lex.region_words and t.i > 0]
+        starts += [self._name_start(doc, i) for i, w in enumerate(lowers) if w in lex.region_words and i > 0]
+        skip = {"the", *lex.directions}
         for start in sorted(set(starts)):
             prep = start - 1
-            while start < len(doc) and doc[start].lower_ in ("the", *lex.directions):
+            while start < len(doc) and lowers[start] in skip:
                 start += 1
+            if start >= len(doc) or not (words[start][:1].isupper() or lowers[start] in _ARTICLES
+                                         or _ARTICLE_NAME.match(words[start])):
+                continue
             end = self._name_end(doc, start)
             if end == start or any(i in taken for i in range(start, end)):
                 continue
@@ -154,10 +163,10 @@ class PlaceFinder:
         for s, origin, _ in found:
             if origin != "dateline":
                 by_first.setdefault(s[0].text, set()).add(tuple(t.text for t in s))
-        for i in range(len(doc)):
-            for name in by_first.get(doc[i].text, ()):
+        for i, word in enumerate(words):
+            for name in by_first.get(word, ()):
                 end = i + len(name)
-                if end <= len(doc) and tuple(t.text for t in doc[i:end]) == name \
+                if end <= len(doc) and tuple(words[i:end]) == name \
                         and not any(j in taken for j in range(i, end)) \
                         and not (table is not None and any(self._is_named_actor(table, j, i - 1, True)
                                                            for j in range(i, end))):
@@ -298,10 +307,9 @@ class PlaceFinder:
             return True
         return not locative and m.token_start > prep
 
-    def _dateline_span(self, doc: Doc, place: str | None, body_start: int) -> Span | None:
+    def _dateline_span(self, doc: Doc, text: str, place: str | None, body_start: int) -> Span | None:
         if not place:
             return None
-        text = doc.text
         pos = text.find(place, body_start)
         if pos < 0 or pos > body_start + 400:
             pos = text.find(place)
@@ -362,9 +370,8 @@ class PlaceFinder:
         return {k: round(v / top, 3) for k, v in counts.items()}
 
     # --- assembling ------------------------------------------------------------------------------------
-    def _places(self, doc: Doc, table: ActorTable | None, toponyms: list[Toponym], spans: list[Span],
+    def _places(self, text: str, table: ActorTable | None, toponyms: list[Toponym], spans: list[Span],
                 resolutions: list[Resolution]) -> tuple[list[Place], list[PlaceMention]]:
-        text = doc.text
         places: list[Place] = []
         by_key: dict[str, int] = {}
         mentions: list[PlaceMention] = []
@@ -387,7 +394,9 @@ class PlaceFinder:
                     lat=e.lat if e else None, lon=e.lon if e else None,
                     candidates=r.candidates, actor=actor, confidence=r.confidence if e else 0.0,
                 ))
-            places[k].mentions.append(Mention(start=t.start, end=t.end, text=text[t.start:t.end]))
+            # built from offsets just checked: no validation needed
+            mention = Mention.model_construct(start=t.start, end=t.end, text=text[t.start:t.end])
+            places[k].mentions.append(mention)
             mentions.append(PlaceMention(index=i, place=places[k].id, span=span))
         return places, mentions
 

@@ -17,7 +17,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -57,6 +57,7 @@ _LATIN = re.compile(r"^[\u0000-\u024f\u1e00-\u1eff\u2018\u2019\u02bb\u02bc\u02be
 _ARTICLES = frozenset({"al", "ar", "as", "ad", "an", "at", "az", "ash", "el", "ath", "adh", "ed", "es"})
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(text: str) -> str:
     """The folded form names are matched by: "the Hague" ~ "Hague", "Tall ‘Afar" ~ "Tall Afar"."""
     s = text.casefold()

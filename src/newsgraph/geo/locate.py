@@ -11,6 +11,7 @@ of its source (or target) actor (*actor-country*). Each location keeps the span 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -35,17 +36,18 @@ class PlaceMention:
     span: Span
 
 
-def locate_events(doc: Doc, events: Sequence[Event], mentions: Sequence[PlaceMention],
+def locate_events(doc: Doc, text: str, events: Sequence[Event], mentions: Sequence[PlaceMention],
                   places: Sequence[Place], table: ActorTable | None, dateline: PlaceMention | None,
                   gazetteer: Gazetteer, lex: PlaceLexicon) -> list[Event]:
     by_id = {p.id: p for p in places}
+    starts = [s.start for s in doc.sents]  # sentence starts, once: Token.sent walks the parse each time
     out = []
     for ev in events:
-        geo = _stated(doc, ev, mentions, by_id, lex)
+        geo = _stated(doc, ev, mentions, by_id, lex, starts)
         if geo is None and dateline is not None and by_id[dateline.place].lat is not None:
             geo = _location("dateline", by_id[dateline.place], dateline.span)
         if geo is None:
-            geo = _actor_country(doc, ev, table, places, gazetteer)
+            geo = _actor_country(text, ev, table, places, gazetteer)
         if geo is None:
             out.append(ev)
             continue
@@ -122,17 +124,19 @@ def _attaches(tok: Token, targets: set[int], motion: bool, lex: PlaceLexicon) ->
 
 
 def _stated(doc: Doc, ev: Event, mentions: Sequence[PlaceMention], places: dict[str, Place],
-            lex: PlaceLexicon) -> EventLocation | None:
+            lex: PlaceLexicon, sent_starts: list[int]) -> EventLocation | None:
     trigger = doc.char_span(ev.trigger.start, ev.trigger.end, alignment_mode="expand")
     if trigger is None or len(trigger) == 0:
         return None
-    sent = trigger[0].sent
+    k = bisect.bisect_right(sent_starts, trigger.start) - 1
+    sent_start = sent_starts[k] if k >= 0 else 0
+    sent_end = sent_starts[k + 1] if k + 1 < len(sent_starts) else len(doc)
     material = ev.quad_class in (2, 4)
     targets = _targets(trigger, lex, material)
     motion = any(t.lemma_.lower() in lex.motion_triggers for t in trigger)
     found: list[tuple[int, int, int, PlaceMention]] = []
     for m in mentions:
-        if not (sent.start <= m.span.start < sent.end):
+        if not (sent_start <= m.span.start < sent_end):
             continue
         place = places[m.place]
         root = m.span.root
@@ -149,7 +153,7 @@ def _stated(doc: Doc, ev: Event, mentions: Sequence[PlaceMention], places: dict[
     return _location("stated", places[best.place], best.span)
 
 
-def _actor_country(doc: Doc, ev: Event, table: ActorTable | None, places: Sequence[Place],
+def _actor_country(text: str, ev: Event, table: ActorTable | None, places: Sequence[Place],
                    gazetteer: Gazetteer) -> EventLocation | None:
     if table is None:
         return None
@@ -170,5 +174,5 @@ def _actor_country(doc: Doc, ev: Event, table: ActorTable | None, places: Sequen
                              feature=entry.feature, gazetteer_id=entry.id, country=entry.country,
                              lat=entry.lat, lon=entry.lon,
                              evidence=TextSpan(start=near.start, end=near.end,
-                                               text=doc.text[near.start:near.end]))
+                                               text=text[near.start:near.end]))
     return None

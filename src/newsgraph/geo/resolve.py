@@ -81,7 +81,8 @@ def _score(c: GazetteerEntry, key: str, t: Toponym, ev: Evidence,
     if c.feature != "region" and c.region and (c.country or "", c.region) in ev.regions:
         support += 2.5
     if c.feature in ("city", "region") and ev.nearby:  # places of one article tend to lie near each other
-        near = min(_km(c.lat, c.lon, lat, lon) for lat, lon in ev.nearby)
+        near = min((_km(c.lat, c.lon, lat, lon) for lat, lon in ev.nearby if abs(c.lat - lat) < 9.5),
+                   default=math.inf)  # 9.5 degrees of latitude are more than 1,000 km
         support += 1.5 if near < 300 else 0.75 if near < 1000 else 0.0
     if qualifier is not None:
         inside = c.country == qualifier.country and c.id != qualifier.id
