@@ -165,13 +165,11 @@ def test_seed_events_carry_italy_washington_and_north_korea(seed_extraction):
 
 
 # --- store, queries, exports ----------------------------------------------------------------------------
-@pytest.mark.parametrize("backend", ["sqlite"])
-def test_store_filters_by_country_region_and_box(tmp_path, seed_extraction, seed_text, backend):
+def test_store_filters_by_country_region_and_box(tmp_path, empty_store, seed_extraction, seed_text):
     from newsgraph import query
     from newsgraph.export import export
-    from newsgraph.query import Store
 
-    store = Store.open(str(tmp_path / "geo.db"))
+    store = empty_store
     store.add([(seed_extraction, seed_text)])
     italy = query.list_events(store, country="ITA")
     assert italy.total == 1 and italy.items[0].geo.name == "Italy"
@@ -200,6 +198,27 @@ def test_store_filters_by_country_region_and_box(tmp_path, seed_extraction, seed
     assert italy_row[head.index("ActionGeo_Type")] == "1"
     assert italy_row[head.index("ActionGeo_CountryCode")] == "ITA"
     assert float(italy_row[head.index("ActionGeo_Lat")]) == pytest.approx(43.53, abs=0.01)
+
+
+def test_api_filters_and_geojson(tmp_path, seed_extraction, seed_text):
+    from fastapi.testclient import TestClient
+
+    from newsgraph.api import create_app
+    from newsgraph.config import Settings
+    from newsgraph.query import Store
+
+    store = Store.open(str(tmp_path / "api.db"))
+    store.add([(seed_extraction, seed_text)])
+    with TestClient(create_app(Settings(), store=store)) as client:
+        r = client.get("/api/events", params={"country": "ITA"})
+        assert r.status_code == 200 and r.json()["total"] == 1
+        assert r.json()["items"][0]["geo"]["basis"] == "stated"
+        assert client.get("/api/events", params={"bbox": "1,2,3"}).status_code == 422
+        r = client.get("/api/events.geojson", params={"all": "true", "bbox": "120,30,135,45"})
+        assert r.headers["content-type"].startswith("application/geo+json")
+        body = r.json()
+        assert body["type"] == "FeatureCollection" and body["total"] == len(body["features"]) >= 1
+        assert {f["properties"]["country"] for f in body["features"]} == {"PRK"}
     store.close()
 
 
