@@ -133,11 +133,18 @@ function showEvents(panel, features, title) {
   const rows = features.map(eventRow).sort((a, b) => String(b.date).localeCompare(String(a.date)));
   const places = [...new Set(rows.map((r) => r.place))];
   const bases = [...new Set(rows.map((r) => r.basis))];
+  const list = eventList(rows, "No events here.");
+  // where each event is placed and on what: the place's own words in the article
+  list.querySelectorAll(".event-item").forEach((li, i) => {
+    const r = rows[i];
+    li.append(h("div", { class: "meta place-basis" }, `at ${r.place} · ${r.basis}`,
+      r.place_evidence ? `: “${r.place_evidence.text}”` : ""));
+  });
   clear(panel).append(
     h("h2", {}, title),
     h("p", { class: "muted" }, `${rows.length} event${rows.length === 1 ? "" : "s"} at ${places.join(", ")}`,
       ` · location: ${bases.join(", ")}`),
-    eventList(rows, "No events here."));
+    list);
 }
 
 // Cluster badge: sized by count, coloured by the QuadClass most of its events have.
@@ -211,7 +218,9 @@ export async function renderMap(root, params) {
     const inside = ev.layer.getAllChildMarkers().map((m) => m.feature);
     const placesHere = new Set(inside.map(placeKey));
     showEvents(panel, inside, placesHere.size === 1 ? inside[0].properties.place : `${placesHere.size} places`);
-    ev.layer.zoomToBounds({ padding: [30, 30] });
+    // one place: zooming cannot part its events, so fan them out; several: zoom to them
+    if (placesHere.size === 1) ev.layer.spiderfy();
+    else ev.layer.zoomToBounds({ padding: [30, 30] });
   });
   map.addLayer(clusters);
   if (features.length) {
