@@ -32,7 +32,8 @@ from newsgraph.config import Settings
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "web" / "static"
 # Files the UI cannot work without; scripts/build-web.sh (run by `make setup`) puts them there.
-VENDOR_FILES = ("vendor/cytoscape.esm.min.js",)
+VENDOR_FILES = ("vendor/cytoscape.esm.min.js", "vendor/leaflet.js", "vendor/leaflet.markercluster.js",
+                "vendor/topojson-client.min.js", "vendor/countries-50m.json")
 
 # Same-origin only: the UI loads nothing from elsewhere (no CDN), and the browser enforces it.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 
 from newsgraph import query as q
 from newsgraph.api.models import AccessOut, ArticleOut, ArticleSubmission, PageOut, ProblemOut
@@ -21,6 +22,11 @@ Offset = Annotated[int, Query(ge=0, description="items to skip")]
 Since = Annotated[dt.date | None, Query(description="earliest date, YYYY-MM-DD (inclusive)")]
 Until = Annotated[dt.date | None, Query(description="latest date, YYYY-MM-DD (inclusive)")]
 Types = Annotated[list[str] | None, Query(description="PLOVER event type(s); repeat or comma-separate")]
+Country = Annotated[list[str] | None, Query(description="where it happened: ISO 3166-1 alpha-3 code(s); "
+                                                      "repeat or comma-separate")]
+Region = Annotated[str | None, Query(description="where it happened: a first-level region, e.g. Nineveh")]
+BBox = Annotated[str | None, Query(description="where it happened: west,south,east,north in degrees",
+                                   examples=["35,29,49,38"])]
 CountBy = Annotated[Literal["stories", "reports"], Query(description="count stories (default) or reports")]
 
 
@@ -60,6 +66,18 @@ def _types(values: list[str] | None) -> list[str] | None:
                       f"use PLOVER types: {', '.join(PLOVER_TYPES)}.",
                       kind="validation-error", title="Invalid request")
     return out or None
+
+
+def _bbox(value: str | None) -> str | None:
+    try:
+        q.parse_bbox(value)
+    except ValueError as err:
+        raise Problem(422, f"bbox: {err}.", kind="validation-error", title="Invalid request") from err
+    return value
+
+
+def _countries(values: list[str] | None) -> list[str] | None:
+    return [c.strip().upper() for v in values or () for c in v.split(",") if c.strip()] or None
 
 
 def _slice(items: list[Any], limit: int, offset: int) -> Any:
@@ -112,11 +130,36 @@ def list_events(_: Read, svc: Svc,
                 since: Since = None, until: Until = None,
                 claimed_by: Annotated[str | None, Query(description="who asserts the event")] = None,
                 article: Annotated[str | None, Query(description="article id")] = None,
+                country: Country = None, region: Region = None, bbox: BBox = None,
                 all: Annotated[bool, Query(description="include negated and non-actual events")] = False,
                 limit: Limit = 50, offset: Offset = 0) -> Any:
     where = q.EventFilter(actor=actor, source=source, target=target, type=_types(type), since=_iso(since),
-                          until=_iso(until), claimed_by=claimed_by, article=article, include_all=all)
+                          until=_iso(until), claimed_by=claimed_by, article=article,
+                          country=_countries(country), region=region, bbox=_bbox(bbox), include_all=all)
     return q.list_events(svc.store, where, limit=limit, offset=offset)
+
+
+@router.get("/events.geojson", tags=["queries"], summary="Events on a map (GeoJSON)",
+            responses={200: {"content": {"application/geo+json": {}},
+                             "description": "a FeatureCollection: one Point per located event"}})
+def events_geojson(_: Read, svc: Svc,
+                   actor: Annotated[str | None, Query(description="actor id, code or name")] = None,
+                   type: Types = None, since: Since = None, until: Until = None,
+                   country: Country = None, region: Region = None, bbox: BBox = None,
+                   all: Annotated[bool, Query(description="include negated and non-actual events")] = False,
+                   limit: Annotated[int, Query(ge=1, le=20000, description="most events returned")] = 5000
+                   ) -> Any:
+    """The located events matching the filters (newest first, at most ``limit``) as GeoJSON, the Map
+    view's data; ``newsgraph export --format geojson`` writes the same Features."""
+    from newsgraph.export.geojson import feature_collection
+
+    where = q.EventFilter(actor=actor, type=_types(type), since=_iso(since), until=_iso(until),
+                          country=_countries(country), region=region, bbox=_bbox(bbox), located=True,
+                          include_all=all)
+    page = q.list_events(svc.store, where, limit=limit, offset=0)
+    body = feature_collection(page.items)
+    body["total"] = page.total
+    return JSONResponse(body, media_type="application/geo+json")
 
 
 @router.get("/quotes", tags=["queries"], response_model=q.Page[q.QuoteRow], summary="Quotes")

@@ -15,14 +15,17 @@ from newsgraph.cli.options import (
     UNTIL_HELP,
     ActorFilter,
     ArticleFilter,
+    BBoxFilter,
     ClaimedByFilter,
     ConfigOption,
+    CountryFilter,
     DbOption,
     FormatOption,
     IncludeAllFilter,
     LimitOption,
     ModelOption,
     OffsetOption,
+    RegionFilter,
     SinceOption,
     SourceFilter,
     TargetFilter,
@@ -58,6 +61,7 @@ class ExportFormat(StrEnum):
     plover = "plover"
     cameo = "cameo"
     ftm = "ftm"
+    geojson = "geojson"
     gexf = "gexf"
     graphml = "graphml"
     parquet = "parquet"
@@ -270,7 +274,8 @@ def _load_shards(directory: Path, db: str, reprocess: bool, batch_size: int, pro
 
 # -- queries ----------------------------------------------------------------------------------------
 
-EVENT_COLUMNS = ["date", "type", "source", "target", "attributed_to", "evidence", "quantities", "article_id"]
+EVENT_COLUMNS = ["date", "type", "source", "target", "attributed_to", "evidence", "quantities", "geo",
+                 "article_id"]
 
 
 def events_command(
@@ -282,6 +287,9 @@ def events_command(
     until: UntilOption = None,
     claimed_by: ClaimedByFilter = None,
     article: ArticleFilter = None,
+    country: CountryFilter = None,
+    region: RegionFilter = None,
+    bbox: BBoxFilter = None,
     include_all: IncludeAllFilter = False,
     limit: LimitOption = 100,
     offset: OffsetOption = 0,
@@ -293,7 +301,8 @@ def events_command(
 
     where = query.EventFilter(
         actor=actor, source=source, target=target, type=type, since=since, until=until,
-        claimed_by=claimed_by, article=article, include_all=include_all,
+        claimed_by=claimed_by, article=article, country=country, region=region, bbox=bbox,
+        include_all=include_all,
     )
     with _open(db) as store:
         page = query.list_events(store, where, limit=limit, offset=offset)
@@ -546,7 +555,7 @@ def changes_command(
 
 def export_command(
     fmt: ExportFormat = typer.Option(
-        ..., "--format", "-f", help="plover, cameo, ftm, gexf, graphml, parquet, csv."
+        ..., "--format", "-f", help="plover, cameo, ftm, geojson, gexf, graphml, parquet, csv."
     ),
     output: Path = typer.Option(
         ...,
@@ -562,6 +571,9 @@ def export_command(
     until: UntilOption = None,
     claimed_by: ClaimedByFilter = None,
     article: ArticleFilter = None,
+    country: CountryFilter = None,
+    region: RegionFilter = None,
+    bbox: BBoxFilter = None,
     include_all: IncludeAllFilter = False,
     count: CountBy = typer.Option(
         CountBy.stories, "--count", help="Network formats: count stories or reports."
@@ -575,7 +587,8 @@ def export_command(
 
     where = EventFilter(
         actor=actor, source=source, target=target, type=type, since=since, until=until,
-        claimed_by=claimed_by, article=article, include_all=include_all,
+        claimed_by=claimed_by, article=article, country=country, region=region, bbox=bbox,
+        include_all=include_all,
     )
     with _open(db) as store:
         result = export(store, fmt.value, output, where, count=count.value, min_count=min_count)

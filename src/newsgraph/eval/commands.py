@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from newsgraph.eval import attribution, plover, re3d
+from newsgraph.eval import attribution, places, plover, re3d
 
 
 def register(eval_app: typer.Typer) -> None:
     attribution.register(eval_app)
+    places.register(eval_app)
     plover.register(eval_app)
     re3d.register(eval_app)

@@ -1,7 +1,7 @@
 """The Extractor: articles in, ``newsgraph.extraction/1`` documents out.
 
 One spaCy pipeline per process: the statistical model followed by the newsgraph components
-(actors → quotes → quantities → events). Articles go through ``nlp.pipe`` in batches; metadata read
+(actors → quotes → quantities → events → places). Articles go through ``nlp.pipe`` in batches; metadata read
 from the text rides along on each Doc as ``doc._.ng_article``.
 """
 
@@ -18,13 +18,15 @@ from spacy.tokens import Doc
 import newsgraph
 from newsgraph.config import Settings
 from newsgraph.contract import Article, Coder, Extraction, ExtractionWarning, ModelInfo
-from newsgraph.extract import actors, events, quotes  # noqa: F401  (registers the pipeline factories)
+from newsgraph.extract import actors, events, places, quotes  # noqa: F401  (registers the pipeline factories)
 from newsgraph.extract.base import ArticleContext, register_extensions
 from newsgraph.ingest.metadata import detect_language, normalise_date, read_text_metadata
 from newsgraph.ingest.readers import ArticleInput
 from newsgraph.nlp import paragraphs  # noqa: F401  (registers newsgraph_paragraphs)
 
-COMPONENTS = ("newsgraph_actors", "newsgraph_quotes", "newsgraph_quantities", "newsgraph_events")
+COMPONENTS = (
+    "newsgraph_actors", "newsgraph_quotes", "newsgraph_quantities", "newsgraph_events", "newsgraph_places"
+)
 
 
 def build_pipeline(settings: Settings) -> Language:
@@ -47,6 +49,7 @@ def build_pipeline(settings: Settings) -> Language:
     )
     nlp.add_pipe("newsgraph_quantities")
     nlp.add_pipe("newsgraph_events", config={"trigger_lexicons": [str(p) for p in settings.trigger_lexicons]})
+    nlp.add_pipe("newsgraph_places")  # places, and where the events just coded happened (docs/geo.md)
     return nlp
 
 
@@ -132,5 +135,6 @@ class Extractor:
             quotes=doc._.ng_quotes or [],
             events=doc._.ng_events or [],
             quantities=doc._.ng_quantities or [],
+            places=doc._.ng_places or [],
             warnings=[*ctx.warnings, *(doc._.ng_warnings or [])],
         )

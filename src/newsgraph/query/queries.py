@@ -25,6 +25,7 @@ from newsgraph.query.models import (
     ArticleRow,
     DyadChange,
     DyadStats,
+    EventLocationRow,
     EventRow,
     Network,
     NetworkEdge,
@@ -45,7 +46,28 @@ CountBy = Literal["stories", "reports"]
 DateLike = str | dt.date | None
 QUAD_FIELDS = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
 
-A, E, EA, ART = t.actors, t.events, t.event_actors, t.articles
+A, E, EA, ART, EL = t.actors, t.events, t.event_actors, t.articles, t.event_locations
+BBox = tuple[float, float, float, float]  # west, south, east, north (degrees)
+
+
+def parse_bbox(value: str | Sequence[float] | None) -> BBox | None:
+    """"west,south,east,north" (GeoJSON order) as four floats; a ValueError names what is wrong."""
+    if value is None or value == "":
+        return None
+    parts = [float(v) for v in (value.split(",") if isinstance(value, str) else value)]
+    if len(parts) != 4:
+        raise ValueError("a bounding box is four numbers: west,south,east,north")
+    w, s, e, n = parts
+    if not (-180 <= w <= 180 and -180 <= e <= 180 and -90 <= s <= n <= 90):
+        raise ValueError("bounding box out of range: longitudes -180..180, latitudes -90..90, south <= north")
+    return w, s, e, n
+
+
+def _codes(value: str | Sequence[str] | None) -> list[str] | None:
+    if not value:
+        return None
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return [v.strip().upper() for v in items if v.strip()] or None
 
 
 def _day(value: DateLike) -> str | None:
@@ -119,6 +141,10 @@ class EventFilter:
     until: DateLike = None
     claimed_by: str | None = None  # whoever asserts the event
     article: str | None = None  # an article id (its near-duplicate copies included)
+    country: str | Sequence[str] | None = None  # ISO3 code(s) of the country where it happened
+    region: str | None = None  # first-level region where it happened (its gazetteer name)
+    bbox: str | Sequence[float] | None = None  # "west,south,east,north": its point lies inside
+    located: bool = False  # only events with a point (the map, GeoJSON)
     include_all: bool = False
 
     @classmethod
@@ -153,10 +179,31 @@ class EventFilter:
                     E.c.article_id.in_(select(ART.c.id).where(ART.c.source_id == self.article)),
                 )
             )
+        geo = self._geo_conditions()
+        if geo:
+            conds.append(E.c.id.in_(select(EL.c.event_id).where(*geo)))
         if not self.include_all:
             conds.append(and_(E.c.polarity == "positive", E.c.modality == "actual"))
             if not self.article:
                 conds.append(E.c.is_duplicate == 0)
+        return conds
+
+
+    def _geo_conditions(self) -> list:
+        conds: list = []
+        countries = _codes(self.country)
+        if countries:
+            conds.append(EL.c.country.in_(countries))
+        if self.region:
+            conds.append(func.lower(EL.c.region) == self.region.strip().lower())
+        box = parse_bbox(self.bbox)
+        if box is not None:
+            w, s, e, n = box
+            conds.append(EL.c.lat.between(s, n))
+            # a box across the antimeridian (west > east) holds the longitudes outside [east, west]
+            conds.append(EL.c.lon.between(w, e) if w <= e else or_(EL.c.lon >= w, EL.c.lon <= e))
+        if self.located or box is not None:
+            conds.append(EL.c.lat.is_not(None))
         return conds
 
 
@@ -251,6 +298,14 @@ def event_rows(store: Store, event_ids: list[str]) -> list[EventRow]:
                     role=r.role,
                 )
             )
+        places = {
+            r.event_id: EventLocationRow(
+                basis=r.basis, name=r.name, feature=r.feature, gazetteer_id=r.gazetteer_id, country=r.country,
+                region=r.region, lat=r.lat, lon=r.lon,
+                evidence=SpanText(text=r.evidence_text, start=r.evidence_start, end=r.evidence_end),
+            )
+            for r in conn.execute(select(EL).where(EL.c.event_id.in_(event_ids)))
+        }
         claimant_ids = {r.attributed_to_id for r in events.values() if r.attributed_to_id}
         names = (
             dict(conn.execute(select(A.c.id, A.c.name).where(A.c.id.in_(claimant_ids))).all())
@@ -288,6 +343,7 @@ def event_rows(store: Store, event_ids: list[str]) -> list[EventRow]:
                 evidence_sentence=spans[0].text,
                 location=r.location,
                 location_country=r.location_country,
+                geo=places.get(event_id),
                 quantities=quantities.get(event_id, []),
                 confidence=r.confidence,
                 story_id=r.story_id,
@@ -1057,6 +1113,7 @@ def changes(
 
 __all__ = [
     "EventFilter",
+    "parse_bbox",
     "actor_match",
     "changes",
     "event_rows",

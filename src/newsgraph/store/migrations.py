@@ -21,7 +21,12 @@ def _v1_initial(conn: Connection) -> None:
     t.metadata.create_all(conn, tables=tables)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial,)
+def _v2_event_locations(conn: Connection) -> None:
+    # a new table (a store made at v1 before it existed lacks it; a new store has it from _v1_initial)
+    t.event_locations.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_event_locations)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

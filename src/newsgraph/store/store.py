@@ -637,6 +637,26 @@ class Store:
             batch.rows["event_actors"].append(
                 {"event_id": event_id, "role": "target", "position": pos, "actor_id": actor_id}
             )
+        if ev.geo is not None:
+            g = ev.geo
+            batch.rows["event_locations"].append(
+                {
+                    "event_id": event_id,
+                    "article_id": article_id,
+                    "basis": g.basis,
+                    "place_id": g.place,
+                    "name": g.name[:300],
+                    "feature": g.feature,
+                    "gazetteer_id": g.gazetteer_id,
+                    "country": g.country,
+                    "region": g.region,
+                    "lat": g.lat,
+                    "lon": g.lon,
+                    "evidence_text": g.evidence.text,
+                    "evidence_start": g.evidence.start,
+                    "evidence_end": g.evidence.end,
+                }
+            )
         for pos, span in enumerate([ev.evidence, *ev.also_evidence]):
             batch.rows["event_evidence"].append(
                 {
@@ -911,6 +931,7 @@ class Store:
             "events",
             "event_actors",
             "event_evidence",
+            "event_locations",
             "event_quantities",
         )
         batch.rows["event_dyads"] = [

@@ -261,6 +261,30 @@ event_dyads = Table(
     Index("ix_event_dyads_all", "source_id", "target_id", "quad_class", "unit", "goldstein"),
 )
 
+# Where an event happened (the extraction's ``Event.geo``): one row per located event, indexed for the
+# country, region and bounding-box filters and the map.
+event_locations = Table(
+    "event_locations",
+    metadata,
+    Column("event_id", String(250), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("article_id", String(200), nullable=False),
+    Column("basis", String(16), nullable=False),  # stated | dateline | actor-country
+    Column("place_id", String(40)),  # the extraction's place id
+    Column("name", String(300), nullable=False),
+    Column("feature", String(16)),
+    Column("gazetteer_id", String(80)),
+    Column("country", String(3)),
+    Column("region", String(200)),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("evidence_text", Text, nullable=False),
+    Column("evidence_start", Integer, nullable=False),
+    Column("evidence_end", Integer, nullable=False),
+    Index("ix_event_locations_country", "country", "region"),
+    Index("ix_event_locations_lat_lon", "lat", "lon"),
+    Index("ix_event_locations_article", "article_id"),
+)
+
 event_evidence = Table(
     "event_evidence",
     metadata,
@@ -301,6 +325,7 @@ ARTICLE_CHILD_TABLES = (
     "event_dyads",
     "event_quantities",
     "event_evidence",
+    "event_locations",
     "event_actors",
     "events",
     "quote_about",
