@@ -49,7 +49,7 @@ def map_server(tmp_path_factory, seed_extraction, seed_text, extractor) -> Itera
 def _map_pixels(page) -> dict:
     """Read back Leaflet's canvas: land (the outline fill), sea is the background, and QuadClass colours."""
     return page.evaluate("""() => {
-      const out = {canvases: 0, land: 0, orange: 0, blue: 0};
+      const out = {canvases: 0, land: 0, orange: 0, blue: 0, coloured: 0};
       for (const c of document.querySelectorAll('#map canvas')) {
         if (!c.width || !c.height) continue;
         out.canvases += 1;
@@ -60,6 +60,7 @@ def _map_pixels(page) -> dict:
           if (Math.abs(r - 0xec) < 6 && Math.abs(g - 0xea) < 6 && Math.abs(b - 0xe4) < 6) out.land += 1;
           if (Math.abs(r - 0xd9) < 14 && Math.abs(g - 0x82) < 14 && Math.abs(b - 0x2b) < 14) out.orange += 1;
           if (Math.abs(r - 0x2f) < 14 && Math.abs(g - 0x6f) < 14 && Math.abs(b - 0xb3) < 14) out.blue += 1;
+          if (Math.max(r, g, b) - Math.min(r, g, b) > 90) out.coloured += 1;  // a point (land and sea are grey-ish)
         }
       }
       return out;
@@ -101,9 +102,12 @@ def test_map_draws_the_world_and_the_seed_places(page, map_server):
     _shot(page, "map-seed-world")
     assert px["canvases"] >= 1
     assert px["land"] > 20_000, px  # the country outlines were drawn, offline
-    assert px["orange"] + px["blue"] > 30, px  # points in QuadClass colours (the rest are clusters)
     clusters = page.locator(".map-cluster")
-    assert clusters.count() >= 1
+    assert clusters.count() >= 1  # at world zoom nearby events are clustered
+    _zoom_to(page, "Italy", 7)  # a place with one event: its point, not a cluster
+    px = _map_pixels(page)
+    _shot(page, "map-seed-italy")
+    assert px["coloured"] > 30, px  # the point, drawn in its QuadClass colour
 
 
 def test_click_on_a_point_lists_its_events_with_evidence(page, map_server):

@@ -49,6 +49,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "eval attribution": ("newsgraph eval attribution ../shared/eval/brat-sample --details",),
     "eval plover": ("newsgraph eval plover ../shared/eval/plover-gsr-dev.json --format json",),
+    "eval places": (
+        "newsgraph eval places annotations/places/re3d-open-locations.tsv --re3d ../shared/eval/re3d-open",
+        "newsgraph eval places annotations/places/sentences.jsonl --details",
+    ),
     "eval re3d": ("newsgraph eval re3d ../shared/eval/re3d-open --details",),
 }
 
