@@ -29,6 +29,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "events": (
         "newsgraph events --db news.db --actor PRK --type AID,ASSAULT --since 2024-01-01 --format table",
+        "newsgraph events --db news.db --country IRQ,SYR --bbox 35,29,49,38 --type ASSAULT",
     ),
     "quotes": ("newsgraph quotes --db news.db --speaker Stoltenberg --search sanctions",),
     "actors": ("newsgraph actors --db news.db --kind person --country RUS --limit 20",),
