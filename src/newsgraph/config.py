@@ -23,6 +23,8 @@ class Settings:
     db: str = DEFAULT_DB
     max_input_bytes: int = 10_000_000
     batch_size: int = 32
+    # Longer texts are extracted in parts cut at paragraph breaks (spaCy's own limit is nlp.max_length).
+    chunk_chars: int = 100_000
     # User data files layered over the bundled ones (later files override earlier entries).
     actor_dictionaries: tuple[Path, ...] = ()
     reporting_lexicons: tuple[Path, ...] = ()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -35,6 +35,7 @@ class ArticleInput:
     url: str | None = None
     source: str | None = None
     origin: str = "<input>"  # where it came from, for messages: a path, "path:line", a URL or "<stdin>"
+    notes: list[str] = field(default_factory=list)  # what reading had to guess (a charset); become warnings
 
 
 @dataclass
