@@ -15,7 +15,8 @@ import json
 import multiprocessing
 import os
 import traceback
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -23,9 +24,17 @@ from typing import Any, Protocol
 
 from newsgraph.config import Settings
 from newsgraph.contract import Extraction
-from newsgraph.ingest.readers import ArticleInput
+from newsgraph.ingest.readers import ArticleInput, InputProblem
 
-from .core import BatchError, ExtractorFactory, ExtractorLike, ShardSpec, extract_shard
+from .core import (
+    BatchError,
+    ExtractorFactory,
+    ExtractorLike,
+    ExtractResult,
+    ShardSpec,
+    extract_each,
+    extract_shard,
+)
 from .shards import ShardFormat, encode_shard
 
 
@@ -35,7 +44,7 @@ class ShardOutcome:
 
     shard_id: str
     files: dict[str, bytes] | None = None
-    extractions: list[Extraction] | None = None
+    extractions: list[ExtractResult] | None = None
     error: str | None = None
 
 
@@ -54,14 +63,22 @@ def _describe(err: BaseException) -> str:
     return f"{type(err).__name__}: {err}{where}"
 
 
+def encode_results(shard_id: str, articles: Sequence[ArticleInput], results: Sequence[ExtractResult],
+                   fmt: ShardFormat, digest: str) -> dict[str, bytes]:
+    """A shard's files from its articles' results: the extractions, and the problems in its metadata."""
+    if len(results) != len(articles):
+        raise ValueError(f"{len(results)} results for {len(articles)} articles")
+    done = [(r, a.text) for r, a in zip(results, articles, strict=True) if isinstance(r, Extraction)]
+    problems = [{"origin": r.origin, "code": r.code, "message": r.message}
+                for r in results if isinstance(r, InputProblem)]
+    return encode_shard(shard_id, [r for r, _ in done], [t for _, t in done], fmt=fmt, input_digest=digest,
+                        problems=problems)
+
+
 def _encode(extractor: ExtractorLike, shard_id: str, articles: Sequence[ArticleInput], digest: str,
             fmt: ShardFormat) -> tuple[dict[str, bytes] | None, str | None]:
     try:
-        extractions = extract_shard(list(articles), extractor)
-        if len(extractions) != len(articles):
-            return None, f"extractor returned {len(extractions)} extractions for {len(articles)} articles"
-        texts = [a.text for a in articles]
-        return encode_shard(shard_id, extractions, texts, fmt=fmt, input_digest=digest), None
+        return encode_results(shard_id, articles, extract_shard(list(articles), extractor), fmt, digest), None
     except Exception as err:  # reported per shard; the runner retries it
         return None, _describe(err)
 
@@ -95,8 +112,18 @@ def _run_local_shard(shard_id: str, articles: Sequence[ArticleInput], digest: st
     return _encode(_WorkerSlot.extractor, shard_id, articles, digest, fmt)
 
 
+def _run_local_articles(articles: Sequence[ArticleInput]) -> list[ExtractResult]:
+    if _WorkerSlot.extractor is None:
+        raise RuntimeError(_WorkerSlot.error or "worker has no extractor (initializer did not run)")
+    return list(extract_each(_WorkerSlot.extractor, articles))
+
+
 class LocalEngine:
-    """Worker processes on this machine (``spawn``: no inherited threads, locks or loaded models)."""
+    """Worker processes on this machine (``spawn``: no inherited threads, locks or loaded models).
+
+    ``run`` extracts shards into their files (``newsgraph batch``); ``map`` streams groups of articles
+    through the same workers and returns their results in input order (``extract`` and ``ingest``).
+    """
 
     name = "local"
 
@@ -141,10 +168,57 @@ class LocalEngine:
             if broken:  # a dead worker breaks the whole pool; the next round starts a fresh one
                 self.close()
 
+    def map(self, groups: Iterable[Sequence[ArticleInput]], ahead: int | None = None
+            ) -> Iterator[list[ExtractResult]]:
+        """Each group's results, in the order the groups come, with at most ``ahead`` groups in flight.
+
+        A group whose worker died (native crash, out of memory) is tried once more in a fresh pool, then
+        each of its articles becomes a problem; an extractor that cannot be built raises RuntimeError.
+        """
+        ahead = max(1, ahead or 2 * self.workers)
+        source = iter(groups)
+        pending: deque[tuple[Sequence[ArticleInput], Future, int]] = deque()
+
+        def submit(group: Sequence[ArticleInput], tries: int) -> None:
+            pending.append((group, self._executor().submit(_run_local_articles, group), tries))
+
+        for group in source:
+            submit(group, 0)
+            if len(pending) >= ahead:
+                break
+        while pending:
+            group, fut, tries = pending.popleft()
+            try:
+                results = fut.result()
+            except BrokenProcessPool as err:
+                # Every unfinished task of the broken pool failed with it: redo them in a new one.
+                queued = [(group, fut, tries), *pending]
+                pending.clear()
+                self.close()
+                for g, f, t in queued:
+                    if f.done() and f.exception() is None:
+                        pending.append((g, f, t))
+                    elif t == 0:
+                        submit(g, 1)
+                    else:
+                        why = f"worker process died while extracting it: {err}"
+                        pending.append((g, _done([InputProblem(a.origin, why, "worker-died") for a in g]), t))
+                continue
+            yield results
+            for group in source:
+                submit(group, 0)
+                break
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def _done(value: object) -> Future:
+    fut: Future = Future()
+    fut.set_result(value)
+    return fut
 
 
 # -- Ray Data -------------------------------------------------------------------------------------
