@@ -401,45 +401,81 @@ def test_extract_does_not_store(client):
     assert client.get("/api/articles").json()["total"] == 2
 
 
-def test_post_url_with_the_real_fetcher(store):
-    """A page served on 127.0.0.1 is fetched by newsgraph.ingest.web and reduced to the article."""
-    import http.server
-    import threading
+class _PageServer:
+    """A page server on 127.0.0.1 (standing for an internal service); counts the requests it gets."""
 
+    def __init__(self, page: bytes) -> None:
+        import http.server
+        import threading
+
+        state = self
+        self.requests = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                state.requests += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                self.wfile.write(page)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> _PageServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.thread.join()
+        self.httpd.server_close()
+
+
+BORDER_PAGE = ("<html><head><title>Border talks</title></head><body><article><h1>Border talks</h1>"
+               + "<p>Chile and Peru agreed on Thursday to reopen two border crossings shut since March.</p>"
+               * 4 + "</article></body></html>").encode()
+
+
+def test_post_url_with_the_real_fetcher(store):
+    """A page served on 127.0.0.1 (allowed by the operator here) is fetched and reduced to the article."""
     from newsgraph.api_keys import hash_key
 
-    page = ("<html><head><title>Border talks</title></head><body><article><h1>Border talks</h1>"
-            + "<p>Chile and Peru agreed on Thursday to reopen two border crossings shut since March.</p>" * 4
-            + "</article></body></html>").encode()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(page)))
-            self.end_headers()
-            self.wfile.write(page)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        app = create_app(Settings().updated({"api_keys": (hash_key(KEY),)}), store=store,
-                         extractor_factory=lambda _s: FakeExtractor())
+    with _PageServer(BORDER_PAGE) as server:
+        settings = Settings().updated({"api_keys": (hash_key(KEY),), "fetch_allow_hosts": "127.0.0.1"})
+        app = create_app(settings, store=store, extractor_factory=lambda _s: FakeExtractor())
         c = TestClient(app, raise_server_exceptions=False)
-        url = f"http://127.0.0.1:{httpd.server_address[1]}/border-talks"
-        resp = c.post("/api/articles", headers=AUTH, json={"url": url, "id": "border"})
+        page = {"url": f"{server.base}/border-talks", "id": "border"}
+        resp = c.post("/api/articles", headers=AUTH, json=page)
         assert resp.status_code == 201, resp.text
         assert "Chile and Peru agreed" in c.get("/api/articles/border").json()["text"]
         closed_port = "http://127.0.0.1:9/border-talks"  # the discard port: nothing listens there
         missing = c.post("/api/articles", headers=AUTH, json={"url": closed_port})
         assert_problem(missing, 502, "Could not fetch")
-    finally:
-        httpd.shutdown()
-        thread.join()
+
+
+def test_post_url_to_a_loopback_service_is_refused(store):
+    """Server-side request forgery: a key holder must not make the server read its own internal services."""
+    from newsgraph.api_keys import hash_key
+
+    secret = b"<html><body><article><h1>Internal</h1>" + b"<p>secret admin page.</p>" * 9 + b"</article>"
+    with _PageServer(secret) as server:
+        app = create_app(Settings().updated({"api_keys": (hash_key(KEY),)}), store=store,
+                         extractor_factory=lambda _s: FakeExtractor())
+        c = TestClient(app, raise_server_exceptions=False)
+        port = server.base.rsplit(":", 1)[1]
+        for url in (f"{server.base}/secret.html", f"http://localhost:{port}/secret", f"http://[::1]:{port}/"):
+            for path in ("/api/articles", "/api/extract"):
+                resp = c.post(path, headers=AUTH, json={"url": url})
+                body = assert_problem(resp, 422, "refused", "loopback")
+                assert body["type"].endswith("url-refused") and "admin" not in body["detail"]
+        assert server.requests == 0
+        assert c.get("/api/articles").json()["total"] == 2  # nothing stored
 
 
 def test_fetch_failure_is_a_502_problem(store):

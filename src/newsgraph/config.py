@@ -34,6 +34,8 @@ class Settings:
     api_body_limit: int = 5_000_000
     api_rate_limit: int = 120  # requests per minute per key (or per client for reads)
     cors_origins: tuple[str, ...] = ()
+    # Hosts, addresses or networks URL and feed ingest may fetch from although they are not public.
+    fetch_allow_hosts: tuple[str, ...] = ()
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod

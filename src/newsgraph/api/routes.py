@@ -184,8 +184,12 @@ def changes(_: Read, svc: Svc, since: Annotated[dt.date, Query(description="peri
 async def _to_input(svc: Services, body: ArticleSubmission) -> ArticleInput:
     published = body.published.isoformat() if body.published else None
     if body.url is not None:
+        from newsgraph.ingest.web import RefusedURL
+
         try:
             article = await run_in_threadpool(svc.fetch, body.url)
+        except RefusedURL as exc:  # a loopback, private or otherwise non-public host: not fetched at all
+            raise Problem(422, f"Refused to fetch {body.url}: {exc}", kind="url-refused") from exc
         except Exception as exc:  # network errors, HTTP errors, pages without an article
             raise Problem(502, f"Could not fetch an article from {body.url}: {exc}",
                           kind="fetch-failed") from exc
