@@ -141,11 +141,17 @@ def get_actor(actor_id: str, _: Read, svc: Svc) -> Any:
 
 @router.get("/network", tags=["queries"], response_model=q.Network,
             summary="Actor network: nodes and dyad edges with QuadClass counts (not paginated: one graph)")
-def network(_: Read, svc: Svc, since: Since = None, until: Until = None, type: Types = None,
+def network(request: Request, _: Read, svc: Svc, since: Since = None, until: Until = None, type: Types = None,
             min_count: Annotated[int, Query(ge=1, description="drop edges seen fewer times")] = 1,
             count: CountBy = "stories") -> Any:
-    return q.network(svc.store, since=_iso(since), until=_iso(until), types=_types(type),
-                     min_count=min_count, count=count)
+    types = _types(type)
+
+    def compute() -> bytes:
+        return q.network(svc.store, since=_iso(since), until=_iso(until), types=types, min_count=min_count,
+                         count=count).model_dump_json().encode("utf-8")
+
+    key = ("network", _iso(since), _iso(until), tuple(sorted(set(types or ()))), min_count, count)
+    return svc.cached_json(request, key, compute)
 
 
 @router.get("/timeline", tags=["queries"], response_model=PageOut[q.Period],

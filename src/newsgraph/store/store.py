@@ -264,6 +264,17 @@ class Store:
         with self.engine.connect() as conn:
             return list(conn.execute(select(t.articles.c.id).order_by(t.articles.c.id)).scalars())
 
+    def generation(self) -> tuple[int, int, int]:
+        """A value that changes whenever a write commits, whichever process wrote: every write batch
+        updates its run's counters in the same transaction. Caches of query results key on it."""
+        r = t.runs.c
+        with self.engine.connect() as conn:
+            row = conn.execute(select(
+                func.count(), func.coalesce(func.max(r.id), 0),
+                func.coalesce(func.sum(r.articles_added + r.articles_reprocessed + r.articles_skipped), 0),
+            )).one()
+        return int(row[0]), int(row[1]), int(row[2])
+
     def counts(self) -> dict[str, int]:
         """Row count of every table (for tests, stats and the benchmark)."""
         out = {}
