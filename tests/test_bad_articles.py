@@ -205,3 +205,28 @@ def test_api_extracts_a_text_over_the_models_limit(tmp_path, extractor):
         assert [w["code"] for w in body["warnings"]] == ["long-text"]
         assert spans_match(body, text) > 4
         assert client.get("/api/articles/big").json()["text"] == text
+
+
+def test_an_html_parser_failure_is_the_pages_problem(tmp_path, monkeypatch):
+    """Whatever trafilatura or lxml raise on a page becomes that page's problem; the batch goes on."""
+    import trafilatura
+    from lxml import etree
+
+    real = trafilatura.bare_extraction
+
+    def brittle(html, **kwargs):
+        if "BREAKS" in html:
+            raise etree.ParserError("Document is empty")
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", brittle)
+    page = "<html><body><article><h1>Talks</h1>" + f"<p>{GOOD[0]}</p>" * 3 + "</article></body></html>"
+    (tmp_path / "bad.html").write_text(page.replace("Talks", "BREAKS"), encoding="utf-8")
+    (tmp_path / "good.html").write_text(page, encoding="utf-8")
+    record = {"id": "j", "html": page.replace("Talks", "BREAKS")}
+    (tmp_path / "pages.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    from newsgraph.ingest.readers import iter_inputs
+
+    items = list(iter_inputs([str(tmp_path)], Settings()))
+    assert [type(i).__name__ for i in items] == ["InputProblem", "ArticleInput", "InputProblem"]
+    assert all("could not be parsed: ParserError" in i.message for i in items if isinstance(i, InputProblem))

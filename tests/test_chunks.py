@@ -137,7 +137,8 @@ def test_text_over_the_models_length_limit_is_extracted_not_refused(extractor):
         extractor.nlp.max_length = saved
     long, short = results
     assert small_limit.settings.chunk_chars > 5_000  # the model's limit, not the setting, cut the text here
-    assert [w.code for w in long.warnings] == ["long-text"] and f"{len(text):,} char" in long.warnings[0].message
+    assert [w.code for w in long.warnings] == ["long-text"]
+    assert f"{len(text):,} characters" in long.warnings[0].message
     assert assert_spans_match(long, text) > 100
     assert_references_resolve(long)
     agree = [e for e in long.events if e.evidence.text.startswith("Norway signed")]

@@ -94,6 +94,9 @@ def _from_bytes(data: bytes, origin: str, settings: Settings, suffix: str | None
         yield InputProblem(origin, f"input is not UTF-8 (byte {err.start}: {bad!r}); "
                            "convert it, e.g. with iconv", "encoding")
         return
+    if not text.strip():  # white space bytes.strip() keeps: U+001C…U+001F, U+0085, U+2028, no-break space…
+        yield InputProblem(origin, "input is empty (white space only)", "empty")
+        return
     kind = _sniff(text, suffix)
     if kind == "jsonl":
         yield from _from_jsonl(text.splitlines(), origin, settings)
