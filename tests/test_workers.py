@@ -105,3 +105,39 @@ def test_extract_output_is_identical_on_one_and_two_workers(tmp_path):
     docs = [json.loads(line) for line in runs["1"].splitlines()]
     assert [d["article"]["id"] for d in docs] == [a.id for a in arts]
     assert sum(len(d["events"]) for d in docs) > 0
+
+
+class _Mortal(_WhereAmI):
+    """Kills its worker process on DIES (every time) or DIESONCE (the first time, marked in a file)."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.marks = Path(str(settings.extra["marks"]))
+
+    def extract_many(self, articles: Iterable[ArticleInput], batch_size: int | None = None
+                     ) -> Iterator[Extraction]:
+        for a in articles:
+            once = self.marks / f"{a.id}.died"
+            if "DIES" in a.text and (not once.exists() or "DIESONCE" not in a.text):
+                once.touch()
+                os._exit(3)
+        yield from super().extract_many(articles, batch_size)
+
+
+def test_a_dying_worker_is_replaced_and_only_its_articles_are_lost(tmp_path):
+    from newsgraph.batch.engines import LocalEngine
+    from newsgraph.ingest.readers import InputProblem
+
+    arts = _inputs(6)
+    arts[1].text += " DIESONCE"
+    arts[4].text += " DIES"
+    settings = Settings().updated({"marks": str(tmp_path)})
+    engine = LocalEngine(settings, 1, _Mortal)
+    try:
+        results = [r for group in engine.map([arts[:3], arts[3:]], ahead=2) for r in group]
+    finally:
+        engine.close()
+    assert [type(r).__name__ for r in results] == ["Extraction"] * 4 + ["InputProblem", "Extraction"]
+    assert isinstance(results[4], InputProblem) and results[4].code == "worker-died"
+    assert [r.article.id for r in results if not isinstance(r, InputProblem)] == ["a000", "a001", "a002",
+                                                                                  "a003", "a005"]

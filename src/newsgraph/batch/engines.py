@@ -172,53 +172,52 @@ class LocalEngine:
             ) -> Iterator[list[ExtractResult]]:
         """Each group's results, in the order the groups come, with at most ``ahead`` groups in flight.
 
-        A group whose worker died (native crash, out of memory) is tried once more in a fresh pool, then
-        each of its articles becomes a problem; an extractor that cannot be built raises RuntimeError.
+        An extractor that cannot be built raises RuntimeError. When a worker dies (a native crash, the
+        out-of-memory killer), the pool goes down with every unfinished task: those groups are redone one
+        at a time in a fresh pool, a group that kills it again article by article, so only an article that
+        kills its worker by itself is lost (as a ``worker-died`` problem).
         """
         ahead = max(1, ahead or 2 * self.workers)
         source = iter(groups)
-        pending: deque[tuple[Sequence[ArticleInput], Future, int]] = deque()
+        pending: deque[tuple[Sequence[ArticleInput], Future]] = deque()
 
-        def submit(group: Sequence[ArticleInput], tries: int) -> None:
-            pending.append((group, self._executor().submit(_run_local_articles, group), tries))
+        def fill() -> None:
+            for group in source:
+                pending.append((group, self._executor().submit(_run_local_articles, group)))
+                if len(pending) >= ahead:
+                    break
 
-        for group in source:
-            submit(group, 0)
-            if len(pending) >= ahead:
-                break
+        fill()
         while pending:
-            group, fut, tries = pending.popleft()
+            group, fut = pending.popleft()
             try:
                 results = fut.result()
-            except BrokenProcessPool as err:
-                # Every unfinished task of the broken pool failed with it: redo them in a new one.
-                queued = [(group, fut, tries), *pending]
+            except BrokenProcessPool:
+                entries = [(group, fut), *pending]
                 pending.clear()
-                self.close()
-                for g, f, t in queued:
-                    if f.done() and f.exception() is None:
-                        pending.append((g, f, t))
-                    elif t == 0:
-                        submit(g, 1)
-                    else:
-                        why = f"worker process died while extracting it: {err}"
-                        pending.append((g, _done([InputProblem(a.origin, why, "worker-died") for a in g]), t))
+                self.close()  # waits: every future of the old pool is now finished, failed or cancelled
+                for g, f in entries:
+                    done = f.done() and not f.cancelled() and f.exception() is None
+                    yield f.result() if done else self._isolated(g)
+                fill()
                 continue
             yield results
-            for group in source:
-                submit(group, 0)
-                break
+            fill()
+
+    def _isolated(self, group: Sequence[ArticleInput]) -> list[ExtractResult]:
+        try:
+            return self._executor().submit(_run_local_articles, group).result()
+        except BrokenProcessPool as err:
+            self.close()
+            if len(group) > 1:
+                return [r for article in group for r in self._isolated([article])]
+            return [InputProblem(group[0].origin, f"the worker process died while extracting it ({err})",
+                                 "worker-died")]
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-
-
-def _done(value: object) -> Future:
-    fut: Future = Future()
-    fut.set_result(value)
-    return fut
 
 
 # -- Ray Data -------------------------------------------------------------------------------------
