@@ -29,6 +29,7 @@ from newsgraph.contract import (
 )
 from newsgraph.ingest.readers import ArticleInput
 from newsgraph.query import Store
+from page_server import PageServer
 
 KEY = "test-key-123"
 CDN_HOSTS = ("cdn.", "unpkg.com", "jsdelivr", "cdnjs", "googleapis.com", "fonts.g")
@@ -401,42 +402,6 @@ def test_extract_does_not_store(client):
     assert client.get("/api/articles").json()["total"] == 2
 
 
-class _PageServer:
-    """A page server on 127.0.0.1 (standing for an internal service); counts the requests it gets."""
-
-    def __init__(self, page: bytes) -> None:
-        import http.server
-        import threading
-
-        state = self
-        self.requests = 0
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                state.requests += 1
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(page)))
-                self.end_headers()
-                self.wfile.write(page)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> _PageServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.thread.join()
-        self.httpd.server_close()
-
-
 BORDER_PAGE = ("<html><head><title>Border talks</title></head><body><article><h1>Border talks</h1>"
                + "<p>Chile and Peru agreed on Thursday to reopen two border crossings shut since March.</p>"
                * 4 + "</article></body></html>").encode()
@@ -446,7 +411,7 @@ def test_post_url_with_the_real_fetcher(store):
     """A page served on 127.0.0.1 (allowed by the operator here) is fetched and reduced to the article."""
     from newsgraph.api_keys import hash_key
 
-    with _PageServer(BORDER_PAGE) as server:
+    with PageServer(BORDER_PAGE) as server:
         settings = Settings().updated({"api_keys": (hash_key(KEY),), "fetch_allow_hosts": "127.0.0.1"})
         app = create_app(settings, store=store, extractor_factory=lambda _s: FakeExtractor())
         c = TestClient(app, raise_server_exceptions=False)
@@ -464,7 +429,7 @@ def test_post_url_to_a_loopback_service_is_refused(store):
     from newsgraph.api_keys import hash_key
 
     secret = b"<html><body><article><h1>Internal</h1>" + b"<p>secret admin page.</p>" * 9 + b"</article>"
-    with _PageServer(secret) as server:
+    with PageServer(secret) as server:
         app = create_app(Settings().updated({"api_keys": (hash_key(KEY),)}), store=store,
                          extractor_factory=lambda _s: FakeExtractor())
         c = TestClient(app, raise_server_exceptions=False)

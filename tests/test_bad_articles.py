@@ -4,9 +4,7 @@ extractor that raises. The rest of the batch is extracted and stored, and each p
 from __future__ import annotations
 
 import hashlib
-import http.server
 import json
-import threading
 from collections.abc import Iterable, Iterator
 
 import pytest
@@ -19,6 +17,7 @@ from newsgraph.contract import Article, Coder, Extraction, ModelInfo
 from newsgraph.ingest.readers import ArticleInput, InputProblem
 from newsgraph.store import Store
 from newsgraph.store.ingest import run_ingest
+from page_server import PageServer
 
 GOOD = [
     "Chile and Peru signed a fishing agreement in Lima on Monday, the two foreign ministries said.",
@@ -63,24 +62,8 @@ def page_server():
     page = ("<html><head><meta charset='utf-8'><title>Port reopens</title></head><body><article>"
             "<h1>Port reopens</h1>" + "<p>The port of Valpara\u00edso reopened on Wednesday after a storm, "
             "Chile's transport ministry said.</p>" * 3 + "</article></body></html>").encode("utf-8")
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=x-bogus-charset")
-            self.send_header("Content-Length", str(len(page)))
-            self.end_headers()
-            self.wfile.write(page)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with PageServer(page, "text/html; charset=x-bogus-charset") as server:
+        yield server.base
 
 
 def test_mixed_batch_stores_every_good_article_and_names_both_problems(tmp_path, page_server):
