@@ -351,3 +351,15 @@ def test_decode_page(body, ctype, text, note):
 def test_binary_page_is_a_fetch_error():
     with pytest.raises(web.FetchError, match="binary"):
         web.decode_page(b"\x1f\x8b\x08\x00\x00\x00\x00" * 10, "text/html")
+
+
+def test_a_name_that_does_not_resolve_is_a_fetch_failure_not_a_refusal():
+    from newsgraph.ingest.netguard import AddressPolicy
+
+    def nowhere(host, port):
+        raise OSError("Name or service not known")
+
+    with web.WebFetcher(policy=AddressPolicy(resolver=nowhere)) as fetcher:
+        with pytest.raises(web.FetchError, match="cannot resolve nowhere.test") as info:
+            fetcher.fetch_article("http://nowhere.test/a.html")
+    assert not isinstance(info.value, web.RefusedURL)

@@ -28,6 +28,9 @@ StreamItem = tuple[ArticleInput, Extraction] | InputProblem
 
 
 def default_workers() -> int:
+    """The cores this process may run on (its CPU affinity, which a container or taskset narrows)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
     return os.cpu_count() or 1
 
 

@@ -78,11 +78,9 @@ class AddressPolicy:
                    for name in self._names)
 
     def addresses(self, host: str, port: int) -> list[str]:
-        """The addresses of ``host`` that may be connected to; raises ``RefusedAddress`` if there are none."""
-        try:
-            resolved = list(self.resolver(host, port))
-        except OSError as err:
-            raise RefusedAddress(f"cannot resolve {host}: {err}") from err
+        """The addresses of ``host`` that may be connected to; raises ``RefusedAddress`` if there are none
+        (and OSError if the name does not resolve)."""
+        resolved = list(self.resolver(host, port))
         if self.host_allowed(host):
             return resolved
         permitted, refused = [], []
@@ -110,8 +108,12 @@ class GuardedBackend(httpcore.SyncBackend):
     def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                     local_address: str | None = None,
                     socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None) -> httpcore.NetworkStream:
+        try:
+            addresses = self.policy.addresses(host, port)
+        except OSError as err:  # no such host: a fetch failure like any other, not a refusal
+            raise httpcore.ConnectError(f"cannot resolve {host}: {err}") from err
         last: Exception | None = None
-        for address in self.policy.addresses(host, port):
+        for address in addresses:
             try:
                 return super().connect_tcp(address, port, timeout, local_address, socket_options)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as err:  # try the next address
