@@ -145,3 +145,26 @@ def test_text_over_the_models_length_limit_is_extracted_not_refused(extractor):
     assert agree and {e.evidence.start for e in agree} == {text.index(closing)}  # in the last part
     assert len({a.name for a in long.actors}) == len(long.actors)
     assert short.article.id == "short" and not short.warnings and short.events
+
+
+def test_batches_hold_at_most_two_parts_worth_of_characters(extractor, monkeypatch):
+    """The model's memory grows with a batch's characters: a long text's parts are not piped all at once."""
+    in_parts = Extractor(Settings(chunk_chars=1500), nlp=extractor.nlp)
+    batches: list[int] = []
+    real_pipe = extractor.nlp.pipe
+
+    def counting_pipe(items, **kwargs):
+        if kwargs.get("as_tuples"):  # the extractor's batches (components may pipe patterns too)
+            items = list(items)
+            batches.append(sum(len(doc.text) for doc, _ctx in items))
+        return real_pipe(items, **kwargs)
+
+    monkeypatch.setattr(extractor.nlp, "pipe", counting_pipe)
+    texts = ["\n\n".join(PARAGRAPHS * 8), PARAGRAPHS[0], PARAGRAPHS[1], "\n\n".join(PARAGRAPHS * 3)]
+    results = list(in_parts.extract_many([ArticleInput(text=t, id=f"t{i}") for i, t in enumerate(texts)]))
+    monkeypatch.undo()
+    assert [r.article.id for r in results] == ["t0", "t1", "t2", "t3"]
+    assert len(batches) >= 2 and max(batches) <= 3000  # one batch would have held all 5,400
+    assert sum(batches) == sum(len(t) for t in texts)
+    for r, t in zip(results, texts, strict=True):
+        assert_spans_match(r, t)

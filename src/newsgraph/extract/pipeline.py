@@ -86,9 +86,7 @@ class Extractor:
     def extract_many(
         self, articles: Iterable[ArticleInput], batch_size: int | None = None
     ) -> Iterator[Extraction]:
-        docs = self.nlp.pipe(
-            self._docs(articles), as_tuples=True, batch_size=batch_size or self.settings.batch_size
-        )
+        docs = self._pipe(self._docs(articles), batch_size or self.settings.batch_size)
         parts: list[tuple[int, Extraction]] = []
         for doc, (article, start, last) in docs:
             if start is None:
@@ -100,6 +98,24 @@ class Extractor:
                 yield merge_parts(parts, length=len(article.text), limit=self.chunk_chars,
                                   origin=article.origin)
                 parts = []
+
+    def _pipe(self, items: Iterable[tuple[Doc, tuple]], batch_size: int) -> Iterator[tuple[Doc, tuple]]:
+        """``nlp.pipe`` over batches of at most ``batch_size`` Docs and two parts' worth of characters (as
+        many as 32 long news articles): the model's working memory grows with the characters of a batch
+        (1.3 GB for 400,000), so the parts of a long text must not all go in one batch."""
+        budget = 2 * self.chunk_chars
+        batch: list[tuple[Doc, tuple]] = []
+        chars = 0
+        for item in items:
+            doc = item[0]
+            size = doc[-1].idx + len(doc[-1]) if len(doc) else 0  # the text's length, without rebuilding it
+            if batch and (len(batch) >= batch_size or chars + size > budget):
+                yield from self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+                batch, chars = [], 0
+            batch.append(item)
+            chars += size
+        if batch:
+            yield from self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
 
     def _docs(self, articles: Iterable[ArticleInput]) -> Iterator[tuple[Doc, tuple]]:
         """One Doc per article, or one per part of a long one, with (article, part start, last part)."""
