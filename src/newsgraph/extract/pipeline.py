@@ -131,6 +131,10 @@ class Extractor:
                                                                   warnings=[])
                 yield self._doc(article.text[start:end], part_ctx), (article, start, k == len(spans) - 1)
 
+    def _prepare(self, article: ArticleInput) -> Doc:
+        """The Doc of a whole article with its context, before the pipeline (as the benchmark times it)."""
+        return self._doc(article.text, self._context(article))
+
     def _doc(self, text: str, ctx: ArticleContext) -> Doc:
         doc = self.nlp.make_doc(text)
         doc._.ng_article = ctx
