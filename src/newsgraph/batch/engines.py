@@ -14,6 +14,8 @@ import dataclasses
 import json
 import multiprocessing
 import os
+import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -97,7 +99,21 @@ class _WorkerSlot:
     error: str | None = None
 
 
+def _exit_with_parent(period: float = 1.0) -> None:
+    """End this worker when the process that started it is gone (``kill -9`` of an ingest leaves its
+    workers waiting for tasks forever otherwise): a daemon thread watches the parent's pid."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(period)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="newsgraph-parent-watch", daemon=True).start()
+
+
 def _init_local_worker(settings: Settings, factory: ExtractorFactory) -> None:
+    _exit_with_parent()
     # An exception here would only show up as an anonymous "broken pool"; keep it to report per shard.
     try:
         _WorkerSlot.extractor = factory(settings)
