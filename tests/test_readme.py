@@ -108,6 +108,8 @@ def work(tmp_path_factory) -> Iterator[Work]:
     shutil.copy(REPO / "examples" / "articles.jsonl", root / "archive" / "articles.jsonl")
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSGRAPH_") and k != "RAY_ADDRESS"}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    # the stand-in for example.org serves on loopback, which ingest refuses unless allowed
+    env["NEWSGRAPH_FETCH_ALLOW_HOSTS"] = "127.0.0.1"
     # The demo store, as `make demo` makes it.
     made = subprocess.run([str(BIN / "newsgraph"), "ingest", "examples/"], cwd=root, env=env,
                           capture_output=True, text=True)

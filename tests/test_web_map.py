@@ -60,7 +60,8 @@ def _map_pixels(page) -> dict:
           if (Math.abs(r - 0xec) < 6 && Math.abs(g - 0xea) < 6 && Math.abs(b - 0xe4) < 6) out.land += 1;
           if (Math.abs(r - 0xd9) < 14 && Math.abs(g - 0x82) < 14 && Math.abs(b - 0x2b) < 14) out.orange += 1;
           if (Math.abs(r - 0x2f) < 14 && Math.abs(g - 0x6f) < 14 && Math.abs(b - 0xb3) < 14) out.blue += 1;
-          if (Math.max(r, g, b) - Math.min(r, g, b) > 90) out.coloured += 1;  // a point (land and sea are grey-ish)
+          // a point: land and sea are greyish
+          if (Math.max(r, g, b) - Math.min(r, g, b) > 90) out.coloured += 1;
         }
       }
       return out;

@@ -23,6 +23,8 @@ class Settings:
     db: str = DEFAULT_DB
     max_input_bytes: int = 10_000_000
     batch_size: int = 32
+    # Longer texts are extracted in parts cut at paragraph breaks (spaCy's own limit is nlp.max_length).
+    chunk_chars: int = 100_000
     # User data files layered over the bundled ones (later files override earlier entries).
     actor_dictionaries: tuple[Path, ...] = ()
     reporting_lexicons: tuple[Path, ...] = ()
@@ -32,6 +34,8 @@ class Settings:
     api_body_limit: int = 5_000_000
     api_rate_limit: int = 120  # requests per minute per key (or per client for reads)
     cors_origins: tuple[str, ...] = ()
+    # Hosts, addresses or networks URL and feed ingest may fetch from although they are not public.
+    fetch_allow_hosts: tuple[str, ...] = ()
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod

@@ -193,13 +193,20 @@ def get_actor(actor_id: str, _: Read, svc: Svc) -> Any:
 
 @router.get("/network", tags=["queries"], response_model=q.Network,
             summary="Actor network: nodes and dyad edges with QuadClass counts (not paginated: one graph)")
-def network(_: Read, svc: Svc, since: Since = None, until: Until = None, type: Types = None,
+def network(request: Request, _: Read, svc: Svc, since: Since = None, until: Until = None, type: Types = None,
             min_count: Annotated[int, Query(ge=1, description="drop edges seen fewer times")] = 1,
             count: CountBy = "stories",
             include_local: Annotated[bool, Query(description="also article-local actors ('ministers')")]
             = False) -> Any:
-    return q.network(svc.store, since=_iso(since), until=_iso(until), types=_types(type),
-                     min_count=min_count, count=count, include_local=include_local)
+    types = _types(type)
+
+    def compute() -> bytes:
+        return q.network(svc.store, since=_iso(since), until=_iso(until), types=types, min_count=min_count,
+                         count=count, include_local=include_local).model_dump_json().encode("utf-8")
+
+    key = ("network", _iso(since), _iso(until), tuple(sorted(set(types or ()))), min_count, count,
+           include_local)
+    return svc.cached_json(request, key, compute)
 
 
 @router.get("/timeline", tags=["queries"], response_model=PageOut[q.Period],
@@ -238,8 +245,12 @@ def changes(_: Read, svc: Svc, since: Annotated[dt.date, Query(description="peri
 async def _to_input(svc: Services, body: ArticleSubmission) -> ArticleInput:
     published = body.published.isoformat() if body.published else None
     if body.url is not None:
+        from newsgraph.ingest.web import RefusedURL
+
         try:
             article = await run_in_threadpool(svc.fetch, body.url)
+        except RefusedURL as exc:  # a loopback, private or otherwise non-public host: not fetched at all
+            raise Problem(422, f"Refused to fetch {body.url}: {exc}", kind="url-refused") from exc
         except Exception as exc:  # network errors, HTTP errors, pages without an article
             raise Problem(502, f"Could not fetch an article from {body.url}: {exc}",
                           kind="fetch-failed") from exc

@@ -27,6 +27,15 @@ ActorsOption = Annotated[
 MaxBytesOption = Annotated[
     int | None, typer.Option("--max-bytes", help="Largest input accepted (default 10 MB).")
 ]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        "-w",
+        min=1,
+        help="Extraction processes (default: the machine's cores; a single article is extracted in-process).",
+    ),
+]
 DbOption = Annotated[
     str | None,
     typer.Option(

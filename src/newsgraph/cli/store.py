@@ -31,6 +31,7 @@ from newsgraph.cli.options import (
     TargetFilter,
     TypesOption,
     UntilOption,
+    WorkersOption,
     check_date,
 )
 from newsgraph.cli.output import OutputFormat, emit
@@ -163,7 +164,7 @@ def ingest_command(
     reprocess: bool = typer.Option(
         False, "--reprocess", help="Re-extract stored articles coded by another coder version."
     ),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Extraction processes."),
+    workers: WorkersOption = None,
     batch_size: int = typer.Option(None, "--batch-size", help="Articles per transaction (default 32)."),
     model: ModelOption = None,
     progress: bool = typer.Option(
@@ -221,6 +222,9 @@ def ingest_command(
     def problem(p) -> None:
         typer.echo(f"newsgraph: skipped {p.origin}: {p.message}", err=True)
 
+    def warning(article, w) -> None:
+        typer.echo(f"newsgraph: warning: {w.input or article.origin}: {w.message}", err=True)
+
     store = _open(db or settings.db, create=True)
     bar = _Progress(progress)
     try:
@@ -232,6 +236,7 @@ def ingest_command(
             reprocess=reprocess,
             batch_size=settings.batch_size,
             on_problem=problem,
+            on_warning=warning,
             on_skip=bar.skip,
             on_batch=bar.batch,
         )

@@ -39,9 +39,11 @@ def current_version(conn: Connection) -> int:
 def migrate(engine: Engine) -> int:
     """Bring the schema up to date; returns the version.  Safe to call on every open."""
     with engine.begin() as conn:
+        # Serialise concurrent openers of a fresh database: the second waits, then finds the schema made.
         if engine.dialect.name == "postgresql":
-            # Serialise concurrent openers of a fresh database.
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7215004811)")
+        elif engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now, waiting up to the busy timeout
         t.schema_version.create(conn, checkfirst=True)
         version = current_version(conn)
         if version > SCHEMA_VERSION:
