@@ -19,7 +19,8 @@ import newsgraph
 from newsgraph.config import Settings
 from newsgraph.contract import Article, Coder, Extraction, ExtractionWarning, ModelInfo
 from newsgraph.extract import actors, events, quotes  # noqa: F401  (registers the pipeline factories)
-from newsgraph.extract.base import ArticleContext, register_extensions
+from newsgraph.extract.base import ArticleContext, register_extensions, without_excluded
+from newsgraph.ingest.boundaries import BoundaryRules, find_excluded
 from newsgraph.ingest.metadata import detect_language, normalise_date, read_text_metadata
 from newsgraph.ingest.readers import ArticleInput
 from newsgraph.nlp import paragraphs  # noqa: F401  (registers newsgraph_paragraphs)
@@ -72,6 +73,7 @@ class Extractor:
         self.settings = settings or Settings()
         self.nlp = nlp if nlp is not None else build_pipeline(self.settings)
         self.coder = coder_for(self.nlp)
+        self.boundaries = BoundaryRules.load()
 
     def extract(self, article: ArticleInput) -> Extraction:
         return next(self.extract_many([article]))
@@ -102,6 +104,7 @@ class Extractor:
             title_span=meta.title_span,
             body_start=meta.body_start,
             dateline_place=meta.dateline_place,
+            excluded=tuple(find_excluded(article.text, self.boundaries)),
         )
         if not ctx.analysable:
             message = f"text reads as language {language!r}, not English; no actors, quotes or events"
@@ -123,14 +126,18 @@ class Extractor:
             url=article.url,
             language=ctx.language,
             text_sha256=ctx.text_sha256 or text_sha256(text),
+            excluded=list(ctx.excluded),
+        )
+        kept_quotes, kept_events, kept_quantities = without_excluded(
+            ctx.excluded, doc._.ng_quotes or [], doc._.ng_events or [], doc._.ng_quantities or []
         )
         table = doc._.ng_actors
         return Extraction(
             coder=self.coder,
             article=art,
             actors=table.to_contract(text) if table is not None else [],
-            quotes=doc._.ng_quotes or [],
-            events=doc._.ng_events or [],
-            quantities=doc._.ng_quantities or [],
+            quotes=kept_quotes,
+            events=kept_events,
+            quantities=kept_quantities,
             warnings=[*ctx.warnings, *(doc._.ng_warnings or [])],
         )
