@@ -19,7 +19,8 @@ from newsgraph.ingest.html import article_from_html
 from newsgraph.ingest.readers import ArticleInput
 
 FIXTURES = Path(__file__).parent / "fixtures" / "boundaries"
-TAGS = {".": None, "C": "comments", "R": "related", "P": "caption", "B": "byline", "X": "boilerplate", "Q": "pullquote"}
+TAGS = {".": None, "C": "comments", "R": "related", "P": "caption", "Q": "pullquote", "B": "byline",
+        "X": "boilerplate"}
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,8 @@ Since = Annotated[dt.date | None, Query(description="earliest date, YYYY-MM-DD (
 Until = Annotated[dt.date | None, Query(description="latest date, YYYY-MM-DD (inclusive)")]
 Types = Annotated[list[str] | None, Query(description="PLOVER event type(s); repeat or comma-separate")]
 CountBy = Annotated[Literal["stories", "reports"], Query(description="count stories (default) or reports")]
+MinConfidence = Annotated[float | None, Query(ge=0.0, le=1.0, description="only events of at least this "
+                                                                          "confidence (0-1)")]
 
 
 def services(request: Request) -> Services:
@@ -112,10 +114,12 @@ def list_events(_: Read, svc: Svc,
                 since: Since = None, until: Until = None,
                 claimed_by: Annotated[str | None, Query(description="who asserts the event")] = None,
                 article: Annotated[str | None, Query(description="article id")] = None,
+                min_confidence: MinConfidence = None,
                 all: Annotated[bool, Query(description="include negated and non-actual events")] = False,
                 limit: Limit = 50, offset: Offset = 0) -> Any:
     where = q.EventFilter(actor=actor, source=source, target=target, type=_types(type), since=_iso(since),
-                          until=_iso(until), claimed_by=claimed_by, article=article, include_all=all)
+                          until=_iso(until), claimed_by=claimed_by, article=article,
+                          min_confidence=min_confidence, include_all=all)
     return q.list_events(svc.store, where, limit=limit, offset=offset)
 
 
@@ -154,9 +158,14 @@ def network(_: Read, svc: Svc, since: Since = None, until: Until = None, type: T
             min_count: Annotated[int, Query(ge=1, description="drop edges seen fewer times")] = 1,
             count: CountBy = "stories",
             include_local: Annotated[bool, Query(description="also article-local actors ('ministers')")]
-            = False) -> Any:
+            = False,
+            min_confidence: Annotated[float | None, Query(
+                ge=0.0, le=1.0, description="leave out events below this confidence; default: the server's "
+                "network_min_confidence (0.5); 0 keeps all. The answer says the threshold in force and how "
+                "many events it left out (hidden_events)")] = None) -> Any:
+    threshold = svc.settings.network_min_confidence if min_confidence is None else min_confidence
     return q.network(svc.store, since=_iso(since), until=_iso(until), types=_types(type),
-                     min_count=min_count, count=count, include_local=include_local)
+                     min_count=min_count, count=count, include_local=include_local, min_confidence=threshold)
 
 
 @router.get("/timeline", tags=["queries"], response_model=PageOut[q.Period],
@@ -165,7 +174,8 @@ def timeline(_: Read, svc: Svc,
              actor: Annotated[str | None, Query(description="actor id, code or name")] = None,
              dyad: Annotated[str | None, Query(description="two actors as 'A:B'")] = None,
              by: Literal["day", "week", "month"] = "month", since: Since = None, until: Until = None,
-             count: CountBy = "stories", limit: Limit = 1000, offset: Offset = 0) -> Any:
+             count: CountBy = "stories", min_confidence: MinConfidence = None,
+             limit: Limit = 1000, offset: Offset = 0) -> Any:
     if (actor is None) == (dyad is None):
         raise Problem(422, "Give exactly one of 'actor' or 'dyad' (as 'A:B').", kind="validation-error",
                       title="Invalid request")
@@ -173,7 +183,7 @@ def timeline(_: Read, svc: Svc,
         raise Problem(422, f"dyad must be two actors as 'A:B', got '{dyad}'.", kind="validation-error",
                       title="Invalid request")
     periods = q.timeline(svc.store, actor=actor, dyad=dyad, by=by, since=_iso(since), until=_iso(until),
-                         count=count)
+                         count=count, min_confidence=min_confidence)
     return _slice(list(periods), limit, offset)
 
 

@@ -77,6 +77,10 @@ ClaimedByFilter = Annotated[
     str | None, typer.Option("--claimed-by", help="Whoever asserts the event (e.g. a spokesman).")
 ]
 ArticleFilter = Annotated[str | None, typer.Option("--article", help="Article id.")]
+MinConfidenceFilter = Annotated[
+    float | None,
+    typer.Option("--min-confidence", min=0.0, max=1.0, help="Only events of at least this confidence (0-1)."),
+]
 IncludeAllFilter = Annotated[
     bool,
     typer.Option(

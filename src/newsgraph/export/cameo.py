@@ -44,6 +44,7 @@ COLUMNS = (
     "EvidenceText",
     "ArticleId",
     "StoryId",
+    "Confidence",
 )
 
 
@@ -103,6 +104,7 @@ def write_cameo(
                 evidence,
                 e.article_id,
                 e.story_id or "",
+                e.confidence,
             ]
         )
         n += 1
