@@ -129,7 +129,9 @@ function filtersToHash(f, defaultConfidence = null) {
 
 function confidenceNote(net, initial) {
   const threshold = net.min_confidence;
-  if (threshold === null || threshold === undefined) return "Events of every confidence are shown.";
+  if (threshold === null || threshold === undefined || Number(threshold) === 0) {
+    return "Events of every confidence are shown (minimum 0).";
+  }
   const source = initial.min_confidence ? "" : " (the server's default)";
   const hidden = Number(net.hidden_events ?? 0);
   if (!hidden) return `Showing events of confidence ${threshold} or more${source}; none is below it.`;
@@ -147,6 +149,8 @@ export async function renderNetwork(root, params) {
     h("p", { class: "muted" }, "Click an actor or a relation (or pick an actor from the list) to see its events."));
   const container = h("div", { id: "cy", "aria-label": "Actor network graph; the actor list on the left is its keyboard equivalent" });
   const empty = h("div", { class: "graph-empty" });
+  // The threshold in force, on the graph itself: what is not drawn is said where the drawing is.
+  const caption = h("div", { class: "graph-caption", id: "graph-caption", "aria-hidden": "true" });
   const form = filterForm(initial, (f) => {
     const hash = filtersToHash(f, defaultConfidence);
     location.hash = "#/network" + (hash ? "?" + hash : "");
@@ -154,7 +158,7 @@ export async function renderNetwork(root, params) {
   const relayout = h("button", { type: "button", class: "relayout", title: "Forget where the actors were "
     + "placed and lay the whole graph out afresh" }, "Lay out again");
   clear(root).append(h("h1", { class: "visually-hidden" }, "Network"),
-    h("div", { class: "network-layout" }, form, h("div", { class: "graph-wrap" }, container, empty, relayout),
+    h("div", { class: "network-layout" }, form, h("div", { class: "graph-wrap" }, container, empty, caption, relayout),
       panel));
 
   let net;
@@ -172,6 +176,8 @@ export async function renderNetwork(root, params) {
   form.querySelector("#min-confidence").value = net.min_confidence ?? "";
   form.querySelector("#confidence-note").textContent = confidenceNote(net, initial);
   form.dataset.hiddenEvents = String(net.hidden_events ?? 0);
+  caption.textContent = Number(net.min_confidence) > 0
+    ? `confidence ≥ ${net.min_confidence} · ${plural(net.hidden_events ?? 0, "event")} hidden` : "";
   const elements = elementsFrom(net);
   empty.textContent = elements.length ? "" : "No relations in this range: ingest articles or widen the filters.";
   const cy = cytoscape({
