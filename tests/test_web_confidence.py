@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures imported from test_web_browser are parameters here)
 """The Network view's confidence threshold in a real browser (Debian's Chromium through Playwright).
 
 The store holds the sentences of test_confidence.py, whose events have confidences chosen for the test: at
@@ -28,10 +29,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def confidence_server(tmp_path_factory) -> Iterator[LiveServer]:
     _vendor_or_skip()
-    from test_confidence import corpus
-
     from newsgraph.api import create_app
     from newsgraph.query import Store
+    from test_confidence import corpus
 
     store = Store.open(str(tmp_path_factory.mktemp("web") / "confidence.db"))
     store.add(corpus())
