@@ -12,8 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from newsgraph.contract import Event, ExcludedSpan, Quantity, Quote, TextSpan
-from newsgraph.extract.base import without_excluded
+from newsgraph.contract import (
+    Article,
+    Coder,
+    Event,
+    ExcludedSpan,
+    Extraction,
+    ModelInfo,
+    Quantity,
+    Quote,
+    TextSpan,
+)
+from newsgraph.extract.boundaries import keep_article_news
 from newsgraph.ingest.boundaries import BoundaryRules, find_excluded, is_excluded
 from newsgraph.ingest.html import article_from_html
 from newsgraph.ingest.readers import ArticleInput
@@ -153,7 +163,7 @@ def _span(text: str, part: str) -> TextSpan:
     return TextSpan(start=start, end=start + len(part), text=part)
 
 
-def test_without_excluded_drops_quotes_events_and_quantities_found_there():
+def test_keep_article_news_drops_quotes_events_and_quantities_found_in_excluded_text():
     text = 'Troops left Halden. "We are done," he said.\n3 comments\nThey shelled 40 homes. "Lies," he said.'
     cut = text.index("3 comments")
     excluded = [ExcludedSpan(start=cut, end=len(text), kind="comments")]
@@ -168,12 +178,17 @@ def test_without_excluded_drops_quotes_events_and_quantities_found_there():
         Event(id="e3", trigger=_span(text, "done"), evidence=_span(text, "We are done"), quote="q2", **ev),
     ]
     quantities = [Quantity(id="n1", text="40", start=text.index("40"), end=text.index("40") + 2, value=40)]
-    kept_q, kept_e, kept_n = without_excluded(excluded, quotes, events, quantities)
-    assert [q.id for q in kept_q] == ["q1"]
-    assert [e.id for e in kept_e] == ["e1"]
-    assert kept_e[0].also_evidence == []
-    assert kept_n == []
-    assert without_excluded([], quotes, events, quantities) == (quotes, events, quantities)
+    extraction = Extraction(coder=Coder(version="t", model=ModelInfo(name="m", version="1")),
+                            article=Article(id="a", text_sha256="0" * 64),
+                            quotes=quotes, events=events, quantities=quantities)
+    kept = keep_article_news(extraction, excluded)
+    assert kept.article.excluded == excluded
+    assert [q.id for q in kept.quotes] == ["q1"]
+    assert [e.id for e in kept.events] == ["e1"]
+    assert kept.events[0].also_evidence == []  # the further statement came from a comment
+    assert kept.quantities == []
+    assert extraction.events[0].also_evidence  # the extraction given is not changed
+    assert keep_article_news(extraction, []) is extraction
 
 
 # -- HTML: what trafilatura keeps ----------------------------------------------------------------------

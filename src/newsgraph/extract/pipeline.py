@@ -19,7 +19,8 @@ import newsgraph
 from newsgraph.config import Settings
 from newsgraph.contract import Article, Coder, Extraction, ExtractionWarning, ModelInfo
 from newsgraph.extract import actors, events, quotes  # noqa: F401  (registers the pipeline factories)
-from newsgraph.extract.base import ArticleContext, register_extensions, without_excluded
+from newsgraph.extract.base import ArticleContext, register_extensions
+from newsgraph.extract.boundaries import keep_article_news
 from newsgraph.ingest.boundaries import BoundaryRules, find_excluded
 from newsgraph.ingest.metadata import detect_language, normalise_date, read_text_metadata
 from newsgraph.ingest.readers import ArticleInput
@@ -88,7 +89,11 @@ class Extractor:
             batch_size=batch_size or self.settings.batch_size,
         )
         for doc, article in docs:
-            yield self._assemble(doc, article)
+            yield self._news(self._assemble(doc, article), article)
+
+    def _news(self, extraction: Extraction, article: ArticleInput) -> Extraction:
+        """Only the article's news: nothing from comments, related links, captions, bylines, boilerplate."""
+        return keep_article_news(extraction, find_excluded(article.text, self.boundaries))
 
     def _prepare(self, article: ArticleInput) -> Doc:
         meta = read_text_metadata(article.text)
@@ -104,7 +109,6 @@ class Extractor:
             title_span=meta.title_span,
             body_start=meta.body_start,
             dateline_place=meta.dateline_place,
-            excluded=tuple(find_excluded(article.text, self.boundaries)),
         )
         if not ctx.analysable:
             message = f"text reads as language {language!r}, not English; no actors, quotes or events"
@@ -126,18 +130,14 @@ class Extractor:
             url=article.url,
             language=ctx.language,
             text_sha256=ctx.text_sha256 or text_sha256(text),
-            excluded=list(ctx.excluded),
-        )
-        kept_quotes, kept_events, kept_quantities = without_excluded(
-            ctx.excluded, doc._.ng_quotes or [], doc._.ng_events or [], doc._.ng_quantities or []
         )
         table = doc._.ng_actors
         return Extraction(
             coder=self.coder,
             article=art,
             actors=table.to_contract(text) if table is not None else [],
-            quotes=kept_quotes,
-            events=kept_events,
-            quantities=kept_quantities,
+            quotes=doc._.ng_quotes or [],
+            events=doc._.ng_events or [],
+            quantities=doc._.ng_quantities or [],
             warnings=[*ctx.warnings, *(doc._.ng_warnings or [])],
         )
