@@ -36,6 +36,8 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     # Hosts, addresses or networks URL and feed ingest may fetch from although they are not public.
     fetch_allow_hosts: tuple[str, ...] = ()
+    # The network (CLI, API, UI) leaves out events below this confidence unless asked for another threshold.
+    network_min_confidence: float = 0.5
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -79,6 +81,8 @@ class Settings:
                 )
             elif isinstance(current, int):
                 changes[key] = int(value)  # type: ignore[arg-type]
+            elif isinstance(current, float):
+                changes[key] = float(value)  # type: ignore[arg-type]
             elif isinstance(current, tuple):
                 items = (
                     value.split(os.pathsep if key.endswith(("dictionaries", "lexicons")) else ",")
@@ -91,4 +95,9 @@ class Settings:
                 changes[key] = tuple(items)
             else:
                 changes[key] = str(value)
-        return replace(self, extra=extra, **changes)
+        updated = replace(self, extra=extra, **changes)
+        if not 0.0 <= updated.network_min_confidence <= 1.0:
+            raise ValueError(
+                f"network_min_confidence must be between 0 and 1, not {updated.network_min_confidence}"
+            )
+        return updated

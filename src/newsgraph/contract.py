@@ -21,6 +21,8 @@ RoleBasis = Literal["text", "kb-dated", "kb-undated"]
 QuoteKind = Literal["direct", "partial", "indirect"]
 Polarity = Literal["positive", "negative"]
 Modality = Literal["actual", "planned", "hypothetical", "question"]
+# What a stretch of a page's text is when it is not the article's news (newsgraph.ingest.boundaries).
+ExcludedKind = Literal["comments", "related", "caption", "pullquote", "byline", "boilerplate"]
 PloverType = Literal[
     "AGREE",
     "CONSULT",
@@ -59,6 +61,12 @@ class TextSpan(Span):
     text: str
 
 
+class ExcludedSpan(Span):
+    """A stretch of the text that is not the article's news: no quote or event is taken from it."""
+
+    kind: ExcludedKind
+
+
 class ModelInfo(_Model):
     name: str
     version: str
@@ -81,6 +89,11 @@ class Article(_Model):
     url: str | None = None
     language: str | None = Field(None, description="ISO 639-1 code, detected")
     text_sha256: str
+    excluded: list[ExcludedSpan] = Field(
+        default_factory=list,
+        description="reader comments, related-stories lists, captions, bylines and boilerplate found in the "
+        "text: offsets into the whole text, which is not changed",
+    )
 
 
 class Mention(TextSpan):

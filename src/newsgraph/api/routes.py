@@ -28,6 +28,8 @@ Region = Annotated[str | None, Query(description="where it happened: a first-lev
 BBox = Annotated[str | None, Query(description="where it happened: west,south,east,north in degrees",
                                    examples=["35,29,49,38"])]
 CountBy = Annotated[Literal["stories", "reports"], Query(description="count stories (default) or reports")]
+MinConfidence = Annotated[float | None, Query(ge=0.0, le=1.0, description="only events of at least this "
+                                                                          "confidence (0-1)")]
 
 
 def services(request: Request) -> Services:
@@ -131,11 +133,13 @@ def list_events(_: Read, svc: Svc,
                 claimed_by: Annotated[str | None, Query(description="who asserts the event")] = None,
                 article: Annotated[str | None, Query(description="article id")] = None,
                 country: Country = None, region: Region = None, bbox: BBox = None,
+                min_confidence: MinConfidence = None,
                 all: Annotated[bool, Query(description="include negated and non-actual events")] = False,
                 limit: Limit = 50, offset: Offset = 0) -> Any:
     where = q.EventFilter(actor=actor, source=source, target=target, type=_types(type), since=_iso(since),
                           until=_iso(until), claimed_by=claimed_by, article=article,
-                          country=_countries(country), region=region, bbox=_bbox(bbox), include_all=all)
+                          country=_countries(country), region=region, bbox=_bbox(bbox),
+                          min_confidence=min_confidence, include_all=all)
     return q.list_events(svc.store, where, limit=limit, offset=offset)
 
 
@@ -197,15 +201,21 @@ def network(request: Request, _: Read, svc: Svc, since: Since = None, until: Unt
             min_count: Annotated[int, Query(ge=1, description="drop edges seen fewer times")] = 1,
             count: CountBy = "stories",
             include_local: Annotated[bool, Query(description="also article-local actors ('ministers')")]
-            = False) -> Any:
+            = False,
+            min_confidence: Annotated[float | None, Query(
+                ge=0.0, le=1.0, description="leave out events below this confidence; default: the server's "
+                "network_min_confidence (0.5); 0 keeps all. The answer says the threshold in force and how "
+                "many events it left out (hidden_events)")] = None) -> Any:
     types = _types(type)
+    threshold = svc.settings.network_min_confidence if min_confidence is None else min_confidence
 
     def compute() -> bytes:
         return q.network(svc.store, since=_iso(since), until=_iso(until), types=types, min_count=min_count,
-                         count=count, include_local=include_local).model_dump_json().encode("utf-8")
+                         count=count, include_local=include_local,
+                         min_confidence=threshold).model_dump_json().encode("utf-8")
 
     key = ("network", _iso(since), _iso(until), tuple(sorted(set(types or ()))), min_count, count,
-           include_local)
+           include_local, threshold)
     return svc.cached_json(request, key, compute)
 
 
@@ -215,7 +225,8 @@ def timeline(_: Read, svc: Svc,
              actor: Annotated[str | None, Query(description="actor id, code or name")] = None,
              dyad: Annotated[str | None, Query(description="two actors as 'A:B'")] = None,
              by: Literal["day", "week", "month"] = "month", since: Since = None, until: Until = None,
-             count: CountBy = "stories", limit: Limit = 1000, offset: Offset = 0) -> Any:
+             count: CountBy = "stories", min_confidence: MinConfidence = None,
+             limit: Limit = 1000, offset: Offset = 0) -> Any:
     if (actor is None) == (dyad is None):
         raise Problem(422, "Give exactly one of 'actor' or 'dyad' (as 'A:B').", kind="validation-error",
                       title="Invalid request")
@@ -223,7 +234,7 @@ def timeline(_: Read, svc: Svc,
         raise Problem(422, f"dyad must be two actors as 'A:B', got '{dyad}'.", kind="validation-error",
                       title="Invalid request")
     periods = q.timeline(svc.store, actor=actor, dyad=dyad, by=by, since=_iso(since), until=_iso(until),
-                         count=count)
+                         count=count, min_confidence=min_confidence)
     return _slice(list(periods), limit, offset)
 
 

@@ -111,6 +111,10 @@ BBoxFilter = Annotated[
     typer.Option("--bbox", callback=_check_bbox,
                  help="Where it happened: west,south,east,north in degrees (e.g. 35,29,49,38)."),
 ]
+MinConfidenceFilter = Annotated[
+    float | None,
+    typer.Option("--min-confidence", min=0.0, max=1.0, help="Only events of at least this confidence (0-1)."),
+]
 IncludeAllFilter = Annotated[
     bool,
     typer.Option(

@@ -1,7 +1,7 @@
 """Exports: PLOVER JSONL, CAMEO/GDELT-style TSV, FollowTheMoney entities, GeoJSON, GEXF/GraphML, Parquet, CSV.
 
 ``export(store, fmt, output, where)`` takes the same ``EventFilter`` as ``newsgraph.query.list_events``
-(network formats use its since, until and type, and count).
+(network formats use its since, until, type and min_confidence, and count).
 """
 
 from __future__ import annotations
@@ -85,6 +85,7 @@ def export(
             types=where.type,
             min_count=min_count,
             count=count,  # type: ignore[arg-type]
+            min_confidence=where.min_confidence,
         )
         output.parent.mkdir(parents=True, exist_ok=True)
         write_graph(net, output, fmt)

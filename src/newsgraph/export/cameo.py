@@ -50,6 +50,7 @@ COLUMNS = (
     "ArticleId",
     "StoryId",
     "ActionGeo_Basis",
+    "Confidence",
 )
 
 
@@ -131,6 +132,7 @@ def write_cameo(
                 e.article_id,
                 e.story_id or "",
                 e.geo.basis if e.geo is not None else "",
+                e.confidence,
             ]
         )
         n += 1

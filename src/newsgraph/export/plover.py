@@ -95,6 +95,7 @@ def plover_record(event: EventRow, coder: str = "newsgraph") -> dict:
         "trigger": event.trigger.text,
         "evidence_span": [event.evidence.start, event.evidence.end],
         "quantities": [q.model_dump() for q in event.quantities],
+        "confidence": event.confidence,
         "article_id": event.article_id,
         "story_id": event.story_id,
     }

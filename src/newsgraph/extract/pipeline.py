@@ -22,6 +22,8 @@ from newsgraph.contract import Article, Coder, Extraction, ExtractionWarning, Mo
 from newsgraph.extract import actors, events, places, quotes  # noqa: F401  (registers the pipeline factories)
 from newsgraph.extract.base import ArticleContext, register_extensions
 from newsgraph.extract.chunks import merge_parts, plan_chunks
+from newsgraph.extract.boundaries import keep_article_news
+from newsgraph.ingest.boundaries import BoundaryRules, find_excluded
 from newsgraph.ingest.metadata import detect_language, normalise_date, read_text_metadata
 from newsgraph.ingest.readers import ArticleInput
 from newsgraph.nlp import paragraphs  # noqa: F401  (registers newsgraph_paragraphs)
@@ -77,6 +79,7 @@ class Extractor:
         self.settings = settings or Settings()
         self.nlp = nlp if nlp is not None else build_pipeline(self.settings)
         self.coder = coder_for(self.nlp)
+        self.boundaries = BoundaryRules.load()
 
     def extract(self, article: ArticleInput) -> Extraction:
         return next(self.extract_many([article]))
@@ -93,13 +96,13 @@ class Extractor:
         parts: list[tuple[int, Extraction]] = []
         for doc, (article, start, last) in docs:
             if start is None:
-                yield self._assemble(doc, article, article.text)
+                yield self._news(self._assemble(doc, article, article.text), article)
                 continue
             end = start + len(doc.text)
             parts.append((start, self._assemble(doc, article, article.text[start:end])))
             if last:
-                yield merge_parts(parts, length=len(article.text), limit=self.chunk_chars,
-                                  origin=article.origin)
+                yield self._news(merge_parts(parts, length=len(article.text), limit=self.chunk_chars,
+                                             origin=article.origin), article)
                 parts = []
 
     def _pipe(self, items: Iterable[tuple[Doc, tuple]], batch_size: int) -> Iterator[tuple[Doc, tuple]]:
@@ -133,6 +136,10 @@ class Extractor:
                 part_ctx = ctx if k == 0 else dataclasses.replace(ctx, title_span=None, body_start=0,
                                                                   warnings=[])
                 yield self._doc(article.text[start:end], part_ctx), (article, start, k == len(spans) - 1)
+
+    def _news(self, extraction: Extraction, article: ArticleInput) -> Extraction:
+        """Only the article's news: nothing from comments, related links, captions, bylines, boilerplate."""
+        return keep_article_news(extraction, find_excluded(article.text, self.boundaries))
 
     def _prepare(self, article: ArticleInput) -> Doc:
         """The Doc of a whole article with its context, before the pipeline (as the benchmark times it)."""

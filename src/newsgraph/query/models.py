@@ -174,6 +174,8 @@ class Network(BaseModel):
     count: Literal["stories", "reports"]
     since: str | None = None
     until: str | None = None
+    min_confidence: float | None = None  # the threshold in force: events below it are not counted
+    hidden_events: int = 0  # counted events on the network's dyads below min_confidence
     nodes: list[NetworkNode]
     edges: list[NetworkEdge]
 

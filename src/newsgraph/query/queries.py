@@ -145,6 +145,7 @@ class EventFilter:
     region: str | None = None  # first-level region where it happened (its gazetteer name)
     bbox: str | Sequence[float] | None = None  # "west,south,east,north": its point lies inside
     located: bool = False  # only events with a point (the map, GeoJSON)
+    min_confidence: float | None = None  # events whose confidence is at least this (0-1)
     include_all: bool = False
 
     @classmethod
@@ -182,6 +183,8 @@ class EventFilter:
         geo = self._geo_conditions()
         if geo:
             conds.append(E.c.id.in_(select(EL.c.event_id).where(*geo)))
+        if self.min_confidence is not None:
+            conds.append(E.c.confidence >= self.min_confidence)
         if not self.include_all:
             conds.append(and_(E.c.polarity == "positive", E.c.modality == "actual"))
             if not self.article:
@@ -695,17 +698,33 @@ def get_article_text(store: Store, article_id: str) -> str | None:
 # -- network ----------------------------------------------------------------------------------------
 
 
+def _dyad_conditions(
+    since: str | None, until: str | None, types: list[str] | None, min_confidence: float | None = None
+) -> list:
+    D = t.event_dyads
+    conds = _in_days(D.c.date, D.c.date, since, until)
+    if types:
+        conds.append(D.c.type.in_(types))
+    if min_confidence is not None:
+        conds.append(D.c.confidence >= min_confidence)
+    return conds
+
+
 def _dyad_counts(
-    store: Store, *, since: str | None, until: str | None, types: list[str] | None, count: CountBy
+    store: Store,
+    *,
+    since: str | None,
+    until: str | None,
+    types: list[str] | None,
+    count: CountBy,
+    min_confidence: float | None = None,
 ) -> dict[tuple[str, str], dict]:
     """Per directed dyad: counts per QuadClass, total and Goldstein sum (counted events only)."""
     D = t.event_dyads
     unit = (
         func.count(func.distinct(D.c.unit)) if count == "stories" else func.count(func.distinct(D.c.event_id))
     )
-    conds = _in_days(D.c.date, D.c.date, since, until)
-    if types:
-        conds.append(D.c.type.in_(types))
+    conds = _dyad_conditions(since, until, types, min_confidence)
     query = (
         select(
             D.c.source_id,
@@ -748,6 +767,22 @@ def _local_actors(store: Store, ids: set[str]) -> set[str]:
     return out
 
 
+def _below_confidence(
+    store: Store, *, since: str | None, until: str | None, types: list[str] | None, min_confidence: float,
+    include_local: bool,
+) -> int:
+    """Counted events on the network's dyads that ``min_confidence`` leaves out."""
+    D, K = t.event_dyads, t.actor_keys
+    query = select(func.count(func.distinct(D.c.event_id))).where(
+        *_dyad_conditions(since, until, types), D.c.confidence < min_confidence
+    )
+    if not include_local:
+        local = select(K.c.actor_id).where(K.c.key.like(f"{LOCAL_KEY_PREFIX}%"))
+        query = query.where(D.c.source_id.not_in(local), D.c.target_id.not_in(local))
+    with store.engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
 def _net(quads: list[int], total: int) -> float:
     return round((quads[0] + quads[1] - quads[2] - quads[3]) / total, 4) if total else 0.0
 
@@ -761,12 +796,16 @@ def network(
     min_count: int = 1,
     count: CountBy = "stories",
     include_local: bool = False,
+    min_confidence: float | None = None,
 ) -> Network:
     """Actors as nodes, directed dyads as edges with counts per QuadClass and a net score.
 
     Article-local actors (generic descriptions such as "ministers", see the contract's ``local``) are left
-    out unless ``include_local``: each exists in one article only and is no node of the network."""
-    dyads = _dyad_counts(store, since=_day(since), until=_day(until), types=_types(types), count=count)
+    out unless ``include_local``: each exists in one article only and is no node of the network.
+    With ``min_confidence`` only events of at least that confidence count, and ``hidden_events`` says how
+    many it leaves out (the CLI, API and UI pass ``Settings.network_min_confidence`` by default)."""
+    window = {"since": _day(since), "until": _day(until), "types": _types(types)}
+    dyads = _dyad_counts(store, **window, count=count, min_confidence=min_confidence)
     hidden = set() if include_local else _local_actors(store, {a for dyad in dyads for a in dyad})
     edges = []
     for (s, tg), d in sorted(dyads.items()):
@@ -809,7 +848,13 @@ def network(
                         mentions=int(mentions.get(r.id, 0)),
                     )
                 )
-    return Network(count=count, since=_day(since), until=_day(until), nodes=nodes, edges=edges)
+    hidden_events = (
+        _below_confidence(store, **window, min_confidence=min_confidence, include_local=include_local)
+        if min_confidence is not None
+        else 0
+    )
+    return Network(count=count, since=_day(since), until=_day(until), min_confidence=min_confidence,
+                   hidden_events=hidden_events, nodes=nodes, edges=edges)
 
 
 # -- timeline ---------------------------------------------------------------------------------------
@@ -842,13 +887,15 @@ def timeline(
     until: DateLike = None,
     count: CountBy = "stories",
     types: str | Sequence[str] | None = None,
+    min_confidence: float | None = None,
 ) -> list[Period]:
     """Counts per QuadClass and mean Goldstein per period for one actor (either side) or a dyad
     ``A:B`` (both directions).  Periods between the first and last are listed even when empty.
 
     Events without a date (their article carries none) are in no period: without ``since`` and
     ``until`` they are counted in a last period named ``undated`` (no start or end), so the periods
-    add up to what the network counts; with a date range they are outside it, as in the network."""
+    add up to what the network counts; with a date range they are outside it, as in the network.
+    ``min_confidence`` keeps only events of at least that confidence, as in the network."""
     if (actor is None) == (dyad is None):
         raise ValueError("give exactly one of actor or dyad")
     since_d, until_d = _day(since), _day(until)
@@ -863,6 +910,8 @@ def timeline(
             conds += _in_days(E.c.date, E.c.date, since_d, until_d)
             if type_list:
                 conds.append(E.c.type.in_(type_list))
+            if min_confidence is not None:
+                conds.append(E.c.confidence >= min_confidence)
             query = (
                 select(
                     E.c.id,
@@ -888,9 +937,7 @@ def timeline(
             ]
             if not with_undated:
                 conds.append(D.c.date.is_not(None))
-            conds += _in_days(D.c.date, D.c.date, since_d, until_d)
-            if type_list:
-                conds.append(D.c.type.in_(type_list))
+            conds += _dyad_conditions(since_d, until_d, type_list, min_confidence)
             query = select(D.c.event_id.label("id"), D.c.unit, D.c.date, D.c.quad_class, D.c.goldstein).where(
                 *conds
             )

@@ -26,7 +26,25 @@ def _v2_event_locations(conn: Connection) -> None:
     t.event_locations.create(conn, checkfirst=True)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_event_locations)
+def _v3_dyad_confidence(conn: Connection) -> None:
+    """The event's confidence on each dyad row, in the network's covering index (the network filters on it).
+
+    A store created by this version has both already (``_v1_initial`` builds today's tables)."""
+    inspector = inspect(conn)
+    if "confidence" not in {c["name"] for c in inspector.get_columns("event_dyads")}:
+        conn.exec_driver_sql("ALTER TABLE event_dyads ADD COLUMN confidence FLOAT NOT NULL DEFAULT 1")
+        conn.exec_driver_sql(
+            "UPDATE event_dyads SET confidence = "
+            "(SELECT events.confidence FROM events WHERE events.id = event_dyads.event_id)"
+        )
+    covering = {ix["name"]: ix["column_names"] for ix in inspector.get_indexes("event_dyads")}
+    if tuple(covering.get(t.DYADS_COVERING_INDEX) or ()) != t.DYADS_COVERING_COLUMNS:
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {t.DYADS_COVERING_INDEX}")
+        columns = ", ".join(t.DYADS_COVERING_COLUMNS)
+        conn.exec_driver_sql(f"CREATE INDEX {t.DYADS_COVERING_INDEX} ON event_dyads ({columns})")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_event_locations, _v3_dyad_confidence)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

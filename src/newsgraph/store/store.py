@@ -984,6 +984,7 @@ class Store:
                 "quad_class": row["quad_class"],
                 "goldstein": row["goldstein"],
                 "unit": row["story_id"] or row["id"],
+                "confidence": row["confidence"],
             }
             for row, source_id, target_id in batch.dyads
         ]

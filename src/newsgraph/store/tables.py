@@ -239,6 +239,10 @@ event_actors = Table(
     Index("ix_event_actors_actor", "actor_id", "role"),
 )
 
+# The whole network is read from this index alone (SQLite: a covering index scan).
+DYADS_COVERING_INDEX = "ix_event_dyads_all"
+DYADS_COVERING_COLUMNS = ("source_id", "target_id", "quad_class", "unit", "goldstein", "confidence")
+
 # One row per (source, target) pair of every counted event: what the network, timelines and changes
 # aggregate, kept narrow and indexed so they read no other table.  ``unit`` is the event's story
 # (or the event itself when it has none), so counting distinct units counts stories.
@@ -254,11 +258,13 @@ event_dyads = Table(
     Column("quad_class", Integer),
     Column("goldstein", Float),
     Column("unit", String(250), nullable=False),
+    # The event's confidence, so that the network filters on it without reading ``events`` (schema v2).
+    Column("confidence", Float, nullable=False, server_default="1"),
     Index("ix_event_dyads_pair", "source_id", "target_id", "date"),
     Index("ix_event_dyads_target", "target_id", "date"),
     Index("ix_event_dyads_date", "date"),
     Index("ix_event_dyads_article", "article_id"),
-    Index("ix_event_dyads_all", "source_id", "target_id", "quad_class", "unit", "goldstein"),
+    Index(DYADS_COVERING_INDEX, *DYADS_COVERING_COLUMNS),
 )
 
 # Where an event happened (the extraction's ``Event.geo``): one row per located event, indexed for the
