@@ -21,8 +21,8 @@ from newsgraph.config import Settings
 from newsgraph.contract import Article, Coder, Extraction, ExtractionWarning, ModelInfo
 from newsgraph.extract import actors, events, places, quotes  # noqa: F401  (registers the pipeline factories)
 from newsgraph.extract.base import ArticleContext, register_extensions
-from newsgraph.extract.chunks import merge_parts, plan_chunks
 from newsgraph.extract.boundaries import keep_article_news
+from newsgraph.extract.chunks import merge_parts, plan_chunks
 from newsgraph.ingest.boundaries import BoundaryRules, find_excluded
 from newsgraph.ingest.metadata import detect_language, normalise_date, read_text_metadata
 from newsgraph.ingest.readers import ArticleInput
