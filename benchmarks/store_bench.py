@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/store_bench.py                      # 20,000 articles x 5 events, SQLite
     .venv/bin/python benchmarks/store_bench.py --db postgresql://postgres@127.0.0.1:54329/newsgraph_test
 
-Prints the ingest rate and the median latency of: events by actor (first page and total), a dyad
-timeline by month, the whole network, and a one-quarter network window.  Figures go in docs/store.md.
+Prints the ingest rate and the median latency of: events by actor (first page and total, also with a
+minimum confidence), a dyad timeline by month, the whole network (with and without the default confidence
+threshold), and a one-quarter network window.  Figures go in docs/store.md.
 """
 
 from __future__ import annotations
@@ -66,9 +67,17 @@ def main() -> None:
                 "events --actor PRK --type ASSAULT --since 2024-01-01",
                 lambda: q.list_events(store, actor="PRK", type="ASSAULT", since="2024-01-01"),
             ),
+            (
+                "events --actor PRK --min-confidence 0.8",
+                lambda: q.list_events(store, actor="PRK", min_confidence=0.8),
+            ),
             ("timeline --dyad PRK:RUS --by month", lambda: q.timeline(store, dyad="PRK:RUS", by="month")),
             ("timeline --actor PRK --by week", lambda: q.timeline(store, actor="PRK", by="week")),
             ("network (all time)", lambda: q.network(store)),
+            (
+                "network --min-confidence 0.5 (all time; the CLI's default)",
+                lambda: q.network(store, min_confidence=0.5),
+            ),
             (
                 "network --since 2024-01-01 --until 2024-03-31",
                 lambda: q.network(store, since="2024-01-01", until="2024-03-31"),

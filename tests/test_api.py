@@ -29,6 +29,7 @@ from newsgraph.contract import (
 )
 from newsgraph.ingest.readers import ArticleInput
 from newsgraph.query import Store
+from page_server import PageServer
 
 KEY = "test-key-123"
 CDN_HOSTS = ("cdn.", "unpkg.com", "jsdelivr", "cdnjs", "googleapis.com", "fonts.g")
@@ -439,45 +440,45 @@ def test_extract_does_not_store(client):
     assert client.get("/api/articles").json()["total"] == 2
 
 
-def test_post_url_with_the_real_fetcher(store):
-    """A page served on 127.0.0.1 is fetched by newsgraph.ingest.web and reduced to the article."""
-    import http.server
-    import threading
+BORDER_PAGE = ("<html><head><title>Border talks</title></head><body><article><h1>Border talks</h1>"
+               + "<p>Chile and Peru agreed on Thursday to reopen two border crossings shut since March.</p>"
+               * 4 + "</article></body></html>").encode()
 
+
+def test_post_url_with_the_real_fetcher(store):
+    """A page served on 127.0.0.1 (allowed by the operator here) is fetched and reduced to the article."""
     from newsgraph.api_keys import hash_key
 
-    page = ("<html><head><title>Border talks</title></head><body><article><h1>Border talks</h1>"
-            + "<p>Chile and Peru agreed on Thursday to reopen two border crossings shut since March.</p>" * 4
-            + "</article></body></html>").encode()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(page)))
-            self.end_headers()
-            self.wfile.write(page)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        app = create_app(Settings().updated({"api_keys": (hash_key(KEY),)}), store=store,
-                         extractor_factory=lambda _s: FakeExtractor())
+    with PageServer(BORDER_PAGE) as server:
+        settings = Settings().updated({"api_keys": (hash_key(KEY),), "fetch_allow_hosts": "127.0.0.1"})
+        app = create_app(settings, store=store, extractor_factory=lambda _s: FakeExtractor())
         c = TestClient(app, raise_server_exceptions=False)
-        url = f"http://127.0.0.1:{httpd.server_address[1]}/border-talks"
-        resp = c.post("/api/articles", headers=AUTH, json={"url": url, "id": "border"})
+        page = {"url": f"{server.base}/border-talks", "id": "border"}
+        resp = c.post("/api/articles", headers=AUTH, json=page)
         assert resp.status_code == 201, resp.text
         assert "Chile and Peru agreed" in c.get("/api/articles/border").json()["text"]
         closed_port = "http://127.0.0.1:9/border-talks"  # the discard port: nothing listens there
         missing = c.post("/api/articles", headers=AUTH, json={"url": closed_port})
         assert_problem(missing, 502, "Could not fetch")
-    finally:
-        httpd.shutdown()
-        thread.join()
+
+
+def test_post_url_to_a_loopback_service_is_refused(store):
+    """Server-side request forgery: a key holder must not make the server read its own internal services."""
+    from newsgraph.api_keys import hash_key
+
+    secret = b"<html><body><article><h1>Internal</h1>" + b"<p>secret admin page.</p>" * 9 + b"</article>"
+    with PageServer(secret) as server:
+        app = create_app(Settings().updated({"api_keys": (hash_key(KEY),)}), store=store,
+                         extractor_factory=lambda _s: FakeExtractor())
+        c = TestClient(app, raise_server_exceptions=False)
+        port = server.base.rsplit(":", 1)[1]
+        for url in (f"{server.base}/secret.html", f"http://localhost:{port}/secret", f"http://[::1]:{port}/"):
+            for path in ("/api/articles", "/api/extract"):
+                resp = c.post(path, headers=AUTH, json={"url": url})
+                body = assert_problem(resp, 422, "refused", "loopback")
+                assert body["type"].endswith("url-refused") and "admin" not in body["detail"]
+        assert server.requests == 0
+        assert c.get("/api/articles").json()["total"] == 2  # nothing stored
 
 
 def test_fetch_failure_is_a_502_problem(store):
@@ -643,6 +644,113 @@ def test_missing_vendor_files_give_a_clear_error_page(store, tmp_path):
     page = c.get("/")
     assert page.status_code == 503 and "make setup" in page.text and "vendor/cytoscape" in page.text
     assert_problem(c.get("/static/vendor/cytoscape.esm.min.js"), 404, "make setup")
+
+
+# -- under load: cached aggregates, headers on every response ---------------------------------------------
+
+def _edges(resp) -> set[tuple[str, str, int]]:
+    return {(e["source"], e["target"], e["total"]) for e in resp.json()["edges"]}
+
+
+def test_network_is_computed_once_until_the_store_changes(store, tmp_path, monkeypatch):
+    from newsgraph import query as q
+
+    calls = []
+    real = q.network
+    monkeypatch.setattr(q, "network", lambda *a, **k: calls.append(k) or real(*a, **k))
+    c = make_client(store)
+    first = c.get("/api/network")
+    assert first.status_code == 200 and first.headers["etag"] and first.headers["cache-control"] == "no-cache"
+    for _ in range(5):
+        assert c.get("/api/network").content == first.content
+    assert len(calls) == 1
+    same = c.get("/api/network", headers={"If-None-Match": first.headers["etag"]})
+    assert same.status_code == 304 and same.content == b""
+    assert c.get("/api/network", params={"type": "AID,ASSAULT"}).json() == c.get(
+        "/api/network", params={"type": "ASSAULT,AID"}).json() and len(calls) == 2
+    # An ingest through this server shows at once.
+    before = _edges(first)
+    posted = c.post("/api/articles", headers=AUTH, json={"text": "Germany pledged aid again.", "id": "new"})
+    assert posted.status_code == 201
+    after = c.get("/api/network")
+    assert after.headers["etag"] != first.headers["etag"] and _edges(after) != before
+    assert c.get("/api/network", headers={"If-None-Match": first.headers["etag"]}).status_code == 200
+    # So does one by another process on the same store (here: another Store on the file), once the store's
+    # generation is read again.
+    monkeypatch.setattr("newsgraph.api.services.GENERATION_TTL", 0.0)
+    other = Store.open(str(tmp_path / "api.db"))
+    try:
+        other.add([(build("ext", TEXT_B.replace("Tuesday", "Sunday"), "2025-09-01", ["FRA", "RUS"], {},
+                          [{"type": "ACCUSE", "quad": 3, "source": "FRA", "target": "RUS",
+                            "trigger": "criticised"}], [], "elsewhere"), None)])
+    finally:
+        other.close()
+    assert _edges(c.get("/api/network")) != _edges(after)
+
+
+def test_concurrent_misses_compute_once():
+    import threading
+    import time
+
+    from newsgraph.api.cache import ResponseCache
+
+    cache, calls = ResponseCache(max_entries=2), []
+
+    def slow() -> bytes:
+        calls.append(1)
+        time.sleep(0.2)
+        return b"{}"
+
+    threads = [threading.Thread(target=cache.get, args=("k", slow)) for _ in range(10)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert len(calls) == 1 and cache.misses == 1 and cache.hits == 9
+    for key in ("a", "b", "c"):
+        cache.get(key, lambda: b"x")
+    assert cache.get("k", lambda: b"recomputed").body == b"recomputed"  # evicted: bounded
+
+
+SECURITY_HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options", "referrer-policy")
+
+
+def test_security_headers_on_every_response_and_problems_without_internals(store):
+    from newsgraph.api_keys import hash_key
+
+    class Broken:
+        def extract(self, article: ArticleInput) -> Extraction:
+            raise RuntimeError("Traceback (most recent call last): secret")
+
+    c = make_client(store, api_rate_limit=40, api_body_limit=10_000)
+    broken = TestClient(create_app(Settings().updated({"api_keys": (hash_key(KEY),)}), store=store,
+                                   extractor_factory=lambda _s: Broken()), raise_server_exceptions=False)
+    etag = c.get("/api/network").headers["etag"]
+    responses = {
+        "200": c.get("/api/articles"), "304": c.get("/api/network", headers={"If-None-Match": etag}),
+        "404": c.get("/api/nothing"), "405": c.delete("/api/articles"),
+        "422": c.get("/api/events", params={"since": "yesterday"}), "401": c.post("/api/extract", json={}),
+        "413": c.post("/api/articles", headers=AUTH, content=b"x" * 20_000),
+        "500": broken.post("/api/extract", headers=AUTH, json={"text": NEW_TEXT}),
+        "ui": c.get("/"), "docs": c.get("/docs"), "openapi": c.get("/openapi.json"),
+        "static": c.get("/static/app.js"),
+    }
+    while (limited := c.get("/api/quotes")).status_code != 429:
+        pass
+    responses["429"] = limited
+    for name, resp in responses.items():
+        if name.isdigit():
+            assert resp.status_code == int(name), (name, resp.text)
+        for header in SECURITY_HEADERS:
+            assert header in resp.headers, (name, header)
+        assert resp.headers["x-content-type-options"] == "nosniff", name
+        assert resp.headers["x-frame-options"] == "DENY", name
+        assert "frame-ancestors 'none'" in resp.headers["content-security-policy"]
+        if name.isdigit() and int(name) >= 400:
+            assert resp.headers["content-type"].startswith(PROBLEM), name
+            body = resp.json()
+            assert set(body) >= {"type", "title", "status", "detail"} and "Traceback" not in resp.text, name
+    assert 1 <= int(responses["429"].headers["retry-after"]) <= 60
 
 
 # -- the real extractor ------------------------------------------------------------------------------------

@@ -37,6 +37,11 @@ class _FakeExtractor:
 
     def extract_many(self, articles: Iterable[ArticleInput]) -> Iterator[Extraction]:
         for art in articles:
+            if "DIESONCE" in art.text and self.fail_dir is not None:
+                marker = self.fail_dir / f"{art.id}.died"
+                if not marker.exists():
+                    marker.touch()
+                    os._exit(3)  # the worker process dies (a crash in native code, the OOM killer)
             if "ALWAYSFAILS" in art.text:
                 raise RuntimeError("this article cannot be parsed")
             if "FAILSONCE" in art.text and self.fail_dir is not None:
@@ -69,11 +74,10 @@ class _InlineEngine:
     def run(self, shards: Sequence) -> Iterator[ShardOutcome]:
         self.calls.append([s.shard_id for s in shards])
         for spec in shards:
-            try:
-                extractions = extract_shard(list(spec.articles), self.extractor)
-                yield ShardOutcome(spec.shard_id, extractions=extractions)
-            except RuntimeError as err:
-                yield ShardOutcome(spec.shard_id, error=str(err))
+            if any("ENGINEFAILS" in a.text for a in spec.articles):  # the engine, not an article, fails
+                yield ShardOutcome(spec.shard_id, error="engine failure")
+                continue
+            yield ShardOutcome(spec.shard_id, extractions=extract_shard(list(spec.articles), self.extractor))
 
     def close(self) -> None:
         pass
@@ -91,7 +95,7 @@ def _texts(n: int) -> list[str]:
     return [f"Officials in Paris met Delegates from Nairobi on day {i}." for i in range(n)]
 
 
-def test_failing_shard_is_retried_and_reported(tmp_path: Path) -> None:
+def test_a_bad_article_is_reported_and_the_rest_of_its_shard_written(tmp_path: Path) -> None:
     texts = _texts(6)
     texts[2] = "Talks in Geneva FAILSONCE stalled."
     texts[4] = "Talks in Oslo ALWAYSFAILS today."
@@ -103,23 +107,35 @@ def test_failing_shard_is_retried_and_reported(tmp_path: Path) -> None:
         summary = run_batch(str(src), out, settings, BatchOptions(shard_size=2, retries=2), engine=engine)
     finally:
         engine.close()
-    by_id = {s.shard_id: s for s in summary.shards}
-    assert by_id["shard-000000"].status == "written" and by_id["shard-000000"].attempts == 1
-    assert by_id["shard-000001"].status == "written" and by_id["shard-000001"].attempts == 2
-    failed = by_id["shard-000002"]
-    assert (failed.status, failed.attempts, failed.articles) == ("failed", 3, 2)
-    assert "this article cannot be parsed" in (failed.error or "")
-    assert not summary.ok
-    manifest = json.loads((out / MANIFEST).read_text())
-    assert manifest["ok"] is False and manifest["shards_failed"] == 1
-    assert [s["shard_id"] for s in manifest["shards"] if s["status"] == "failed"] == ["shard-000002"]
-    assert not (out / "shard-000002").exists()
-    assert [e.article.id for e in read_extractions(out)] == ["doc-000", "doc-001", "doc-002", "doc-003"]
+    assert summary.ok and [(s.status, s.attempts) for s in summary.shards] == [("written", 1)] * 3
+    assert [s.articles for s in summary.shards] == [2, 2, 1]
+    assert summary.problems == [{"origin": f"{src / 'articles.jsonl'}:5", "code": "extract-failed",
+                                 "message": "extraction failed: RuntimeError: this article cannot be parsed"}]
+    ids = [e.article.id for e in read_extractions(out)]
+    assert ids == ["doc-000", "doc-001", "doc-002", "doc-003", "doc-005"]  # the transient failure recovered
+    meta = json.loads((out / "shard-000002" / "_shard.json").read_text())
+    assert meta["articles"] == 1 and meta["problems"][0]["code"] == "extract-failed"
+    # A rerun skips the written shards and still names the article it could not extract.
+    again = run_batch(str(src), out, settings, BatchOptions(shard_size=2), engine=_InlineEngine(settings))
+    assert [s.status for s in again.shards] == ["skipped"] * 3 and again.problems == summary.problems
+
+
+def test_shard_whose_worker_dies_is_retried_in_a_new_worker(tmp_path: Path) -> None:
+    texts = _texts(4)
+    texts[3] = "Envoys in Accra DIESONCE met."
+    src = _corpus(tmp_path / "in", texts)
+    out = tmp_path / "out"
+    settings = Settings().updated({"fail_dir": str(tmp_path)})
+    summary = run_batch(str(src), out, settings, BatchOptions(shard_size=2, retries=1, workers=1),
+                        factory=fake_factory)
+    assert summary.ok, summary.to_dict()
+    assert [(s.shard_id, s.attempts) for s in summary.shards if s.attempts > 1] == [("shard-000001", 2)]
+    assert [e.article.id for e in read_extractions(out)] == [f"doc-{i:03d}" for i in range(4)]
 
 
 def test_rerun_skips_written_shards_and_retries_failed_ones(tmp_path: Path) -> None:
     texts = _texts(5)
-    texts[3] = "Leaders in Rome ALWAYSFAILS again."
+    texts[3] = "Leaders in Rome ENGINEFAILS again."
     src = _corpus(tmp_path / "in", texts)
     out = tmp_path / "out"
     settings = Settings()
@@ -127,7 +143,7 @@ def test_rerun_skips_written_shards_and_retries_failed_ones(tmp_path: Path) -> N
     summary = run_batch(str(src), out, settings, BatchOptions(shard_size=2, retries=1), engine=first)
     assert [s.status for s in summary.shards] == ["written", "failed", "written"]
     assert first.calls == [["shard-000000", "shard-000001", "shard-000002"], ["shard-000001"]]
-    (src / "articles.jsonl").write_text((src / "articles.jsonl").read_text().replace("ALWAYSFAILS", "agreed"))
+    (src / "articles.jsonl").write_text((src / "articles.jsonl").read_text().replace("ENGINEFAILS", "agreed"))
     second = _InlineEngine(settings)
     summary = run_batch(str(src), out, settings, BatchOptions(shard_size=2, retries=1), engine=second)
     assert second.calls == [["shard-000001"]]

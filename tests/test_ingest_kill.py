@@ -101,6 +101,7 @@ def test_sigkill_mid_ingest_then_rerun(tmp_path):
                 pytest.fail(f"ingest ended (code {proc.returncode}) before it could be killed: {err[-2000:]}")
             assert time.monotonic() < deadline, "ingest made no progress"
             time.sleep(0.05)
+        workers = _children(proc.pid)  # ingest extracts on every core by default
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
@@ -108,6 +109,11 @@ def test_sigkill_mid_ingest_then_rerun(tmp_path):
             proc.kill()
             proc.wait()
     assert proc.returncode == -signal.SIGKILL
+    # Its worker processes do not outlive it (before, they waited for work forever).
+    gone_by = time.monotonic() + 20
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < gone_by:
+        time.sleep(0.1)
+    assert workers and not [p for p in workers if Path(f"/proc/{p}").exists()], "workers outlived the ingest"
     partial = _stored(db)
     assert 3 * BATCH <= partial < N_ARTICLES
     _assert_consistent(db, expect=partial)
@@ -132,6 +138,16 @@ def test_sigkill_mid_ingest_then_rerun(tmp_path):
     again = _ingest(src, db)
     again.communicate(timeout=600)
     _assert_consistent(db, expect=N_ARTICLES)
+
+
+def _children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux /proc), the spawned workers and their resource tracker."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        children = task / "children"
+        if children.is_file():
+            found += [int(c) for c in children.read_text().split()]
+    return found
 
 
 def _assert_consistent(db: Path, expect: int) -> None:

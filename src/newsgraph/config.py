@@ -23,6 +23,8 @@ class Settings:
     db: str = DEFAULT_DB
     max_input_bytes: int = 10_000_000
     batch_size: int = 32
+    # Longer texts are extracted in parts cut at paragraph breaks (spaCy's own limit is nlp.max_length).
+    chunk_chars: int = 100_000
     # User data files layered over the bundled ones (later files override earlier entries).
     actor_dictionaries: tuple[Path, ...] = ()
     reporting_lexicons: tuple[Path, ...] = ()
@@ -35,6 +37,10 @@ class Settings:
     api_body_limit: int = 5_000_000
     api_rate_limit: int = 120  # requests per minute per key (or per client for reads)
     cors_origins: tuple[str, ...] = ()
+    # Hosts, addresses or networks URL and feed ingest may fetch from although they are not public.
+    fetch_allow_hosts: tuple[str, ...] = ()
+    # The network (CLI, API, UI) leaves out events below this confidence unless asked for another threshold.
+    network_min_confidence: float = 0.5
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -78,6 +84,8 @@ class Settings:
                 )
             elif isinstance(current, int):
                 changes[key] = int(value)  # type: ignore[arg-type]
+            elif isinstance(current, float):
+                changes[key] = float(value)  # type: ignore[arg-type]
             elif isinstance(current, tuple):
                 items = (
                     value.split(os.pathsep if key.endswith(("dictionaries", "lexicons")) else ",")
@@ -90,4 +98,9 @@ class Settings:
                 changes[key] = tuple(items)
             else:
                 changes[key] = str(value)
-        return replace(self, extra=extra, **changes)
+        updated = replace(self, extra=extra, **changes)
+        if not 0.0 <= updated.network_min_confidence <= 1.0:
+            raise ValueError(
+                f"network_min_confidence must be between 0 and 1, not {updated.network_min_confidence}"
+            )
+        return updated

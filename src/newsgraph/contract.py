@@ -21,6 +21,8 @@ RoleBasis = Literal["text", "kb-dated", "kb-undated"]
 QuoteKind = Literal["direct", "partial", "indirect"]
 Polarity = Literal["positive", "negative"]
 Modality = Literal["actual", "planned", "hypothetical", "conditional", "question"]
+# What a stretch of a page's text is when it is not the article's news (newsgraph.ingest.boundaries).
+ExcludedKind = Literal["comments", "related", "caption", "pullquote", "byline", "boilerplate"]
 PloverType = Literal[
     "AGREE",
     "CONSULT",
@@ -40,6 +42,8 @@ PloverType = Literal[
     "ASSAULT",
 ]
 PLOVER_TYPES: tuple[str, ...] = PloverType.__args__  # type: ignore[attr-defined]
+PlaceFeature = Literal["country", "region", "city", "area"]
+LocationBasis = Literal["stated", "dateline", "actor-country"]
 
 
 class _Model(BaseModel):
@@ -55,6 +59,12 @@ class Span(_Model):
 
 class TextSpan(Span):
     text: str
+
+
+class ExcludedSpan(Span):
+    """A stretch of the text that is not the article's news: no quote or event is taken from it."""
+
+    kind: ExcludedKind
 
 
 class ModelInfo(_Model):
@@ -79,6 +89,11 @@ class Article(_Model):
     url: str | None = None
     language: str | None = Field(None, description="ISO 639-1 code, detected")
     text_sha256: str
+    excluded: list[ExcludedSpan] = Field(
+        default_factory=list,
+        description="reader comments, related-stories lists, captions, bylines and boilerplate found in the "
+        "text: offsets into the whole text, which is not changed",
+    )
 
 
 class Mention(TextSpan):
@@ -109,6 +124,41 @@ class Actor(_Model):
     cameo: str | None = Field(None, description="CAMEO actor code, e.g. USAGOV")
     aliases: list[str] = Field(default_factory=list)
     mentions: list[Mention] = Field(default_factory=list)
+
+
+class Place(_Model):
+    """A place the article names, resolved to a gazetteer entry when the evidence decides which one."""
+
+    id: str = Field(description="stable within the extraction, e.g. 'p2'")
+    name: str = Field(description="the gazetteer's name, else the name as written")
+    feature: PlaceFeature | None = Field(None, description="null: not resolved")
+    gazetteer_id: str | None = Field(None, description="'geonames:<id>' or 'newsgraph:...' (docs/geo.md)")
+    country: str | None = Field(None, description="ISO 3166-1 alpha-3 of the country it lies in (or is)")
+    region: str | None = Field(None, description="first-level region it lies in (or is)")
+    lat: float | None = Field(None, ge=-90.0, le=90.0)
+    lon: float | None = Field(None, ge=-180.0, le=180.0)
+    candidates: int = Field(0, ge=0, description="gazetteer entries the name can mean; 0: none known")
+    actor: str | None = Field(None, description="actor id of the state this place is, when it is one")
+    confidence: float = Field(1.0, ge=0.0, le=1.0)
+    mentions: list[Mention] = Field(default_factory=list)
+
+
+class EventLocation(_Model):
+    """Where an event happened, and why newsgraph says so."""
+
+    basis: LocationBasis = Field(
+        description="stated: the text places the event; dateline: the article's dateline; "
+        "actor-country: the country of the event's source (or target) actor"
+    )
+    place: str | None = Field(None, description="place id (null for an actor's country the text never names)")
+    name: str
+    feature: PlaceFeature | None = None
+    gazetteer_id: str | None = None
+    country: str | None = None
+    region: str | None = None
+    lat: float | None = Field(None, ge=-90.0, le=90.0)
+    lon: float | None = Field(None, ge=-180.0, le=180.0)
+    evidence: TextSpan = Field(description="the place's mention, the dateline, or the actor's mention")
 
 
 class Quote(_Model):
@@ -167,8 +217,9 @@ class Event(_Model):
         default_factory=list, description="further statements of the same event"
     )
     date: str | None = None
-    location: str | None = None
+    location: str | None = Field(None, description="place name (kept for older consumers; see geo)")
     location_country: str | None = None
+    geo: EventLocation | None = Field(None, description="structured location (docs/geo.md)")
     quantities: list[str] = Field(default_factory=list, description="quantity ids")
     confidence: float = Field(1.0, ge=0.0, le=1.0)
 
@@ -202,6 +253,7 @@ class Extraction(_Model):
     quotes: list[Quote] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
     quantities: list[Quantity] = Field(default_factory=list)
+    places: list[Place] = Field(default_factory=list)
     warnings: list[ExtractionWarning] = Field(default_factory=list)
 
     def to_json_dict(self) -> dict:

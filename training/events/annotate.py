@@ -368,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("resolve", help="authoring file(s) -> stored form, validated")
     p.add_argument("files", nargs="+", type=Path)
+    p.add_argument("--out", type=Path, help="folder for the stored files (default: annotations/events/docs)")
     p = sub.add_parser("author", help="stored file -> authoring form on stdout")
     p.add_argument("file", type=Path)
     p = sub.add_parser("show", help="print a stored file with its sentences")
@@ -385,11 +386,15 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{path}: {err}", file=sys.stderr)
                 failed += 1
                 continue
-            target = stored_path(data["doc"])
+            target = (
+                stored_path(data["doc"])
+                if args.out is None
+                else args.out / (Path(data["doc"]).stem + ".json")
+            )
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
             print(
-                f"{path} -> {target.relative_to(ROOT)}: {len(data['events'])} events, "
+                f"{path} -> {target}: {len(data['events'])} events, "
                 f"{len(data['non_events'])} non-events"
             )
         return 1 if failed else 0

@@ -32,11 +32,26 @@ from newsgraph.config import Settings
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "web" / "static"
 # Files the UI cannot work without; scripts/build-web.sh (run by `make setup`) puts them there.
-VENDOR_FILES = ("vendor/cytoscape.esm.min.js",)
+VENDOR_FILES = ("vendor/cytoscape.esm.min.js", "vendor/leaflet.js", "vendor/leaflet.markercluster.js",
+                "vendor/topojson-client.min.js", "vendor/countries-50m.json")
 
 # Same-origin only: the UI loads nothing from elsewhere (no CDN), and the browser enforces it.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate CSP level 2
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class NewsgraphAPI(FastAPI):
+    """FastAPI with the security headers outside Starlette's outermost error handler, so that every
+    response carries them: 500s, 413s from the body limit and static files included."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeadersMiddleware(super().build_middleware_stack(), headers=SECURITY_HEADERS)
 
 MISSING_VENDOR_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>newsgraph: web UI not installed</title></head>
@@ -97,7 +112,7 @@ def create_app(settings: Settings, *, store: Any = None, db: str | None = None, 
                 opened.close()
                 app.state.services.store = None
 
-    app = FastAPI(title="newsgraph", version=__version__, lifespan=lifespan,
+    app = NewsgraphAPI(title="newsgraph", version=__version__, lifespan=lifespan,
                   description="Sourced, structured intelligence from geopolitical news: articles, actors, "
                               "quotes, events, networks. Errors are application/problem+json.",
                   docs_url=None, redoc_url=None)
@@ -112,8 +127,6 @@ def create_app(settings: Settings, *, store: Any = None, db: str | None = None, 
 
     app.include_router(router)
 
-    app.add_middleware(SecurityHeadersMiddleware, headers={"Content-Security-Policy": CSP,
-                       "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"})
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"],

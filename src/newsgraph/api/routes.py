@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 
 from newsgraph import query as q
 from newsgraph.api.models import AccessOut, ArticleOut, ArticleSubmission, PageOut, ProblemOut
@@ -21,7 +22,14 @@ Offset = Annotated[int, Query(ge=0, description="items to skip")]
 Since = Annotated[dt.date | None, Query(description="earliest date, YYYY-MM-DD (inclusive)")]
 Until = Annotated[dt.date | None, Query(description="latest date, YYYY-MM-DD (inclusive)")]
 Types = Annotated[list[str] | None, Query(description="PLOVER event type(s); repeat or comma-separate")]
+Country = Annotated[list[str] | None, Query(description="where it happened: ISO 3166-1 alpha-3 code(s); "
+                                                      "repeat or comma-separate")]
+Region = Annotated[str | None, Query(description="where it happened: a first-level region, e.g. Nineveh")]
+BBox = Annotated[str | None, Query(description="where it happened: west,south,east,north in degrees",
+                                   examples=["35,29,49,38"])]
 CountBy = Annotated[Literal["stories", "reports"], Query(description="count stories (default) or reports")]
+MinConfidence = Annotated[float | None, Query(ge=0.0, le=1.0, description="only events of at least this "
+                                                                          "confidence (0-1)")]
 
 
 def services(request: Request) -> Services:
@@ -60,6 +68,18 @@ def _types(values: list[str] | None) -> list[str] | None:
                       f"use PLOVER types: {', '.join(PLOVER_TYPES)}.",
                       kind="validation-error", title="Invalid request")
     return out or None
+
+
+def _bbox(value: str | None) -> str | None:
+    try:
+        q.parse_bbox(value)
+    except ValueError as err:
+        raise Problem(422, f"bbox: {err}.", kind="validation-error", title="Invalid request") from err
+    return value
+
+
+def _countries(values: list[str] | None) -> list[str] | None:
+    return [c.strip().upper() for v in values or () for c in v.split(",") if c.strip()] or None
 
 
 def _slice(items: list[Any], limit: int, offset: int) -> Any:
@@ -112,11 +132,38 @@ def list_events(_: Read, svc: Svc,
                 since: Since = None, until: Until = None,
                 claimed_by: Annotated[str | None, Query(description="who asserts the event")] = None,
                 article: Annotated[str | None, Query(description="article id")] = None,
+                country: Country = None, region: Region = None, bbox: BBox = None,
+                min_confidence: MinConfidence = None,
                 all: Annotated[bool, Query(description="include negated and non-actual events")] = False,
                 limit: Limit = 50, offset: Offset = 0) -> Any:
     where = q.EventFilter(actor=actor, source=source, target=target, type=_types(type), since=_iso(since),
-                          until=_iso(until), claimed_by=claimed_by, article=article, include_all=all)
+                          until=_iso(until), claimed_by=claimed_by, article=article,
+                          country=_countries(country), region=region, bbox=_bbox(bbox),
+                          min_confidence=min_confidence, include_all=all)
     return q.list_events(svc.store, where, limit=limit, offset=offset)
+
+
+@router.get("/events.geojson", tags=["queries"], summary="Events on a map (GeoJSON)",
+            responses={200: {"content": {"application/geo+json": {}},
+                             "description": "a FeatureCollection: one Point per located event"}})
+def events_geojson(_: Read, svc: Svc,
+                   actor: Annotated[str | None, Query(description="actor id, code or name")] = None,
+                   type: Types = None, since: Since = None, until: Until = None,
+                   country: Country = None, region: Region = None, bbox: BBox = None,
+                   all: Annotated[bool, Query(description="include negated and non-actual events")] = False,
+                   limit: Annotated[int, Query(ge=1, le=20000, description="most events returned")] = 5000
+                   ) -> Any:
+    """The located events matching the filters (newest first, at most ``limit``) as GeoJSON, the Map
+    view's data; ``newsgraph export --format geojson`` writes the same Features."""
+    from newsgraph.export.geojson import feature_collection
+
+    where = q.EventFilter(actor=actor, type=_types(type), since=_iso(since), until=_iso(until),
+                          country=_countries(country), region=region, bbox=_bbox(bbox), located=True,
+                          include_all=all)
+    page = q.list_events(svc.store, where, limit=limit, offset=0)
+    body = feature_collection(page.items)
+    body["total"] = page.total
+    return JSONResponse(body, media_type="application/geo+json")
 
 
 @router.get("/quotes", tags=["queries"], response_model=q.Page[q.QuoteRow], summary="Quotes")
@@ -150,13 +197,26 @@ def get_actor(actor_id: str, _: Read, svc: Svc) -> Any:
 
 @router.get("/network", tags=["queries"], response_model=q.Network,
             summary="Actor network: nodes and dyad edges with QuadClass counts (not paginated: one graph)")
-def network(_: Read, svc: Svc, since: Since = None, until: Until = None, type: Types = None,
+def network(request: Request, _: Read, svc: Svc, since: Since = None, until: Until = None, type: Types = None,
             min_count: Annotated[int, Query(ge=1, description="drop edges seen fewer times")] = 1,
             count: CountBy = "stories",
             include_local: Annotated[bool, Query(description="also article-local actors ('ministers')")]
-            = False) -> Any:
-    return q.network(svc.store, since=_iso(since), until=_iso(until), types=_types(type),
-                     min_count=min_count, count=count, include_local=include_local)
+            = False,
+            min_confidence: Annotated[float | None, Query(
+                ge=0.0, le=1.0, description="leave out events below this confidence; default: the server's "
+                "network_min_confidence (0.5); 0 keeps all. The answer says the threshold in force and how "
+                "many events it left out (hidden_events)")] = None) -> Any:
+    types = _types(type)
+    threshold = svc.settings.network_min_confidence if min_confidence is None else min_confidence
+
+    def compute() -> bytes:
+        return q.network(svc.store, since=_iso(since), until=_iso(until), types=types, min_count=min_count,
+                         count=count, include_local=include_local,
+                         min_confidence=threshold).model_dump_json().encode("utf-8")
+
+    key = ("network", _iso(since), _iso(until), tuple(sorted(set(types or ()))), min_count, count,
+           include_local, threshold)
+    return svc.cached_json(request, key, compute)
 
 
 @router.get("/timeline", tags=["queries"], response_model=PageOut[q.Period],
@@ -165,7 +225,8 @@ def timeline(_: Read, svc: Svc,
              actor: Annotated[str | None, Query(description="actor id, code or name")] = None,
              dyad: Annotated[str | None, Query(description="two actors as 'A:B'")] = None,
              by: Literal["day", "week", "month"] = "month", since: Since = None, until: Until = None,
-             count: CountBy = "stories", limit: Limit = 1000, offset: Offset = 0) -> Any:
+             count: CountBy = "stories", min_confidence: MinConfidence = None,
+             limit: Limit = 1000, offset: Offset = 0) -> Any:
     if (actor is None) == (dyad is None):
         raise Problem(422, "Give exactly one of 'actor' or 'dyad' (as 'A:B').", kind="validation-error",
                       title="Invalid request")
@@ -173,7 +234,7 @@ def timeline(_: Read, svc: Svc,
         raise Problem(422, f"dyad must be two actors as 'A:B', got '{dyad}'.", kind="validation-error",
                       title="Invalid request")
     periods = q.timeline(svc.store, actor=actor, dyad=dyad, by=by, since=_iso(since), until=_iso(until),
-                         count=count)
+                         count=count, min_confidence=min_confidence)
     return _slice(list(periods), limit, offset)
 
 
@@ -195,8 +256,12 @@ def changes(_: Read, svc: Svc, since: Annotated[dt.date, Query(description="peri
 async def _to_input(svc: Services, body: ArticleSubmission) -> ArticleInput:
     published = body.published.isoformat() if body.published else None
     if body.url is not None:
+        from newsgraph.ingest.web import RefusedURL
+
         try:
             article = await run_in_threadpool(svc.fetch, body.url)
+        except RefusedURL as exc:  # a loopback, private or otherwise non-public host: not fetched at all
+            raise Problem(422, f"Refused to fetch {body.url}: {exc}", kind="url-refused") from exc
         except Exception as exc:  # network errors, HTTP errors, pages without an article
             raise Problem(502, f"Could not fetch an article from {body.url}: {exc}",
                           kind="fetch-failed") from exc

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import itertools
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -44,14 +45,46 @@ def default_extractor_factory(settings: Settings) -> ExtractorLike:
     return Extractor(settings)
 
 
-def extract_shard(articles: list[ArticleInput], extractor: ExtractorLike) -> list[Extraction]:
-    """Extractions for one shard's articles, in input order.
+ExtractResult = Extraction | InputProblem
+"""An article's extraction, or the problem that kept it from being extracted (named after its input)."""
+
+
+def extract_each(extractor: ExtractorLike, articles: Iterable[ArticleInput], group: int = 8
+                 ) -> Iterator[ExtractResult]:
+    """One result per article, in input order; an article whose extraction raises becomes its problem.
+
+    Articles go to the extractor ``group`` at a time (``nlp.pipe`` batches them); a group that raises
+    is redone one article at a time, so one bad article costs only itself and the rest go on.
+    """
+    it = iter(articles)
+    while batch := list(itertools.islice(it, max(1, group))):
+        try:
+            results: list[ExtractResult] = list(extractor.extract_many(batch))
+            if len(results) != len(batch):
+                raise RuntimeError(f"extractor returned {len(results)} extractions for {len(batch)} articles")
+        except Exception:
+            results = [_extract_one(extractor, article) for article in batch]
+        yield from results
+
+
+def _extract_one(extractor: ExtractorLike, article: ArticleInput) -> ExtractResult:
+    try:
+        return next(iter(extractor.extract_many([article])))
+    except Exception as err:  # whatever the pipeline raised, it is this article's problem only
+        detail = " ".join(str(err).split())
+        detail = detail if len(detail) <= 300 else detail[:297] + "..."
+        return InputProblem(article.origin, f"extraction failed: {type(err).__name__}: {detail}",
+                            "extract-failed")
+
+
+def extract_shard(articles: list[ArticleInput], extractor: ExtractorLike) -> list[ExtractResult]:
+    """Results for one shard's articles, in input order (see ``extract_each``).
 
     Pure and repeatable: the result depends only on the articles and the extractor's pipeline
     (which carries the coder and model version stamped on every extraction), not on which
     worker or engine runs it, nor on what it ran before.
     """
-    return list(extractor.extract_many(articles))
+    return list(extract_each(extractor, articles))
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,11 @@ import dataclasses
 import json
 import multiprocessing
 import os
+import threading
+import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -23,9 +26,17 @@ from typing import Any, Protocol
 
 from newsgraph.config import Settings
 from newsgraph.contract import Extraction
-from newsgraph.ingest.readers import ArticleInput
+from newsgraph.ingest.readers import ArticleInput, InputProblem
 
-from .core import BatchError, ExtractorFactory, ExtractorLike, ShardSpec, extract_shard
+from .core import (
+    BatchError,
+    ExtractorFactory,
+    ExtractorLike,
+    ExtractResult,
+    ShardSpec,
+    extract_each,
+    extract_shard,
+)
 from .shards import ShardFormat, encode_shard
 
 
@@ -35,7 +46,7 @@ class ShardOutcome:
 
     shard_id: str
     files: dict[str, bytes] | None = None
-    extractions: list[Extraction] | None = None
+    extractions: list[ExtractResult] | None = None
     error: str | None = None
 
 
@@ -54,14 +65,22 @@ def _describe(err: BaseException) -> str:
     return f"{type(err).__name__}: {err}{where}"
 
 
+def encode_results(shard_id: str, articles: Sequence[ArticleInput], results: Sequence[ExtractResult],
+                   fmt: ShardFormat, digest: str) -> dict[str, bytes]:
+    """A shard's files from its articles' results: the extractions, and the problems in its metadata."""
+    if len(results) != len(articles):
+        raise ValueError(f"{len(results)} results for {len(articles)} articles")
+    done = [(r, a.text) for r, a in zip(results, articles, strict=True) if isinstance(r, Extraction)]
+    problems = [{"origin": r.origin, "code": r.code, "message": r.message}
+                for r in results if isinstance(r, InputProblem)]
+    return encode_shard(shard_id, [r for r, _ in done], [t for _, t in done], fmt=fmt, input_digest=digest,
+                        problems=problems)
+
+
 def _encode(extractor: ExtractorLike, shard_id: str, articles: Sequence[ArticleInput], digest: str,
             fmt: ShardFormat) -> tuple[dict[str, bytes] | None, str | None]:
     try:
-        extractions = extract_shard(list(articles), extractor)
-        if len(extractions) != len(articles):
-            return None, f"extractor returned {len(extractions)} extractions for {len(articles)} articles"
-        texts = [a.text for a in articles]
-        return encode_shard(shard_id, extractions, texts, fmt=fmt, input_digest=digest), None
+        return encode_results(shard_id, articles, extract_shard(list(articles), extractor), fmt, digest), None
     except Exception as err:  # reported per shard; the runner retries it
         return None, _describe(err)
 
@@ -80,7 +99,21 @@ class _WorkerSlot:
     error: str | None = None
 
 
+def _exit_with_parent(period: float = 1.0) -> None:
+    """End this worker when the process that started it is gone (``kill -9`` of an ingest leaves its
+    workers waiting for tasks forever otherwise): a daemon thread watches the parent's pid."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(period)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="newsgraph-parent-watch", daemon=True).start()
+
+
 def _init_local_worker(settings: Settings, factory: ExtractorFactory) -> None:
+    _exit_with_parent()
     # An exception here would only show up as an anonymous "broken pool"; keep it to report per shard.
     try:
         _WorkerSlot.extractor = factory(settings)
@@ -95,8 +128,18 @@ def _run_local_shard(shard_id: str, articles: Sequence[ArticleInput], digest: st
     return _encode(_WorkerSlot.extractor, shard_id, articles, digest, fmt)
 
 
+def _run_local_articles(articles: Sequence[ArticleInput]) -> list[ExtractResult]:
+    if _WorkerSlot.extractor is None:
+        raise RuntimeError(_WorkerSlot.error or "worker has no extractor (initializer did not run)")
+    return list(extract_each(_WorkerSlot.extractor, articles))
+
+
 class LocalEngine:
-    """Worker processes on this machine (``spawn``: no inherited threads, locks or loaded models)."""
+    """Worker processes on this machine (``spawn``: no inherited threads, locks or loaded models).
+
+    ``run`` extracts shards into their files (``newsgraph batch``); ``map`` streams groups of articles
+    through the same workers and returns their results in input order (``extract`` and ``ingest``).
+    """
 
     name = "local"
 
@@ -140,6 +183,52 @@ class LocalEngine:
         finally:
             if broken:  # a dead worker breaks the whole pool; the next round starts a fresh one
                 self.close()
+
+    def map(self, groups: Iterable[Sequence[ArticleInput]], ahead: int | None = None
+            ) -> Iterator[list[ExtractResult]]:
+        """Each group's results, in the order the groups come, with at most ``ahead`` groups in flight.
+
+        An extractor that cannot be built raises RuntimeError. When a worker dies (a native crash, the
+        out-of-memory killer), the pool goes down with every unfinished task: those groups are redone one
+        at a time in a fresh pool, a group that kills it again article by article, so only an article that
+        kills its worker by itself is lost (as a ``worker-died`` problem).
+        """
+        ahead = max(1, ahead or 2 * self.workers)
+        source = iter(groups)
+        pending: deque[tuple[Sequence[ArticleInput], Future]] = deque()
+
+        def fill() -> None:
+            for group in source:
+                pending.append((group, self._executor().submit(_run_local_articles, group)))
+                if len(pending) >= ahead:
+                    break
+
+        fill()
+        while pending:
+            group, fut = pending.popleft()
+            try:
+                results = fut.result()
+            except BrokenProcessPool:
+                entries = [(group, fut), *pending]
+                pending.clear()
+                self.close()  # waits: every future of the old pool is now finished, failed or cancelled
+                for g, f in entries:
+                    done = f.done() and not f.cancelled() and f.exception() is None
+                    yield f.result() if done else self._isolated(g)
+                fill()
+                continue
+            yield results
+            fill()
+
+    def _isolated(self, group: Sequence[ArticleInput]) -> list[ExtractResult]:
+        try:
+            return self._executor().submit(_run_local_articles, group).result()
+        except BrokenProcessPool as err:
+            self.close()
+            if len(group) > 1:
+                return [r for article in group for r in self._isolated([article])]
+            return [InputProblem(group[0].origin, f"the worker process died while extracting it ({err})",
+                                 "worker-died")]
 
     def close(self) -> None:
         if self._pool is not None:

@@ -27,8 +27,8 @@ from .core import (
     iter_batch_inputs,
     plan_shards,
 )
-from .engines import Engine, LocalEngine, RayEngine
-from .shards import META_FILE, ShardFormat, ShardMeta, commit_shard, encode_shard, remove_temporaries
+from .engines import Engine, LocalEngine, RayEngine, encode_results
+from .shards import META_FILE, ShardFormat, ShardMeta, commit_shard, remove_temporaries
 
 MANIFEST = "_manifest.json"
 LOCK_FILE = ".lock"
@@ -178,9 +178,10 @@ def run_batch(source: str, output: str | Path, settings: Settings, options: Batc
         if removed:
             say(f"removed {len(removed)} half-written shard(s) left by an earlier run")
 
-        def problem(p: InputProblem) -> None:
-            summary.problems.append({"origin": p.origin, "code": p.code, "message": p.message})
-            say(f"{p.origin}: {p.message}")
+        def problem(p: InputProblem | dict) -> None:
+            item = p if isinstance(p, dict) else {"origin": p.origin, "code": p.code, "message": p.message}
+            summary.problems.append(item)
+            say(f"{item['origin']}: {item['message']}")
 
         specs = plan_shards(iter_batch_inputs(source, settings), options.shard_size, problem)
         try:
@@ -191,14 +192,15 @@ def run_batch(source: str, output: str | Path, settings: Settings, options: Batc
                     record = _existing(root, spec)
                     if record is None:
                         todo.append(spec)
-                    else:
+                    else:  # the articles it could not extract stay reported
                         summary.shards.append(record)
+                        summary.problems.extend(_shard_problems(root / spec.shard_id, record))
                 if not todo:
                     continue
                 if engine is None:
                     engine = make_engine(settings, options, factory)
                 summary.workers = engine.workers
-                summary.shards.extend(_run_wave(engine, todo, root, options, say))
+                summary.shards.extend(_run_wave(engine, todo, root, options, say, problem))
                 _write_manifest(root, summary, started)
         finally:
             if own_engine and engine is not None:
@@ -231,8 +233,12 @@ def _existing(root: Path, spec: ShardSpec) -> ShardRecord | None:
     return ShardRecord(spec.shard_id, "skipped", meta.articles)
 
 
+def _shard_problems(shard_dir: Path, record: ShardRecord) -> list[dict]:
+    return list(ShardMeta.read(shard_dir).problems or []) if record.status == "skipped" else []
+
+
 def _run_wave(engine: Engine, todo: list[ShardSpec], root: Path, options: BatchOptions,
-              say: Callable[[str], None]) -> list[ShardRecord]:
+              say: Callable[[str], None], problem: Callable[[dict], None]) -> list[ShardRecord]:
     by_id = {s.shard_id: s for s in todo}
     attempts = dict.fromkeys(by_id, 0)
     errors: dict[str, str] = {}
@@ -250,16 +256,21 @@ def _run_wave(engine: Engine, todo: list[ShardSpec], root: Path, options: BatchO
             seen.add(spec.shard_id)
             attempts[spec.shard_id] += 1
             if outcome.files is None and outcome.extractions is not None:
-                texts = [a.text for a in spec.articles]
-                outcome.files = encode_shard(spec.shard_id, outcome.extractions, texts, fmt=options.fmt,
-                                             input_digest=spec.digest)
+                try:
+                    outcome.files = encode_results(spec.shard_id, spec.articles, outcome.extractions,
+                                                   options.fmt, spec.digest)
+                except ValueError as err:
+                    outcome.error = f"bad shard results: {err}"
             if outcome.files is not None:
                 try:
                     commit_shard(root, spec.shard_id, outcome.files)
                 except (OSError, ValueError) as err:
                     outcome.error = f"writing the shard failed: {err}"
                 else:
-                    done.append(ShardRecord(spec.shard_id, "written", len(spec.articles),
+                    meta = json.loads(outcome.files[META_FILE])
+                    for item in meta.get("problems") or []:
+                        problem(item)
+                    done.append(ShardRecord(spec.shard_id, "written", meta["articles"],
                                             attempts[spec.shard_id]))
                     continue
             errors[spec.shard_id] = outcome.error or "unknown error"

@@ -187,6 +187,7 @@ class ShardMeta:
     article_ids: list[str]
     input_digest: str | None
     coder: dict | None
+    problems: list[dict] | None = None  # inputs of the shard that could not be extracted
 
     @classmethod
     def read(cls, shard_dir: Path) -> ShardMeta:
@@ -195,12 +196,14 @@ class ShardMeta:
 
 
 def encode_shard(shard_id: str, extractions: Sequence[Extraction], texts: Sequence[str | None] | None = None,
-                 *, fmt: ShardFormat = "parquet", input_digest: str | None = None) -> dict[str, bytes]:
+                 *, fmt: ShardFormat = "parquet", input_digest: str | None = None,
+                 problems: Sequence[dict] = ()) -> dict[str, bytes]:
     """The files of one shard, as bytes by file name (``_shard.json`` included).
 
     Workers call this so that flattening and compression run in parallel; the driver only commits
     the bytes. ``texts`` (the article texts, same order) are kept in the ``extractions`` table so a
-    later ingest can find near-identical copies exactly as an ordinary ingest does.
+    later ingest can find near-identical copies exactly as an ordinary ingest does. ``problems``
+    (``{origin, code, message}``) name the shard's inputs that could not be extracted.
     """
     texts = list(texts) if texts is not None else [None] * len(extractions)
     files: dict[str, bytes] = {}
@@ -223,6 +226,7 @@ def encode_shard(shard_id: str, extractions: Sequence[Extraction], texts: Sequen
         "shard_id": shard_id, "format": fmt, "articles": len(extractions),
         "article_ids": [ex.article.id for ex in extractions], "input_digest": input_digest,
         "coder": extractions[0].coder.model_dump(mode="json") if extractions else None,
+        "problems": list(problems),
     }
     files[META_FILE] = json.dumps(meta, indent=1).encode("utf-8")
     return files

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.rule import Rule
 from rich.table import Table
 
-from newsgraph.cli.options import ActorsOption, ConfigOption, MaxBytesOption, ModelOption
+from newsgraph.cli.options import ActorsOption, ConfigOption, MaxBytesOption, ModelOption, WorkersOption
 from newsgraph.cli.output import console_for
 from newsgraph.config import Settings
 from newsgraph.contract import Extraction
@@ -56,55 +56,57 @@ def extract_command(
     actors: ActorsOption = None,
     max_bytes: MaxBytesOption = None,
     batch_size: int = typer.Option(None, "--batch-size", help="Articles per nlp.pipe batch."),
+    workers: WorkersOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Extract actors, quotes, events and quantities from articles and print them."""
-    from newsgraph.extract.pipeline import Extractor
-    from newsgraph.ingest.readers import ArticleInput, InputProblem, iter_inputs
+    from newsgraph.batch.stream import extract_stream
+    from newsgraph.ingest.readers import InputProblem, iter_inputs
 
     settings = settings_from_options(model, actors, max_bytes, config)
     if batch_size:
         settings = settings.updated({"batch_size": batch_size})
     fmt = fmt or (ExtractFormat.table if sys.stdout.isatty() else ExtractFormat.json)
     problems = 0
+    if settings.actor_dictionaries:  # report unreadable lines of --actors files once, here in the driver
+        from newsgraph.kb import KnowledgeBase
 
-    def articles():
-        nonlocal problems
-        for item in iter_inputs(paths, settings):
-            if isinstance(item, InputProblem):
-                problems += 1
-                typer.echo(f"newsgraph: skipped {item.origin}: {item.message}", err=True)
-            else:
-                yield item
-
-    try:
-        extractor = Extractor(settings)
-    except (RuntimeError, ValueError, OSError) as err:  # missing model; unreadable or invalid --actors file
-        typer.echo(f"newsgraph: {err}", err=True)
-        raise typer.Exit(2) from err
-    if "newsgraph_actors" in extractor.nlp.pipe_names:
-        for problem in extractor.nlp.get_pipe("newsgraph_actors").kb.warnings:  # lines of --actors files
+        try:
+            kb = KnowledgeBase.load(list(settings.actor_dictionaries))
+        except (ValueError, OSError) as err:  # an unreadable or invalid --actors file
+            typer.echo(f"newsgraph: {err}", err=True)
+            raise typer.Exit(2) from err
+        for problem in kb.warnings:
             typer.echo(f"newsgraph: warning: {problem}", err=True)
     results: list[Extraction] = []
     count = 0
-    stream: list[ArticleInput] = articles()  # type: ignore[assignment]
     progress = _progress_bar() if sys.stderr.isatty() else None
     task = progress.add_task("extracting", total=None, rate="") if progress else None
     started = time.monotonic()
-    for extraction in extractor.extract_many(stream):
-        count += 1
+    try:
+        for item in extract_stream(iter_inputs(paths, settings), settings, workers=workers):
+            if isinstance(item, InputProblem):
+                problems += 1
+                typer.echo(f"newsgraph: skipped {item.origin}: {item.message}", err=True)
+                continue
+            _article, extraction = item
+            count += 1
+            if progress is not None:
+                rate = count / max(time.monotonic() - started, 1e-6)
+                progress.update(task, completed=count, rate=f"{rate:.1f} articles/s")
+            for w in extraction.warnings:
+                typer.echo(f"newsgraph: warning: {w.input or extraction.article.id}: {w.message}", err=True)
+            if fmt is ExtractFormat.jsonl:
+                sys.stdout.write(json.dumps(extraction.to_json_dict(), ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            else:
+                results.append(extraction)
+    except (RuntimeError, ValueError, OSError) as err:  # missing model; unreadable or invalid --actors file
+        typer.echo(f"newsgraph: {err}", err=True)
+        raise typer.Exit(2) from err
+    finally:
         if progress is not None:
-            rate = count / max(time.monotonic() - started, 1e-6)
-            progress.update(task, completed=count, rate=f"{rate:.1f} articles/s")
-        for w in extraction.warnings:
-            typer.echo(f"newsgraph: warning: {w.input or extraction.article.id}: {w.message}", err=True)
-        if fmt is ExtractFormat.jsonl:
-            sys.stdout.write(json.dumps(extraction.to_json_dict(), ensure_ascii=False) + "\n")
-            sys.stdout.flush()
-        else:
-            results.append(extraction)
-    if progress is not None:
-        progress.stop()
+            progress.stop()
     if fmt is ExtractFormat.json:
         data = [r.to_json_dict() for r in results]
         json.dump(data[0] if len(data) == 1 else data, sys.stdout, ensure_ascii=False, indent=2)

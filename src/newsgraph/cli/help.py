@@ -29,6 +29,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "events": (
         "newsgraph events --db news.db --actor PRK --type AID,ASSAULT --since 2024-01-01 --format table",
+        "newsgraph events --db news.db --country IRQ,SYR --bbox 35,29,49,38 --type ASSAULT",
     ),
     "quotes": ("newsgraph quotes --db news.db --speaker Stoltenberg --search sanctions",),
     "actors": ("newsgraph actors --db news.db --kind person --country RUS --limit 20",),
@@ -49,6 +50,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "eval attribution": ("newsgraph eval attribution ../shared/eval/brat-sample --details",),
     "eval plover": ("newsgraph eval plover ../shared/eval/plover-gsr-dev.json --format json",),
+    "eval places": (
+        "newsgraph eval places annotations/places/re3d-open-locations.tsv --re3d ../shared/eval/re3d-open",
+        "newsgraph eval places annotations/places/sentences.jsonl --details",
+    ),
     "eval re3d": ("newsgraph eval re3d ../shared/eval/re3d-open --details",),
 }
 

@@ -27,6 +27,15 @@ ActorsOption = Annotated[
 MaxBytesOption = Annotated[
     int | None, typer.Option("--max-bytes", help="Largest input accepted (default 10 MB).")
 ]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        "-w",
+        min=1,
+        help="Extraction processes (default: the machine's cores; a single article is extracted in-process).",
+    ),
+]
 DbOption = Annotated[
     str | None,
     typer.Option(
@@ -77,6 +86,35 @@ ClaimedByFilter = Annotated[
     str | None, typer.Option("--claimed-by", help="Whoever asserts the event (e.g. a spokesman).")
 ]
 ArticleFilter = Annotated[str | None, typer.Option("--article", help="Article id.")]
+CountryFilter = Annotated[
+    str | None,
+    typer.Option("--country", help="Where it happened: ISO 3166-1 alpha-3 code(s), comma-separated."),
+]
+RegionFilter = Annotated[
+    str | None,
+    typer.Option("--region", help="Where it happened: a first-level region (\"Nineveh\", \"Texas\")."),
+]
+
+
+def _check_bbox(value: str | None) -> str | None:
+    from newsgraph.query.queries import parse_bbox
+
+    try:
+        parse_bbox(value)
+    except ValueError as err:
+        raise typer.BadParameter(str(err)) from err
+    return value
+
+
+BBoxFilter = Annotated[
+    str | None,
+    typer.Option("--bbox", callback=_check_bbox,
+                 help="Where it happened: west,south,east,north in degrees (e.g. 35,29,49,38)."),
+]
+MinConfidenceFilter = Annotated[
+    float | None,
+    typer.Option("--min-confidence", min=0.0, max=1.0, help="Only events of at least this confidence (0-1)."),
+]
 IncludeAllFilter = Annotated[
     bool,
     typer.Option(

@@ -15,19 +15,24 @@ from newsgraph.cli.options import (
     UNTIL_HELP,
     ActorFilter,
     ArticleFilter,
+    BBoxFilter,
     ClaimedByFilter,
     ConfigOption,
+    CountryFilter,
     DbOption,
     FormatOption,
     IncludeAllFilter,
     LimitOption,
+    MinConfidenceFilter,
     ModelOption,
     OffsetOption,
+    RegionFilter,
     SinceOption,
     SourceFilter,
     TargetFilter,
     TypesOption,
     UntilOption,
+    WorkersOption,
     check_date,
 )
 from newsgraph.cli.output import OutputFormat, emit
@@ -58,6 +63,7 @@ class ExportFormat(StrEnum):
     plover = "plover"
     cameo = "cameo"
     ftm = "ftm"
+    geojson = "geojson"
     gexf = "gexf"
     graphml = "graphml"
     parquet = "parquet"
@@ -159,7 +165,7 @@ def ingest_command(
     reprocess: bool = typer.Option(
         False, "--reprocess", help="Re-extract stored articles coded by another coder version."
     ),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Extraction processes."),
+    workers: WorkersOption = None,
     batch_size: int = typer.Option(None, "--batch-size", help="Articles per transaction (default 32)."),
     model: ModelOption = None,
     progress: bool = typer.Option(
@@ -217,6 +223,9 @@ def ingest_command(
     def problem(p) -> None:
         typer.echo(f"newsgraph: skipped {p.origin}: {p.message}", err=True)
 
+    def warning(article, w) -> None:
+        typer.echo(f"newsgraph: warning: {w.input or article.origin}: {w.message}", err=True)
+
     store = _open(db or settings.db, create=True)
     bar = _Progress(progress)
     try:
@@ -228,6 +237,7 @@ def ingest_command(
             reprocess=reprocess,
             batch_size=settings.batch_size,
             on_problem=problem,
+            on_warning=warning,
             on_skip=bar.skip,
             on_batch=bar.batch,
         )
@@ -270,7 +280,8 @@ def _load_shards(directory: Path, db: str, reprocess: bool, batch_size: int, pro
 
 # -- queries ----------------------------------------------------------------------------------------
 
-EVENT_COLUMNS = ["date", "type", "source", "target", "attributed_to", "evidence", "quantities", "article_id"]
+EVENT_COLUMNS = ["date", "type", "source", "target", "attributed_to", "evidence", "quantities", "geo",
+                 "confidence", "article_id"]
 
 
 def events_command(
@@ -282,6 +293,10 @@ def events_command(
     until: UntilOption = None,
     claimed_by: ClaimedByFilter = None,
     article: ArticleFilter = None,
+    country: CountryFilter = None,
+    region: RegionFilter = None,
+    bbox: BBoxFilter = None,
+    min_confidence: MinConfidenceFilter = None,
     include_all: IncludeAllFilter = False,
     limit: LimitOption = 100,
     offset: OffsetOption = 0,
@@ -293,7 +308,8 @@ def events_command(
 
     where = query.EventFilter(
         actor=actor, source=source, target=target, type=type, since=since, until=until,
-        claimed_by=claimed_by, article=article, include_all=include_all,
+        claimed_by=claimed_by, article=article, country=country, region=region, bbox=bbox,
+        min_confidence=min_confidence, include_all=include_all,
     )
     with _open(db) as store:
         page = query.list_events(store, where, limit=limit, offset=offset)
@@ -380,14 +396,21 @@ def network_command(
     include_local: bool = typer.Option(
         False, "--include-local", help="Keep article-local actors ('ministers', 'the company')."
     ),
+    min_confidence: float = typer.Option(
+        None, "--min-confidence", min=0.0, max=1.0,
+        help="Leave out events below this confidence (default: network_min_confidence, 0.5; 0 keeps all).",
+    ),
     db: DbOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """The actor network: dyads with counts per QuadClass and a net cooperation-conflict score."""
     from newsgraph import query
     from newsgraph.export.graph import write_graph
 
     fmt = fmt or (NetworkFormat.table if sys.stdout.isatty() and output is None else NetworkFormat.json)
-    with _open(db) as store:
+    settings = _settings(config)
+    threshold = settings.network_min_confidence if min_confidence is None else min_confidence
+    with _open(db or settings.db) as store:
         net = query.network(
             store,
             since=since,
@@ -396,7 +419,11 @@ def network_command(
             min_count=min_count,
             count=count.value,
             include_local=include_local,
+            min_confidence=threshold,
         )
+    if net.hidden_events:
+        typer.echo(f"newsgraph: {net.hidden_events} events below confidence {threshold:g} left out "
+                   "(--min-confidence 0 keeps them)", err=True)
     if fmt in (NetworkFormat.gexf, NetworkFormat.graphml):
         if output is None:
             import tempfile
@@ -452,6 +479,7 @@ def timeline_command(
     since: SinceOption = None,
     until: UntilOption = None,
     count: CountBy = typer.Option(CountBy.stories, "--count", help="Count stories (default) or reports."),
+    min_confidence: MinConfidenceFilter = None,
     fmt: FormatOption = None,
     db: DbOption = None,
 ) -> None:
@@ -464,7 +492,8 @@ def timeline_command(
         raise _bad(f"--dyad must be two actors as A:B, not {dyad!r}")
     with _open(db) as store:
         periods = query.timeline(
-            store, actor=actor, dyad=dyad, by=by.value, since=since, until=until, count=count.value
+            store, actor=actor, dyad=dyad, by=by.value, since=since, until=until, count=count.value,
+            min_confidence=min_confidence,
         )
     emit(periods, _fmt(fmt), title="Timeline")
 
@@ -546,7 +575,7 @@ def changes_command(
 
 def export_command(
     fmt: ExportFormat = typer.Option(
-        ..., "--format", "-f", help="plover, cameo, ftm, gexf, graphml, parquet, csv."
+        ..., "--format", "-f", help="plover, cameo, ftm, geojson, gexf, graphml, parquet, csv."
     ),
     output: Path = typer.Option(
         ...,
@@ -562,22 +591,35 @@ def export_command(
     until: UntilOption = None,
     claimed_by: ClaimedByFilter = None,
     article: ArticleFilter = None,
+    country: CountryFilter = None,
+    region: RegionFilter = None,
+    bbox: BBoxFilter = None,
+    min_confidence: float = typer.Option(
+        None, "--min-confidence", min=0.0, max=1.0,
+        help="Only events of at least this confidence (0-1); network formats default to "
+        "network_min_confidence (0.5).",
+    ),
     include_all: IncludeAllFilter = False,
     count: CountBy = typer.Option(
         CountBy.stories, "--count", help="Network formats: count stories or reports."
     ),
     min_count: int = typer.Option(1, "--min-count", min=1, help="Network formats: smallest dyad kept."),
     db: DbOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Export events (or the network) for other tools."""
     from newsgraph.export import export
     from newsgraph.query import EventFilter
 
+    settings = _settings(config)
+    if min_confidence is None and fmt in (ExportFormat.gexf, ExportFormat.graphml):
+        min_confidence = settings.network_min_confidence  # the network as `newsgraph network` shows it
     where = EventFilter(
         actor=actor, source=source, target=target, type=type, since=since, until=until,
-        claimed_by=claimed_by, article=article, include_all=include_all,
+        claimed_by=claimed_by, article=article, country=country, region=region, bbox=bbox,
+        min_confidence=min_confidence, include_all=include_all,
     )
-    with _open(db) as store:
+    with _open(db or settings.db) as store:
         result = export(store, fmt.value, output, where, count=count.value, min_count=min_count)
     detail = f" ({json.dumps(result.tables)})" if result.tables else ""
     typer.echo(f"newsgraph: wrote {result.records} records to {result.output}{detail}", err=True)

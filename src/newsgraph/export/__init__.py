@@ -1,18 +1,19 @@
-"""Exports: PLOVER JSONL, CAMEO/GDELT-style TSV, FollowTheMoney entities, GEXF/GraphML, Parquet, CSV.
+"""Exports: PLOVER JSONL, CAMEO/GDELT-style TSV, FollowTheMoney entities, GeoJSON, GEXF/GraphML, Parquet, CSV.
 
 ``export(store, fmt, output, where)`` takes the same ``EventFilter`` as ``newsgraph.query.list_events``
-(network formats use its since, until and type, and count).
+(network formats use its since, until, type and min_confidence, and count).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from newsgraph.export.cameo import write_cameo
 from newsgraph.export.ftm import load_country_codes, write_ftm
+from newsgraph.export.geojson import feature_collection, write_geojson
 from newsgraph.export.graph import to_networkx, write_graph
 from newsgraph.export.plover import REQUIRED_FIELDS, plover_record, write_plover
 from newsgraph.export.tables import (
@@ -27,7 +28,7 @@ from newsgraph.query import EventFilter, iter_events, network
 from newsgraph.store import Store
 from newsgraph.store import tables as t
 
-FORMATS = ("plover", "cameo", "ftm", "gexf", "graphml", "parquet", "csv")
+FORMATS = ("plover", "cameo", "ftm", "geojson", "gexf", "graphml", "parquet", "csv")
 
 
 @dataclass
@@ -84,6 +85,7 @@ def export(
             types=where.type,
             min_count=min_count,
             count=count,  # type: ignore[arg-type]
+            min_confidence=where.min_confidence,
         )
         output.parent.mkdir(parents=True, exist_ok=True)
         write_graph(net, output, fmt)
@@ -101,6 +103,8 @@ def export(
         if fmt == "plover":
             actors = _actor_info(store)
             n = write_plover(events, {k: v.get("sector") for k, v in actors.items()}, fh)
+        elif fmt == "geojson":  # located events only: a Feature needs a point
+            n = write_geojson(iter_events(store, replace(where, located=True)), fh)
         elif fmt == "cameo":
             n = write_cameo(events, _actor_info(store), _story_articles(store), fh)
         else:
@@ -108,4 +112,5 @@ def export(
     return ExportResult(fmt, output, n)
 
 
-__all__ = ["FORMATS", "REQUIRED_FIELDS", "ExportResult", "export", "plover_record", "to_networkx"]
+__all__ = ["FORMATS", "REQUIRED_FIELDS", "ExportResult", "export", "feature_collection", "plover_record",
+           "to_networkx"]

@@ -32,8 +32,13 @@ COLUMNS = (
     "NumSources",
     "NumArticles",
     "AvgTone",
+    "ActionGeo_Type",
     "ActionGeo_FullName",
     "ActionGeo_CountryCode",
+    "ActionGeo_ADM1Code",
+    "ActionGeo_Lat",
+    "ActionGeo_Long",
+    "ActionGeo_FeatureID",
     "DATEADDED",
     "SOURCEURL",
     # newsgraph extensions
@@ -44,7 +49,31 @@ COLUMNS = (
     "EvidenceText",
     "ArticleId",
     "StoryId",
+    "ActionGeo_Basis",
+    "Confidence",
 )
+
+
+def geo_type(e: EventRow) -> str:
+    """GDELT's ActionGeo_Type: 1 country, 2 US state, 3 US city, 4 world city, 5 world state."""
+    g = e.geo
+    if g is None or g.lat is None:
+        return ""
+    if g.feature == "country":
+        return "1"
+    us = g.country == "USA"
+    if g.feature == "region":
+        return "2" if us else "5"
+    return ("3" if us else "4") if g.feature == "city" else ""
+
+
+def _geo_cols(e: EventRow) -> list[str]:
+    g = e.geo if e.geo is not None and e.geo.lat is not None else None
+    if g is None:  # no point: the older location strings only
+        return ["", e.location or "", e.location_country or "", "", "", "", ""]
+    full = ", ".join(dict.fromkeys(p for p in (g.name, g.region) if p))
+    return [geo_type(e), full, g.country or "", g.region or "", f"{g.lat:.4f}", f"{g.lon:.4f}",
+            g.gazetteer_id or ""]
 
 
 def _actor_cols(actor: ActorRef | None, info: dict[str, dict]) -> list[str]:
@@ -92,8 +121,7 @@ def write_cameo(
                 story_articles.get(e.story_id or "", 1),
                 story_articles.get(e.story_id or "", 1),
                 "",
-                e.location or "",
-                e.location_country or "",
+                *_geo_cols(e),
                 (e.ingested_at or "")[:10].replace("-", ""),
                 e.article_url or "",
                 e.type,
@@ -103,6 +131,8 @@ def write_cameo(
                 evidence,
                 e.article_id,
                 e.story_id or "",
+                e.geo.basis if e.geo is not None else "",
+                e.confidence,
             ]
         )
         n += 1

@@ -115,7 +115,9 @@ def write_ftm(
                     publisher=e.article_source,
                     proof=f"{PREFIX}-article-{e.article_id}",
                     keywords=[e.type, *([e.cameo] if e.cameo else [])],
-                    notes=f"claimed by {e.attributed_to.name}" if e.attributed_to else None,
+                    # FtM has no confidence property: it goes in the notes, with the claimant.
+                    notes=[*([f"claimed by {e.attributed_to.name}"] if e.attributed_to else []),
+                           f"confidence {e.confidence}"],
                 ),
             }
         )

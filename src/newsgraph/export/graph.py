@@ -10,7 +10,8 @@ from newsgraph.query.models import Network
 
 
 def to_networkx(net: Network) -> nx.DiGraph:
-    graph = nx.DiGraph(count=net.count, since=net.since or "", until=net.until or "")
+    graph = nx.DiGraph(count=net.count, since=net.since or "", until=net.until or "",
+                       min_confidence="" if net.min_confidence is None else net.min_confidence)
     for node in net.nodes:
         attrs = {k: v for k, v in node.model_dump().items() if v is not None and k != "id"}
         attrs["label"] = node.name

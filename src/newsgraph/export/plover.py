@@ -45,6 +45,18 @@ def _sum(event: EventRow, role: str) -> float | int | None:
     return int(total) if float(total).is_integer() else total
 
 
+def _location(event: EventRow) -> dict | None:
+    g = event.geo
+    if g is not None and g.lat is not None:
+        gid = g.gazetteer_id or ""
+        return {"name": g.name, "country": g.country, "region": g.region, "lat": g.lat, "lon": g.lon,
+                "geonames_id": gid.split(":", 1)[1] if gid.startswith("geonames:") else None,
+                "basis": g.basis}
+    if event.location or event.location_country:
+        return {"name": event.location, "country": event.location_country}
+    return None
+
+
 def plover_record(event: EventRow, coder: str = "newsgraph") -> dict:
     """The PLOVER record of one stored event."""
     src, tgt = event.source, event.target
@@ -63,9 +75,7 @@ def plover_record(event: EventRow, coder: str = "newsgraph") -> dict:
         "tgt_agent": None,
         "tgt_other": [a.code or a.country for a in tgt[1:] if a.code or a.country],
         "event_text": event.evidence.text,
-        "location": {"name": event.location, "country": event.location_country}
-        if (event.location or event.location_country)
-        else None,
+        "location": _location(event),
         "dead": _sum(event, "dead"),
         "injured": _sum(event, "injured"),
         "size": _sum(event, "size"),
@@ -85,6 +95,7 @@ def plover_record(event: EventRow, coder: str = "newsgraph") -> dict:
         "trigger": event.trigger.text,
         "evidence_span": [event.evidence.start, event.evidence.end],
         "quantities": [q.model_dump() for q in event.quantities],
+        "confidence": event.confidence,
         "article_id": event.article_id,
         "story_id": event.story_id,
     }

@@ -13,7 +13,9 @@ from spacy.tokens import Doc
 
 from newsgraph.contract import ExtractionWarning
 
-EXTENSIONS = ("ng_article", "ng_actors", "ng_quotes", "ng_quantities", "ng_events", "ng_warnings")
+EXTENSIONS = (
+    "ng_article", "ng_actors", "ng_quotes", "ng_quantities", "ng_events", "ng_places", "ng_warnings"
+)
 
 
 def register_extensions() -> None:

@@ -11,12 +11,17 @@ def article_from_html(html: str, url: str | None = None, origin: str = "<html>",
                       article_id: str | None = None) -> ArticleInput:
     """The main text of ``html`` with title, date, site and URL from its metadata.
 
-    Raises ``ValueError`` with a readable message when the page holds no article body.
+    Raises ``ValueError`` with a readable message when the page holds no article body, or when the HTML
+    parser fails on it (whatever it raised: the caller reports it for this page and goes on).
     """
     import trafilatura
 
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                      include_tables=False, output_format="python")
+    try:
+        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
+                                          include_tables=False, output_format="python")
+    except Exception as err:
+        detail = " ".join(str(err).split())[:200]
+        raise ValueError(f"HTML page could not be parsed: {type(err).__name__}: {detail}") from err
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         raise ValueError("HTML page has no article body that could be extracted")

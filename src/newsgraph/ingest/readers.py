@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -39,6 +39,7 @@ class ArticleInput:
     origin: str = "<input>"  # where it came from, for messages: a path, "path:line", a URL or "<stdin>"
     # The date to use when neither ``published`` nor the text's dateline gives one (``ingest --published``).
     default_published: str | None = None
+    notes: list[str] = field(default_factory=list)  # what reading had to guess (a charset); become warnings
 
 
 @dataclass
@@ -96,6 +97,9 @@ def _from_bytes(data: bytes, origin: str, settings: Settings, suffix: str | None
         bad = data[err.start:err.start + 1]
         yield InputProblem(origin, f"input is not UTF-8 (byte {err.start}: {bad!r}); "
                            "convert it, e.g. with iconv", "encoding")
+        return
+    if not text.strip():  # white space bytes.strip() keeps: U+001C…U+001F, U+0085, U+2028, no-break space…
+        yield InputProblem(origin, "input is empty (white space only)", "empty")
         return
     kind = _sniff(text, suffix)
     if kind == "jsonl":

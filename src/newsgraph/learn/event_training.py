@@ -329,7 +329,7 @@ def _decide_all(coder, extractor, parsed: Sequence[Parsed], model: EventModel):
     out = []
     for p in parsed:
         doc = coder(p.doc)
-        out.append(extractor._assemble(doc, p.article))
+        out.append(extractor._news(extractor._assemble(doc, p.article, p.article.text), p.article))
     coder.model, coder.event_model_name = None, "none"
     return out
 
@@ -351,7 +351,7 @@ def _end_to_end(
     facts_by_group: dict[str, list] | None = None,
 ) -> tuple[float, dict]:
     """Fold models through the extractor, each text coded by a model that never saw it, at every candidate
-    threshold; returns the threshold with the best strict F1 on the cross-validated corpus, and the figures
+    threshold; returns the threshold with the best strict F0.5 on the cross-validated corpus, and the figures
     (cross-validated at every threshold, dev at the chosen one)."""
     from newsgraph.eval import plover as plover_eval
 
@@ -387,11 +387,12 @@ def _end_to_end(
                 elif p.source == "gsr":
                     gsr[t].update(plover_eval.score_records_strict(p.gold, ex))
 
-    def strict_f1(t: float) -> float:
+    def strict_f(t: float) -> float:
+        # precision weighs double: an event shown is one an analyst will read as a fact
         d = corpus_score[t].as_dict()["strict"]
-        return _f_beta(d["precision"], d["recall"])
+        return _f_beta(d["precision"], d["recall"], beta=0.5)
 
-    chosen = max(THRESHOLDS, key=strict_f1)
+    chosen = max(THRESHOLDS, key=strict_f)
     final = _fit(
         [r for g, rs in rows_by_group.items() if not g.startswith("dev:") for r in rs],
         cfg,

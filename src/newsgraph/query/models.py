@@ -44,6 +44,20 @@ class QuantityRow(BaseModel):
     role: str | None = None
 
 
+class EventLocationRow(BaseModel):
+    """Where the event happened (``Event.geo``): the place, its point, and the basis with its evidence."""
+
+    basis: str
+    name: str
+    feature: str | None = None
+    gazetteer_id: str | None = None
+    country: str | None = None
+    region: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    evidence: SpanText
+
+
 class EventRow(BaseModel):
     id: str
     article_id: str
@@ -66,6 +80,7 @@ class EventRow(BaseModel):
     evidence_sentence: str
     location: str | None = None
     location_country: str | None = None
+    geo: EventLocationRow | None = None
     quantities: list[QuantityRow] = []
     confidence: float = 1.0
     story_id: str | None = None
@@ -159,6 +174,8 @@ class Network(BaseModel):
     count: Literal["stories", "reports"]
     since: str | None = None
     until: str | None = None
+    min_confidence: float | None = None  # the threshold in force: events below it are not counted
+    hidden_events: int = 0  # counted events on the network's dyads below min_confidence
     nodes: list[NetworkNode]
     edges: list[NetworkEdge]
 
@@ -222,6 +239,7 @@ __all__ = [
     "ArticleRow",
     "DyadChange",
     "DyadStats",
+    "EventLocationRow",
     "EventRow",
     "Network",
     "NetworkEdge",

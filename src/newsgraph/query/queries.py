@@ -25,6 +25,7 @@ from newsgraph.query.models import (
     ArticleRow,
     DyadChange,
     DyadStats,
+    EventLocationRow,
     EventRow,
     Network,
     NetworkEdge,
@@ -45,7 +46,28 @@ CountBy = Literal["stories", "reports"]
 DateLike = str | dt.date | None
 QUAD_FIELDS = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
 
-A, E, EA, ART = t.actors, t.events, t.event_actors, t.articles
+A, E, EA, ART, EL = t.actors, t.events, t.event_actors, t.articles, t.event_locations
+BBox = tuple[float, float, float, float]  # west, south, east, north (degrees)
+
+
+def parse_bbox(value: str | Sequence[float] | None) -> BBox | None:
+    """"west,south,east,north" (GeoJSON order) as four floats; a ValueError names what is wrong."""
+    if value is None or value == "":
+        return None
+    parts = [float(v) for v in (value.split(",") if isinstance(value, str) else value)]
+    if len(parts) != 4:
+        raise ValueError("a bounding box is four numbers: west,south,east,north")
+    w, s, e, n = parts
+    if not (-180 <= w <= 180 and -180 <= e <= 180 and -90 <= s <= n <= 90):
+        raise ValueError("bounding box out of range: longitudes -180..180, latitudes -90..90, south <= north")
+    return w, s, e, n
+
+
+def _codes(value: str | Sequence[str] | None) -> list[str] | None:
+    if not value:
+        return None
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return [v.strip().upper() for v in items if v.strip()] or None
 
 
 def _day(value: DateLike) -> str | None:
@@ -119,6 +141,11 @@ class EventFilter:
     until: DateLike = None
     claimed_by: str | None = None  # whoever asserts the event
     article: str | None = None  # an article id (its near-duplicate copies included)
+    country: str | Sequence[str] | None = None  # ISO3 code(s) of the country where it happened
+    region: str | None = None  # first-level region where it happened (its gazetteer name)
+    bbox: str | Sequence[float] | None = None  # "west,south,east,north": its point lies inside
+    located: bool = False  # only events with a point (the map, GeoJSON)
+    min_confidence: float | None = None  # events whose confidence is at least this (0-1)
     include_all: bool = False
 
     @classmethod
@@ -153,10 +180,33 @@ class EventFilter:
                     E.c.article_id.in_(select(ART.c.id).where(ART.c.source_id == self.article)),
                 )
             )
+        geo = self._geo_conditions()
+        if geo:
+            conds.append(E.c.id.in_(select(EL.c.event_id).where(*geo)))
+        if self.min_confidence is not None:
+            conds.append(E.c.confidence >= self.min_confidence)
         if not self.include_all:
             conds.append(and_(E.c.polarity == "positive", E.c.modality == "actual"))
             if not self.article:
                 conds.append(E.c.is_duplicate == 0)
+        return conds
+
+
+    def _geo_conditions(self) -> list:
+        conds: list = []
+        countries = _codes(self.country)
+        if countries:
+            conds.append(EL.c.country.in_(countries))
+        if self.region:
+            conds.append(func.lower(EL.c.region) == self.region.strip().lower())
+        box = parse_bbox(self.bbox)
+        if box is not None:
+            w, s, e, n = box
+            conds.append(EL.c.lat.between(s, n))
+            # a box across the antimeridian (west > east) holds the longitudes outside [east, west]
+            conds.append(EL.c.lon.between(w, e) if w <= e else or_(EL.c.lon >= w, EL.c.lon <= e))
+        if self.located or box is not None:
+            conds.append(EL.c.lat.is_not(None))
         return conds
 
 
@@ -251,6 +301,14 @@ def event_rows(store: Store, event_ids: list[str]) -> list[EventRow]:
                     role=r.role,
                 )
             )
+        places = {
+            r.event_id: EventLocationRow(
+                basis=r.basis, name=r.name, feature=r.feature, gazetteer_id=r.gazetteer_id, country=r.country,
+                region=r.region, lat=r.lat, lon=r.lon,
+                evidence=SpanText(text=r.evidence_text, start=r.evidence_start, end=r.evidence_end),
+            )
+            for r in conn.execute(select(EL).where(EL.c.event_id.in_(event_ids)))
+        }
         claimant_ids = {r.attributed_to_id for r in events.values() if r.attributed_to_id}
         names = (
             dict(conn.execute(select(A.c.id, A.c.name).where(A.c.id.in_(claimant_ids))).all())
@@ -288,6 +346,7 @@ def event_rows(store: Store, event_ids: list[str]) -> list[EventRow]:
                 evidence_sentence=spans[0].text,
                 location=r.location,
                 location_country=r.location_country,
+                geo=places.get(event_id),
                 quantities=quantities.get(event_id, []),
                 confidence=r.confidence,
                 story_id=r.story_id,
@@ -639,17 +698,33 @@ def get_article_text(store: Store, article_id: str) -> str | None:
 # -- network ----------------------------------------------------------------------------------------
 
 
+def _dyad_conditions(
+    since: str | None, until: str | None, types: list[str] | None, min_confidence: float | None = None
+) -> list:
+    D = t.event_dyads
+    conds = _in_days(D.c.date, D.c.date, since, until)
+    if types:
+        conds.append(D.c.type.in_(types))
+    if min_confidence is not None:
+        conds.append(D.c.confidence >= min_confidence)
+    return conds
+
+
 def _dyad_counts(
-    store: Store, *, since: str | None, until: str | None, types: list[str] | None, count: CountBy
+    store: Store,
+    *,
+    since: str | None,
+    until: str | None,
+    types: list[str] | None,
+    count: CountBy,
+    min_confidence: float | None = None,
 ) -> dict[tuple[str, str], dict]:
     """Per directed dyad: counts per QuadClass, total and Goldstein sum (counted events only)."""
     D = t.event_dyads
     unit = (
         func.count(func.distinct(D.c.unit)) if count == "stories" else func.count(func.distinct(D.c.event_id))
     )
-    conds = _in_days(D.c.date, D.c.date, since, until)
-    if types:
-        conds.append(D.c.type.in_(types))
+    conds = _dyad_conditions(since, until, types, min_confidence)
     query = (
         select(
             D.c.source_id,
@@ -692,6 +767,22 @@ def _local_actors(store: Store, ids: set[str]) -> set[str]:
     return out
 
 
+def _below_confidence(
+    store: Store, *, since: str | None, until: str | None, types: list[str] | None, min_confidence: float,
+    include_local: bool,
+) -> int:
+    """Counted events on the network's dyads that ``min_confidence`` leaves out."""
+    D, K = t.event_dyads, t.actor_keys
+    query = select(func.count(func.distinct(D.c.event_id))).where(
+        *_dyad_conditions(since, until, types), D.c.confidence < min_confidence
+    )
+    if not include_local:
+        local = select(K.c.actor_id).where(K.c.key.like(f"{LOCAL_KEY_PREFIX}%"))
+        query = query.where(D.c.source_id.not_in(local), D.c.target_id.not_in(local))
+    with store.engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
 def _net(quads: list[int], total: int) -> float:
     return round((quads[0] + quads[1] - quads[2] - quads[3]) / total, 4) if total else 0.0
 
@@ -705,12 +796,16 @@ def network(
     min_count: int = 1,
     count: CountBy = "stories",
     include_local: bool = False,
+    min_confidence: float | None = None,
 ) -> Network:
     """Actors as nodes, directed dyads as edges with counts per QuadClass and a net score.
 
     Article-local actors (generic descriptions such as "ministers", see the contract's ``local``) are left
-    out unless ``include_local``: each exists in one article only and is no node of the network."""
-    dyads = _dyad_counts(store, since=_day(since), until=_day(until), types=_types(types), count=count)
+    out unless ``include_local``: each exists in one article only and is no node of the network.
+    With ``min_confidence`` only events of at least that confidence count, and ``hidden_events`` says how
+    many it leaves out (the CLI, API and UI pass ``Settings.network_min_confidence`` by default)."""
+    window = {"since": _day(since), "until": _day(until), "types": _types(types)}
+    dyads = _dyad_counts(store, **window, count=count, min_confidence=min_confidence)
     hidden = set() if include_local else _local_actors(store, {a for dyad in dyads for a in dyad})
     edges = []
     for (s, tg), d in sorted(dyads.items()):
@@ -753,7 +848,13 @@ def network(
                         mentions=int(mentions.get(r.id, 0)),
                     )
                 )
-    return Network(count=count, since=_day(since), until=_day(until), nodes=nodes, edges=edges)
+    hidden_events = (
+        _below_confidence(store, **window, min_confidence=min_confidence, include_local=include_local)
+        if min_confidence is not None
+        else 0
+    )
+    return Network(count=count, since=_day(since), until=_day(until), min_confidence=min_confidence,
+                   hidden_events=hidden_events, nodes=nodes, edges=edges)
 
 
 # -- timeline ---------------------------------------------------------------------------------------
@@ -786,13 +887,15 @@ def timeline(
     until: DateLike = None,
     count: CountBy = "stories",
     types: str | Sequence[str] | None = None,
+    min_confidence: float | None = None,
 ) -> list[Period]:
     """Counts per QuadClass and mean Goldstein per period for one actor (either side) or a dyad
     ``A:B`` (both directions).  Periods between the first and last are listed even when empty.
 
     Events without a date (their article carries none) are in no period: without ``since`` and
     ``until`` they are counted in a last period named ``undated`` (no start or end), so the periods
-    add up to what the network counts; with a date range they are outside it, as in the network."""
+    add up to what the network counts; with a date range they are outside it, as in the network.
+    ``min_confidence`` keeps only events of at least that confidence, as in the network."""
     if (actor is None) == (dyad is None):
         raise ValueError("give exactly one of actor or dyad")
     since_d, until_d = _day(since), _day(until)
@@ -807,6 +910,8 @@ def timeline(
             conds += _in_days(E.c.date, E.c.date, since_d, until_d)
             if type_list:
                 conds.append(E.c.type.in_(type_list))
+            if min_confidence is not None:
+                conds.append(E.c.confidence >= min_confidence)
             query = (
                 select(
                     E.c.id,
@@ -832,9 +937,7 @@ def timeline(
             ]
             if not with_undated:
                 conds.append(D.c.date.is_not(None))
-            conds += _in_days(D.c.date, D.c.date, since_d, until_d)
-            if type_list:
-                conds.append(D.c.type.in_(type_list))
+            conds += _dyad_conditions(since_d, until_d, type_list, min_confidence)
             query = select(D.c.event_id.label("id"), D.c.unit, D.c.date, D.c.quad_class, D.c.goldstein).where(
                 *conds
             )
@@ -1057,6 +1160,7 @@ def changes(
 
 __all__ = [
     "EventFilter",
+    "parse_bbox",
     "actor_match",
     "changes",
     "event_rows",

@@ -21,7 +21,30 @@ def _v1_initial(conn: Connection) -> None:
     t.metadata.create_all(conn, tables=tables)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial,)
+def _v2_event_locations(conn: Connection) -> None:
+    # a new table (a store made at v1 before it existed lacks it; a new store has it from _v1_initial)
+    t.event_locations.create(conn, checkfirst=True)
+
+
+def _v3_dyad_confidence(conn: Connection) -> None:
+    """The event's confidence on each dyad row, in the network's covering index (the network filters on it).
+
+    A store created by this version has both already (``_v1_initial`` builds today's tables)."""
+    inspector = inspect(conn)
+    if "confidence" not in {c["name"] for c in inspector.get_columns("event_dyads")}:
+        conn.exec_driver_sql("ALTER TABLE event_dyads ADD COLUMN confidence FLOAT NOT NULL DEFAULT 1")
+        conn.exec_driver_sql(
+            "UPDATE event_dyads SET confidence = "
+            "(SELECT events.confidence FROM events WHERE events.id = event_dyads.event_id)"
+        )
+    covering = {ix["name"]: ix["column_names"] for ix in inspector.get_indexes("event_dyads")}
+    if tuple(covering.get(t.DYADS_COVERING_INDEX) or ()) != t.DYADS_COVERING_COLUMNS:
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {t.DYADS_COVERING_INDEX}")
+        columns = ", ".join(t.DYADS_COVERING_COLUMNS)
+        conn.exec_driver_sql(f"CREATE INDEX {t.DYADS_COVERING_INDEX} ON event_dyads ({columns})")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_event_locations, _v3_dyad_confidence)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -34,9 +57,11 @@ def current_version(conn: Connection) -> int:
 def migrate(engine: Engine) -> int:
     """Bring the schema up to date; returns the version.  Safe to call on every open."""
     with engine.begin() as conn:
+        # Serialise concurrent openers of a fresh database: the second waits, then finds the schema made.
         if engine.dialect.name == "postgresql":
-            # Serialise concurrent openers of a fresh database.
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7215004811)")
+        elif engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now, waiting up to the busy timeout
         t.schema_version.create(conn, checkfirst=True)
         version = current_version(conn)
         if version > SCHEMA_VERSION:

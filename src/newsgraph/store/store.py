@@ -8,13 +8,14 @@ Near-identical copies are linked through ``duplicate_of`` and their events are n
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import random
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -271,6 +272,17 @@ class Store:
         with self.engine.connect() as conn:
             return list(conn.execute(select(t.articles.c.id).order_by(t.articles.c.id)).scalars())
 
+    def generation(self) -> tuple[int, int, int]:
+        """A value that changes whenever a write commits, whichever process wrote: every write batch
+        updates its run's counters in the same transaction. Caches of query results key on it."""
+        r = t.runs.c
+        with self.engine.connect() as conn:
+            row = conn.execute(select(
+                func.count(), func.coalesce(func.max(r.id), 0),
+                func.coalesce(func.sum(r.articles_added + r.articles_reprocessed + r.articles_skipped), 0),
+            )).one()
+        return int(row[0]), int(row[1]), int(row[2])
+
     def counts(self) -> dict[str, int]:
         """Row count of every table (for tests, stats and the benchmark)."""
         out = {}
@@ -312,12 +324,50 @@ class Store:
             if callable(on_batch):
                 on_batch(part)
         if report.run_id is not None:
-            with self.engine.begin() as conn:
-                conn.execute(update(t.runs).where(t.runs.c.id == report.run_id).values(finished_at=_now()))
+            run_id = report.run_id
+
+            def finish() -> None:
+                with self._writing() as conn:
+                    conn.execute(update(t.runs).where(t.runs.c.id == run_id).values(finished_at=_now()))
+
+            self._retrying(finish)
         return report
 
-    def _start_run(self, ex: Extraction) -> int:
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction, one writer at a time (extraction runs outside it, so they are short).
+
+        A batch reads what the store holds (articles, actors, stories) and writes what follows from it; two
+        writers interleaving would both create the same new story or overwrite each other's report counts.
+        SQLite takes its write lock at once (BEGIN IMMEDIATE, waiting up to the busy timeout); PostgreSQL
+        takes a transaction-scoped advisory lock for the store's schema.
+        """
         with self.engine.begin() as conn:
+            if self.engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            elif self.engine.dialect.name == "postgresql":
+                conn.exec_driver_sql(_PG_WRITE_LOCK)
+            yield conn
+
+    def _retrying(self, work: Callable[[], object]) -> object:
+        # Another writer (a second ingest, the API) may commit the same article or a new actor between
+        # our reads and our inserts; the unique constraints then refuse the batch, and a retry sees the
+        # other writer's rows and skips or reuses them.
+        for attempt in range(self.write_retries + 1):
+            try:
+                return work()
+            except (IntegrityError, OperationalError) as err:
+                if attempt == self.write_retries or not _retriable(err):
+                    raise
+                # Let the other writer finish; jitter so two retrying writers fall out of step.
+                time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _start_run(self, ex: Extraction) -> int:
+        return self._retrying(lambda: self._insert_run(ex))  # type: ignore[return-value]
+
+    def _insert_run(self, ex: Extraction) -> int:
+        with self._writing() as conn:
             result = conn.execute(
                 insert(t.runs).values(
                     started_at=_now(),
@@ -339,25 +389,14 @@ class Store:
     def _write_batch(
         self, items: list[tuple[Extraction, str | None]], run_id: int | None, reprocess: bool
     ) -> IngestReport:
-        # Another writer (a second ingest, the API) may commit the same article or a new actor between
-        # our reads and our inserts; the unique constraints then refuse the batch, and a retry sees the
-        # other writer's rows and skips or reuses them.
-        for attempt in range(self.write_retries + 1):
-            try:
-                return self._write_batch_once(items, run_id, reprocess)
-            except (IntegrityError, OperationalError) as err:
-                if attempt == self.write_retries or not _retriable(err):
-                    raise
-                # Let the other writer finish; jitter so two retrying writers fall out of step.
-                time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))
-        raise AssertionError("unreachable")
+        return self._retrying(lambda: self._write_batch_once(items, run_id, reprocess))  # type: ignore[return-value]
 
     def _write_batch_once(
         self, items: list[tuple[Extraction, str | None]], run_id: int | None, reprocess: bool
     ) -> IngestReport:
         report = IngestReport(batches=1)
         try:
-            with self.engine.begin() as conn:
+            with self._writing() as conn:
                 batch = _Batch()
                 known = self._known(conn, [ex for ex, _ in items])
                 for ex, text in items:
@@ -637,6 +676,26 @@ class Store:
             batch.rows["event_actors"].append(
                 {"event_id": event_id, "role": "target", "position": pos, "actor_id": actor_id}
             )
+        if ev.geo is not None:
+            g = ev.geo
+            batch.rows["event_locations"].append(
+                {
+                    "event_id": event_id,
+                    "article_id": article_id,
+                    "basis": g.basis,
+                    "place_id": g.place,
+                    "name": g.name[:300],
+                    "feature": g.feature,
+                    "gazetteer_id": g.gazetteer_id,
+                    "country": g.country,
+                    "region": g.region,
+                    "lat": g.lat,
+                    "lon": g.lon,
+                    "evidence_text": g.evidence.text,
+                    "evidence_start": g.evidence.start,
+                    "evidence_end": g.evidence.end,
+                }
+            )
         for pos, span in enumerate([ev.evidence, *ev.also_evidence]):
             batch.rows["event_evidence"].append(
                 {
@@ -911,6 +970,7 @@ class Store:
             "events",
             "event_actors",
             "event_evidence",
+            "event_locations",
             "event_quantities",
         )
         batch.rows["event_dyads"] = [
@@ -924,6 +984,7 @@ class Store:
                 "quad_class": row["quad_class"],
                 "goldstein": row["goldstein"],
                 "unit": row["story_id"] or row["id"],
+                "confidence": row["confidence"],
             }
             for row, source_id, target_id in batch.dyads
         ]
@@ -1003,9 +1064,15 @@ def _extraction_tokens(ex: Extraction) -> set[str]:
     return evidence_tokens(" ".join(parts))
 
 
+_PG_WRITE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('newsgraph-write:' || current_schema()))"
+
+
 def _retriable(err: Exception) -> bool:
-    """A constraint violation, or PostgreSQL's deadlock / serialization failure between two writers."""
+    """A constraint violation, PostgreSQL's deadlock / serialization failure between two writers, or
+    SQLite still busy after its timeout."""
     if isinstance(err, IntegrityError):
+        return True
+    if "database is locked" in str(getattr(err, "orig", err)):
         return True
     return getattr(getattr(err, "orig", None), "sqlstate", None) in ("40P01", "40001")
 

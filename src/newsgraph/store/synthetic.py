@@ -128,6 +128,7 @@ class ExtractionBuilder:
         goldstein: float | None = None,
         quote: str | None = None,
         also: Sequence[str] = (),
+        confidence: float = 1.0,
     ) -> str:
         start, end = self.add_sentence(sentence)
         self._mention_all(start, end)
@@ -172,6 +173,7 @@ class ExtractionBuilder:
                 quad_class=quad,
                 goldstein=goldstein if goldstein is not None else GOLDSTEIN_OF_QUAD[quad],
                 quote=quote,
+                confidence=confidence,
             )
         )
         return event_id
@@ -276,8 +278,10 @@ def random_extractions(
     days: int = 730,
     n_states: int = 25,
 ) -> Iterator[Extraction]:
-    """A reproducible stream of articles with random dyadic events between states (no article text)."""
+    """A reproducible stream of articles with random dyadic events between states (no article text), their
+    confidence uniform in [0.2, 1]."""
     rng = random.Random(seed)
+    confidence = random.Random(seed + 1)  # its own stream: the events are the same as without it
     states = STATES[:n_states]
     types = list(QUAD_OF_TYPE)
     for i in range(n_articles):
@@ -302,6 +306,7 @@ def random_extractions(
                 f"{sname} acted towards {tname} ({etype.lower()}) in case {rng.randrange(10**6)}.",
                 "acted",
                 date=day.isoformat(),
+                confidence=round(confidence.uniform(0.2, 1.0), 2),
             )
         yield b.build()[0]
 

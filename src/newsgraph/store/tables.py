@@ -239,6 +239,10 @@ event_actors = Table(
     Index("ix_event_actors_actor", "actor_id", "role"),
 )
 
+# The whole network is read from this index alone (SQLite: a covering index scan).
+DYADS_COVERING_INDEX = "ix_event_dyads_all"
+DYADS_COVERING_COLUMNS = ("source_id", "target_id", "quad_class", "unit", "goldstein", "confidence")
+
 # One row per (source, target) pair of every counted event: what the network, timelines and changes
 # aggregate, kept narrow and indexed so they read no other table.  ``unit`` is the event's story
 # (or the event itself when it has none), so counting distinct units counts stories.
@@ -254,11 +258,37 @@ event_dyads = Table(
     Column("quad_class", Integer),
     Column("goldstein", Float),
     Column("unit", String(250), nullable=False),
+    # The event's confidence, so that the network filters on it without reading ``events`` (schema v2).
+    Column("confidence", Float, nullable=False, server_default="1"),
     Index("ix_event_dyads_pair", "source_id", "target_id", "date"),
     Index("ix_event_dyads_target", "target_id", "date"),
     Index("ix_event_dyads_date", "date"),
     Index("ix_event_dyads_article", "article_id"),
-    Index("ix_event_dyads_all", "source_id", "target_id", "quad_class", "unit", "goldstein"),
+    Index(DYADS_COVERING_INDEX, *DYADS_COVERING_COLUMNS),
+)
+
+# Where an event happened (the extraction's ``Event.geo``): one row per located event, indexed for the
+# country, region and bounding-box filters and the map.
+event_locations = Table(
+    "event_locations",
+    metadata,
+    Column("event_id", String(250), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("article_id", String(200), nullable=False),
+    Column("basis", String(16), nullable=False),  # stated | dateline | actor-country
+    Column("place_id", String(40)),  # the extraction's place id
+    Column("name", String(300), nullable=False),
+    Column("feature", String(16)),
+    Column("gazetteer_id", String(80)),
+    Column("country", String(3)),
+    Column("region", String(200)),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("evidence_text", Text, nullable=False),
+    Column("evidence_start", Integer, nullable=False),
+    Column("evidence_end", Integer, nullable=False),
+    Index("ix_event_locations_country", "country", "region"),
+    Index("ix_event_locations_lat_lon", "lat", "lon"),
+    Index("ix_event_locations_article", "article_id"),
 )
 
 event_evidence = Table(
@@ -301,6 +331,7 @@ ARTICLE_CHILD_TABLES = (
     "event_dyads",
     "event_quantities",
     "event_evidence",
+    "event_locations",
     "event_actors",
     "events",
     "quote_about",

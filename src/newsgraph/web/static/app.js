@@ -1,7 +1,8 @@
-// Hash router for the single-page UI: #/network, #/timeline, #/articles, #/article/<id>, #/search, #/ingest.
+// Hash router for the single-page UI: #/network, #/map, #/timeline, #/articles, #/article/<id>, #/search, #/ingest.
 import { checkKey, explain, getKey, getKeyState, onKeyState, setKey } from "./api.js";
 import { renderArticle } from "./article.js";
 import { setStatus } from "./dom.js";
+import { renderMap } from "./map.js";
 import { renderNetwork } from "./network.js";
 import { renderArticles, renderIngest, renderSearch, renderTimeline } from "./views.js";
 
@@ -29,6 +30,7 @@ async function route() {
     else if (view === "timeline") await renderTimeline(root, params);
     else if (view === "search") await renderSearch(root, params);
     else if (view === "ingest") renderIngest(root);
+    else if (view === "map") await renderMap(root, params);
     else await renderNetwork(root, params);
   } finally {
     // Lets scripted checks wait for a view to finish loading.

@@ -41,6 +41,7 @@ export function eventItem(ev) {
     h("blockquote", { class: "evidence" }, field.evidence(ev)),
     h("div", { class: "meta" },
       ev.date ? `${ev.date} · ` : "", `claimed by ${field.claimant(ev)} · `,
+      typeof ev.confidence === "number" ? `confidence ${ev.confidence} · ` : "",
       articleLink(ev, ev.trigger ? `?at=${ev.trigger.start}` : "")));
 }
 

@@ -3,7 +3,7 @@ import cytoscape from "/static/vendor/cytoscape.esm.min.js";
 
 import { api, explain } from "./api.js";
 import { eventList, quoteList, timelineChart } from "./components.js";
-import { PLOVER_TYPES, QUAD, QUAD_FIELDS, clear, h, setStatus } from "./dom.js";
+import { PLOVER_TYPES, QUAD, QUAD_FIELDS, clear, h, plural, setStatus } from "./dom.js";
 import { layOut, legibleLabels, mainCount } from "./layout.js";
 
 const KIND_STYLE = {
@@ -69,6 +69,7 @@ function readFilters(form) {
     type: data.getAll("type"),
     min_count: data.get("min_count") || 1,
     count: data.get("count") || "stories",
+    min_confidence: data.get("min_confidence") ?? "",
   };
 }
 
@@ -84,6 +85,12 @@ function filterForm(initial, onApply) {
       h("select", { name: "count" },
         h("option", { value: "stories", selected: initial.count !== "reports" }, "stories"),
         h("option", { value: "reports", selected: initial.count === "reports" }, "reports"))),
+    // Filled with the threshold in force once the network is loaded (the server's default unless the URL
+    // gives one); the note under it says how many events the threshold hides.
+    h("label", {}, "Minimum confidence",
+      h("input", { type: "number", name: "min_confidence", id: "min-confidence", min: 0, max: 1, step: 0.05,
+        value: initial.min_confidence ?? "", "aria-describedby": "confidence-note" })),
+    h("p", { class: "muted confidence-note", id: "confidence-note", "aria-live": "polite" }),
     h("fieldset", {}, h("legend", {}, "Event types (none = all)"),
       PLOVER_TYPES.map((t) => h("label", {},
         h("input", { type: "checkbox", name: "type", value: t, checked: selected.has(t) }), t.toLowerCase()))),
@@ -107,31 +114,51 @@ function filterForm(initial, onApply) {
   return form;
 }
 
-function filtersToHash(f) {
+// ``defaultConfidence``: the server's threshold, left out of the URL like the other defaults.
+function filtersToHash(f, defaultConfidence = null) {
   const p = new URLSearchParams();
   if (f.since) p.set("since", f.since);
   if (f.until) p.set("until", f.until);
   (f.type || []).forEach((t) => p.append("type", t));
   if (f.min_count && String(f.min_count) !== "1") p.set("min_count", f.min_count);
   if (f.count && f.count !== "stories") p.set("count", f.count);
+  if (f.min_confidence !== "" && f.min_confidence !== null && f.min_confidence !== undefined
+      && Number(f.min_confidence) !== defaultConfidence) p.set("min_confidence", f.min_confidence);
   return p.toString();
+}
+
+function confidenceNote(net, initial) {
+  const threshold = net.min_confidence;
+  if (threshold === null || threshold === undefined || Number(threshold) === 0) {
+    return "Events of every confidence are shown (minimum 0).";
+  }
+  const source = initial.min_confidence ? "" : " (the server's default)";
+  const hidden = Number(net.hidden_events ?? 0);
+  if (!hidden) return `Showing events of confidence ${threshold} or more${source}; none is below it.`;
+  return `Showing events of confidence ${threshold} or more${source}: ${plural(hidden, "event")} below it `
+    + "hidden. Set 0 to show them.";
 }
 
 export async function renderNetwork(root, params) {
   const initial = { since: params.get("since"), until: params.get("until"), type: params.getAll("type"),
-    min_count: params.get("min_count") || 1, count: params.get("count") || "stories" };
+    min_count: params.get("min_count") || 1, count: params.get("count") || "stories",
+    min_confidence: params.get("min_confidence") };
+  let defaultConfidence = null; // known once a network without min_confidence in the URL was loaded
   const panel = h("aside", { class: "side-panel", id: "side-panel", "aria-live": "polite" },
     h("h2", {}, "Details"),
     h("p", { class: "muted" }, "Click an actor or a relation (or pick an actor from the list) to see its events."));
   const container = h("div", { id: "cy", "aria-label": "Actor network graph; the actor list on the left is its keyboard equivalent" });
   const empty = h("div", { class: "graph-empty" });
+  // The threshold in force, on the graph itself: what is not drawn is said where the drawing is.
+  const caption = h("div", { class: "graph-caption", id: "graph-caption", "aria-hidden": "true" });
   const form = filterForm(initial, (f) => {
-    location.hash = "#/network" + (filtersToHash(f) ? "?" + filtersToHash(f) : "");
+    const hash = filtersToHash(f, defaultConfidence);
+    location.hash = "#/network" + (hash ? "?" + hash : "");
   });
   const relayout = h("button", { type: "button", class: "relayout", title: "Forget where the actors were "
     + "placed and lay the whole graph out afresh" }, "Lay out again");
   clear(root).append(h("h1", { class: "visually-hidden" }, "Network"),
-    h("div", { class: "network-layout" }, form, h("div", { class: "graph-wrap" }, container, empty, relayout),
+    h("div", { class: "network-layout" }, form, h("div", { class: "graph-wrap" }, container, empty, caption, relayout),
       panel));
 
   let net;
@@ -143,6 +170,14 @@ export async function renderNetwork(root, params) {
     setStatus(explain(err), true);
     return;
   }
+  // The threshold in force, so the side panel's events and timeline count what the edges count.
+  const shown = { ...initial, min_confidence: net.min_confidence };
+  if (!initial.min_confidence) defaultConfidence = net.min_confidence;
+  form.querySelector("#min-confidence").value = net.min_confidence ?? "";
+  form.querySelector("#confidence-note").textContent = confidenceNote(net, initial);
+  form.dataset.hiddenEvents = String(net.hidden_events ?? 0);
+  caption.textContent = Number(net.min_confidence) > 0
+    ? `confidence ≥ ${net.min_confidence} · ${plural(net.hidden_events ?? 0, "event")} hidden` : "";
   const elements = elementsFrom(net);
   empty.textContent = elements.length ? "" : "No relations in this range: ingest articles or widen the filters.";
   const cy = cytoscape({
@@ -177,17 +212,17 @@ export async function renderNetwork(root, params) {
   const nodes = cy.nodes().sort((a, b) => b.data("mentions") - a.data("mentions")).slice(0, 300);
   nodes.forEach((n) => list.append(h("li", {},
     h("button", { type: "button", dataset: { nodeId: n.id() }, onclick: () => { cy.$(":selected").unselect();
-      n.select(); showActor(panel, n.id(), initial); } }, `${n.data("name")} (${n.data("mentions")})`))));
+      n.select(); showActor(panel, n.id(), shown); } }, `${n.data("name")} (${n.data("mentions")})`))));
 
   // The lists are the keyboard (and screen reader) route to what the canvas shows; long ones are cut.
   const edgeList = form.querySelector("#edge-list");
   cy.edges().sort((a, b) => b.data("total") - a.data("total")).slice(0, 300).forEach((e) => edgeList.append(
     h("li", {}, h("button", { type: "button", onclick: () => { cy.$(":selected").unselect(); e.select();
-      showDyad(panel, e, initial); } },
+      showDyad(panel, e, shown); } },
     `${e.source().data("name")} → ${e.target().data("name")} (${e.data("total")})`))));
 
-  cy.on("tap", "node", (evt) => showActor(panel, evt.target.id(), initial));
-  cy.on("tap", "edge", (evt) => showDyad(panel, evt.target, initial));
+  cy.on("tap", "node", (evt) => showActor(panel, evt.target.id(), shown));
+  cy.on("tap", "edge", (evt) => showDyad(panel, evt.target, shown));
 }
 
 async function showActor(panel, actorId, filters) {
@@ -220,13 +255,14 @@ async function showDyad(panel, edge, filters) {
   const a = edge.source();
   const b = edge.target();
   clear(panel).append(h("p", { class: "muted" }, "Loading…"));
-  const common = { since: filters.since, until: filters.until, type: filters.type, limit: 200 };
+  const common = { since: filters.since, until: filters.until, type: filters.type,
+    min_confidence: filters.min_confidence, limit: 200 };
   try {
     const [forward, backward, periods] = await Promise.all([
       api("/api/events", { params: { ...common, source: a.id(), target: b.id() } }),
       api("/api/events", { params: { ...common, source: b.id(), target: a.id() } }),
       api("/api/timeline", { params: { dyad: `${a.id()}:${b.id()}`, since: filters.since, until: filters.until,
-        by: "month", count: filters.count } }),
+        by: "month", count: filters.count, min_confidence: filters.min_confidence } }),
     ]);
     const counts = edge.data("counts");
     clear(panel).append(
