@@ -495,7 +495,9 @@ class ArgumentFinder:
             args.source, args.source_tokens, args.inherited_source = ids, toks, inherited
             if need_source and not ids and len(self._between(v)) < 2:
                 return args
-            skip = set(toks)
+            skip = set(toks) | {
+                p.i for p in parts or [] if p.i != v.i
+            }  # a phrase's own words are no argument
             if self.is_passive(v):
                 subj = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
                 if subj is not None and v.dep_ != "xcomp" and subj.i not in toks:
@@ -633,16 +635,26 @@ class ArgumentFinder:
             args.target, args.target_tokens = self._state_in_clause(trigger, args)
             args.fallback_target = bool(args.target)
             if args.target:
-                args.implied.append(("target", "the state where the act takes place",
-                                     args.target_tokens[0] if args.target_tokens else None))
+                args.implied.append(
+                    (
+                        "target",
+                        "the state where the act takes place",
+                        args.target_tokens[0] if args.target_tokens else None,
+                    )
+                )
         if not args.target and entry.type == "PROTEST":
             # domestic dissent with no stated addressee: PLOVER codes the protesters' own country
             countries = {self.table.get(a).country for a in args.source if self.table.get(a)}
             state = next((a.id for a in self.table if a.kind == "state" and a.country in countries), None)
             if state is not None and state not in args.source:
                 args.target, args.fallback_target = [state], True
-                args.implied.append(("target", "a protest with no stated target: the protesters' own state",
-                                     args.source_tokens[0] if args.source_tokens else None))
+                args.implied.append(
+                    (
+                        "target",
+                        "a protest with no stated target: the protesters' own state",
+                        args.source_tokens[0] if args.source_tokens else None,
+                    )
+                )
         return args
 
     def _condition_subject(self, v: Token) -> tuple[list[str], list[int]]:

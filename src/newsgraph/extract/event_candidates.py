@@ -129,6 +129,7 @@ class Candidate:
     objects: list[tuple[str, Token]] = field(default_factory=list)  # (relation, head) pairs
     kind: str = "predicate"  # predicate | evaluation (a judgement in someone's statement: "he is unfit")
     quote: Quote | None = None  # the quotation or reported statement the candidate is in
+    promised: str | None = None  # set by the coder: the act a promise is of
 
     @property
     def start(self) -> int:

@@ -118,6 +118,7 @@ def candidate_features(
     in_quote: bool,
     title: bool = False,
     valence: ValenceLexicon | None = None,
+    discourse: frozenset[str] = frozenset(),
 ) -> list[str]:
     t = c.token
     lemma = t.lemma_.lower()
@@ -193,6 +194,8 @@ def candidate_features(
             f.append(f"w+rel+actor={lemma}+{rel}")
         else:
             f.append(f"olem={olemma}")
+            if olemma in discourse:
+                f += ["obj=discourse", f"w+obj=discourse+{lemma}"]
     f.append(f"n_actor_obj={min(n_actor_objects, 2)}")
     if c.light is not None:
         f += [f"light={c.light.lemma_.lower()}", f"light+w={c.light.lemma_.lower()}+{lemma}"]

@@ -84,8 +84,17 @@ def _is_question(trigger: Token, sent: Span | None = None) -> bool:
     return False
 
 
-def modality(trigger: Token, clause: Token | None, lex: TriggerLexicon, sent: Span | None = None) -> str:
-    """``sent``: the trigger's sentence, when the caller has it (``Token.sent`` walks the document)."""
+def modality(
+    trigger: Token,
+    clause: Token | None,
+    lex: TriggerLexicon,
+    sent: Span | None = None,
+    conditional_act: bool = True,
+) -> str:
+    """``sent``: the trigger's sentence, when the caller has it (``Token.sent`` walks the document).
+    ``conditional_act=False`` for threats and ultimatums: their condition is what they threaten over
+    ("threatened to close the strait if sanctions were tightened" is a threat that was made), not a doubt
+    that they were."""
     if _is_question(trigger, sent):
         return "question"
     anchor = clause if clause is not None else trigger
@@ -141,7 +150,7 @@ def modality(trigger: Token, clause: Token | None, lex: TriggerLexicon, sent: Sp
         if any(c.dep_ == "mark" and c.lower_ in lex.cue("hypothetical_marks") for c in h.children):
             return "hypothetical"
     # a condition attached to it: "will withdraw its force unless ...", "would meet him if ..."
-    for h in chain:
+    for h in chain if conditional_act else ():
         for c in h.children:
             if c.dep_ == "advcl" and any(
                 m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children

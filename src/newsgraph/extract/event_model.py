@@ -68,9 +68,10 @@ class EventModel:
     gate: LinearModel | None = None
     roles: RoleModel | None = None
     facts: FactModel | None = None
-    # an act with no one on its receiving end is kept only when its trigger is intransitive ("resigned") or
-    # a material act with a known place: most coded events have a target; one without usually lost it
-    require_target: bool = True
+    # an act with no one on its receiving end ("opposition parties demanded an inquiry") is kept only at this
+    # probability or more, unless its trigger is intransitive ("resigned") or it is a material act at a known
+    # place: most coded events have a target, and one without has often lost it
+    targetless_threshold: float = 0.5
 
     @classmethod
     def load(cls, directory: Path = BUNDLED_DIR, threshold: float | None = None) -> EventModel:
@@ -93,12 +94,12 @@ class EventModel:
             threshold=float(stored if threshold is None else threshold),
             gate=gate,
             roles=roles,
-            require_target=bool(linear.meta.get("require_target", True)),
+            targetless_threshold=float(linear.meta.get("targetless_threshold", 0.5)),
         )
 
     def save(self, directory: Path) -> None:
         self.linear.meta["threshold"] = self.threshold
-        self.linear.meta["require_target"] = self.require_target
+        self.linear.meta["targetless_threshold"] = self.targetless_threshold
         self.linear.save(directory)
         if self.gate is not None:
             self.gate.save(directory / "gate")

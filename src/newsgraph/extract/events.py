@@ -62,6 +62,9 @@ _PARTICLES = {
     "upon",
 }
 _SPLIT_PARTICLES = ("out", "away", "back", "off", "down")
+# the acts a promise can be of: cooperative ones make it an AGREE, hostile ones a THREATEN
+_COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"})
+_HOSTILE = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST"})
 _LOCATION_PREPS = ("in", "at", "near", "outside", "inside", "across", "along")
 _CONTEXT_WORDS = {
     "military": {
@@ -141,6 +144,7 @@ class _Found:
     evidence: tuple[int, int] = (0, 0)
     also: list[tuple[int, int, int, int]] = field(default_factory=list)  # trigger and evidence char spans
     probability: float | None = None  # the event model's calibrated probability of the type
+    promised: str | None = None  # the act a promise or threat is of, when the model typed the act
 
 
 # Nouns that introduce a place's name: "the town of Samarra", "the Iraqi city of Basra".
@@ -558,11 +562,17 @@ class EventCoder:
             return
         by_sent: dict[int, list] = {}
         sents = {s.start: s for s in doc.sents}
+        promises = self.lexicon.cue("promises")
         for c, feats, vec, military in self._featurized(doc):
             label, probability = self.model.decide(feats, vec)
             if label == NONE:
                 continue
+            promised = None
+            if c.token.lemma_.lower() in promises and label in _COOPERATIVE | _HOSTILE:
+                # "pledged $2 billion in aid": PLOVER codes the promise (AGREE); the act is what it promises
+                label, promised = ("AGREE" if label in _COOPERATIVE else "THREATEN"), label
             entry = self._entry_for(c, label, military)
+            c.promised = promised
             by_sent.setdefault(c.token.sent.start, []).append((c.token, entry, c.parts, probability, c))
         for start, sent in sents.items():
             if start in by_sent:
@@ -634,7 +644,8 @@ class EventCoder:
                 if c.quote is None and here:
                     c.quote = next((q for q, qs in here if any(s <= c.token.idx < e for s, e in qs)), None)
                 feats = candidate_features(c, table, military=military, in_quote=inside(spans, c.token.idx),
-                                           title=title, valence=self.valence)
+                                           title=title, valence=self.valence,
+                                           discourse=self.lexicon.cue("discourse_objects"))
                 out.append((c, feats, candidate_vector(c), military))
         return out
 
@@ -671,7 +682,8 @@ class EventCoder:
                 )
                 if cand is not None and cand.kind == "evaluation":
                     clause = cand.clause
-                f = _Found(trigger=tok, tokens=toks, entry=entry, args=args, probability=probability)
+                f = _Found(trigger=tok, tokens=toks, entry=entry, args=args, probability=probability,
+                           promised=cand.promised if cand is not None else None)
                 if weapon and not args.source:
                     self._place_as_source(f, table)
                 elif self.model is not None and not args.target and entry.type in PLACE_TARGET_TYPES:
@@ -680,7 +692,8 @@ class EventCoder:
                     self._own_state_target(args, table)
                 used = {t.i for t in toks}
                 f.polarity = polarity(tok, clause, self.lexicon, used)
-                f.modality = modality(tok, clause, self.lexicon, sent)
+                f.modality = modality(tok, clause, self.lexicon, sent,
+                                      conditional_act=entry.type != "THREATEN")
                 if self.model is not None and self.model.facts is not None and cand is not None:
                     f.polarity, f.modality = self.model.facts.read(
                         modality_features(tok, clause, entry.type, cand.kind, cand.quote is not None,
@@ -701,7 +714,7 @@ class EventCoder:
             f
             for f in found
             if f.args.target
-            or (self.model is not None and not self.model.require_target)
+            or (self.model is not None and (f.probability or 0.0) >= self.model.targetless_threshold)
             or f.entry.intransitive
             or f.args.reciprocal
             or (f.entry.type in PLACE_TARGET_TYPES and self._location(f, table)[1])
@@ -771,6 +784,8 @@ class EventCoder:
     def _promised(self, f: _Found) -> str | None:
         """The act a promise, threat, demand or refusal is about: the lexicon's type of the verb it governs
         ("pledged to send aid": AID) or of the noun it names ("a pledge of aid")."""
+        if f.promised is not None:
+            return f.promised
         if f.entry.type not in ("AGREE", "THREATEN", "REQUEST", "REJECT"):
             return None
         heads = [f.trigger] + ([f.args.light_verb] if f.args.light_verb is not None else [])

@@ -159,7 +159,9 @@ def fact_rows_for(coder, p: Parsed) -> list[Featurized]:
         clause = best.clause if best.kind == "evaluation" else best.light
         used = {t.i for t in best.parts}
         rule_pol = polarity(best.token, clause, coder.lexicon, used)
-        rule_mod = modality(best.token, clause, coder.lexicon, best.token.sent)
+        rule_mod = modality(
+            best.token, clause, coder.lexicon, best.token.sent, conditional_act=g.type != "THREATEN"
+        )
         feats = modality_features(
             best.token, clause, g.type, best.kind, best.quote is not None, rule_pol, rule_mod, coder.lexicon
         )
