@@ -21,7 +21,17 @@ def _v1_initial(conn: Connection) -> None:
     t.metadata.create_all(conn, tables=tables)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial,)
+def _v2_quote_speaker_organization(conn: Connection) -> None:
+    """``quotes.speaker_organization_id``: the body or state a quote's speaker speaks for. A store created
+    at version 1 by this code already has it (version 1 creates the current tables)."""
+    if "speaker_organization_id" not in {c["name"] for c in inspect(conn).get_columns("quotes")}:
+        conn.exec_driver_sql(
+            "ALTER TABLE quotes ADD COLUMN speaker_organization_id VARCHAR(40) REFERENCES actors(id)")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_quotes_speaker_organization "
+                         "ON quotes (speaker_organization_id, date)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_quote_speaker_organization)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
