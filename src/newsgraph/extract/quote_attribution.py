@@ -95,11 +95,12 @@ def _paragraph_index(text: str) -> list[int]:
 
 class QuoteBuilder:
     def __init__(self, doc: Doc, table: ActorTable, lexicon: ReportingLexicon,
-                 title_span: tuple[int, int] | None = None, model: AttributionModel | None = None) -> None:
+                 title_span: tuple[int, int] | None = None, model: AttributionModel | None = None,
+                 text: str | None = None) -> None:
         self.doc = doc
         self.model = model
         self.title_span = title_span
-        self.text = doc.text
+        self.text = doc.text if text is None else text  # Doc.text rebuilds the string on every call
         self.table = table
         self.lex = lexicon
         self.para = _paragraph_index(self.text)

@@ -8,11 +8,14 @@ nothing beyond NumPy. The same functions featurize for training and at run time.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Token
 
 from newsgraph.extract.actor_table import ActorTable
@@ -58,16 +61,25 @@ def _kind(tok: Token) -> str:
     return tok.pos_
 
 
-def is_cue_candidate(tok: Token) -> bool:
+_NOUN_ARGUMENTS = frozenset({"poss", "acl", "ccomp", "relcl", "appos", "advcl"})
+_NOUN_PREPS = frozenset({"of", "about", "on", "by", "from", "against", "for", "with", "to"})
+
+
+def is_cue_candidate(tok: Token, lex: ReportingLexicon) -> bool:
+    """Verbs, "according to", and the nouns that can carry a source or content: a lexicon noun, or one
+    with a possessor, a clause or a prepositional phrase (most nouns have none and are never cues)."""
     if tok.lower_ == "according":
         return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to"
     if tok.pos_ == "AUX":
         return tok.dep_ not in ("aux", "auxpass")
+    if tok.pos_ == "NOUN":
+        return tok.lemma_.lower() in lex.nouns or any(
+            c.dep_ in _NOUN_ARGUMENTS or (c.dep_ == "prep" and c.lower_ in _NOUN_PREPS) for c in tok.children)
     return tok.pos_ in CUE_POS
 
 
-def cue_features(tok: Token, lex: ReportingLexicon, quoted: Quotations,
-                 in_title: bool = False, table: ActorTable | None = None) -> list[str]:
+def cue_features(tok: Token, lex: ReportingLexicon, quoted: Quotations, in_title: bool = False,
+                 table: ActorTable | None = None, quoted_sentence: bool = False) -> list[str]:
     """Sparse features of a word as a possible reporting cue."""
     doc = tok.doc
     lemma = tok.lemma_.lower()
@@ -120,8 +132,6 @@ def cue_features(tok: Token, lex: ReportingLexicon, quoted: Quotations,
             f.append("lex=cognitive")
         if entry.attitude:
             f.append("lex=attitude")
-    if lemma in lex.not_statements:
-        f.append("lex=not-statement")
     if tok.i in quoted:
         f.append("quoted")
     prev = doc[tok.i - 1] if tok.i > 0 else None
@@ -136,8 +146,7 @@ def cue_features(tok: Token, lex: ReportingLexicon, quoted: Quotations,
         f.append(f"nl={nxt.lower_ if nxt.is_stop or nxt.is_punct else nxt.pos_}")
         if nxt.is_quote:
             f.append("next=quote")
-    sent = tok.sent
-    if any(sent.start <= a < sent.end for a, _ in quoted.parts):
+    if quoted_sentence:
         f.append("sent=quoted")
     if in_title:
         f.append("title")
@@ -156,11 +165,14 @@ def cue_candidates(doc: Doc, lex: ReportingLexicon, quoted: Quotations,
                    table: ActorTable | None = None) -> list[CueCandidate]:
     out = []
     words = lex.cue_words
+    sentence = np.cumsum(doc.to_array(SENT_START) == 1).tolist() if len(doc) else []
+    quoted_sentences = {sentence[a] for a, _ in quoted.parts}
     for tok in doc:
-        if is_cue_candidate(tok):
+        if is_cue_candidate(tok, lex):
             in_title = bool(title and title[0] <= tok.idx < title[1])
             lexical = tok.lower_ == "according" or tok.lemma_.lower() in words
-            out.append(CueCandidate(tok.i, cue_features(tok, lex, quoted, in_title, table), lexical))
+            features = cue_features(tok, lex, quoted, in_title, table, sentence[tok.i] in quoted_sentences)
+            out.append(CueCandidate(tok.i, features, lexical))
     return out
 
 
@@ -288,6 +300,20 @@ def content_features(tok: Token, kind: str, r: Range, lex: ReportingLexicon,
     return f
 
 
+def _log_odds_table(model: LinearModel) -> tuple[dict[str, float], float, float]:
+    """(feature → weight of "yes" minus weight of "no", bias difference, temperature)."""
+    yes, no = model.labels.index("yes"), model.labels.index("no")
+    diff = (model.weights[: model.n_sparse, yes] - model.weights[: model.n_sparse, no]).tolist()
+    names = sorted(model.vocabulary, key=model.vocabulary.__getitem__)
+    return dict(zip(names, diff, strict=True)), float(model.bias[yes] - model.bias[no]), model.temperature
+
+
+def _probability(table: tuple[dict[str, float], float, float], features: Iterable[str]) -> float:
+    weights, bias, temperature = table
+    z = bias + sum(weights.get(f, 0.0) for f in set(features))
+    return 1.0 / (1.0 + math.exp(-max(-500.0, min(500.0, z / temperature))))
+
+
 # --- the model ----------------------------------------------------------------------------------------
 def bundled_model_dir() -> Path:
     return Path(str(resources.files("newsgraph") / "data" / "models" / "attribution"))
@@ -311,19 +337,24 @@ class AttributionModel:
         return cls(cue=cue, content=content, cue_threshold=threshold,
                    rule_threshold=float(cue.meta.get("rule_threshold", threshold)))
 
+    def __post_init__(self) -> None:
+        # a binary model's log-odds is a sum of per-feature differences: one dict lookup per feature
+        self._cue = _log_odds_table(self.cue)
+        self._content = _log_odds_table(self.content)
+
     @property
     def version(self) -> str:
         return str(self.cue.meta.get("version", "0"))
 
     def cue_probability(self, features: list[str]) -> float:
-        return self.cue.predict_proba(features)["yes"]
+        return _probability(self._cue, features)
 
     def best_content(self, tok: Token, lex: ReportingLexicon,
                      quoted: Quotations) -> tuple[str, Range, float] | None:
         """The most probable content of cue ``tok`` among the parse's candidates."""
         best: tuple[str, Range, float] | None = None
         for kind, r in content_candidates(tok, quoted):
-            p = self.content.predict_proba(content_features(tok, kind, r, lex, quoted))["yes"]
+            p = _probability(self._content, content_features(tok, kind, r, lex, quoted))
             if best is None or p > best[2]:
                 best = (kind, r, p)
         return best

@@ -36,12 +36,13 @@ class QuoteExtractor:
         table = doc._.ng_actors
         if table is None:
             table = doc._.ng_actors = ActorTable()
-        builder = QuoteBuilder(doc, table, self.lexicon, context_of(doc).title_span, self.model)
+        text = doc.text
+        builder = QuoteBuilder(doc, table, self.lexicon, context_of(doc).title_span, self.model, text)
         doc._.ng_quotes = builder.build()
         for quote in doc._.ng_quotes:
             if quote.kind == "direct" and quote.speaker:
                 _first_person(doc, table, quote)
-        _statement_blocks(doc, table)
+        _statement_blocks(doc, table, text)
         if builder.warnings:
             warnings = doc._.ng_warnings if doc._.ng_warnings is not None else []
             warnings.extend(ExtractionWarning(code="quote-marks", message=m) for m in builder.warnings)
@@ -71,12 +72,12 @@ def _first_person(doc: Doc, table: ActorTable, quote: Quote) -> None:
     _claim_first_person(doc, table, speaker, tokens, quote.speaker_organization)
 
 
-def _statement_blocks(doc: Doc, table: ActorTable) -> None:
+def _statement_blocks(doc: Doc, table: ActorTable, text: str) -> None:
     """Press statements set out without quotation marks ("The minister said:" then paragraphs): the
     first-person pronouns of the block are its speaker's, up to the next such cue. The cues are found
     by a regular expression on the text, so articles without them cost no token loop."""
     cues = []
-    for match in _BLOCK_CUE.finditer(doc.text):
+    for match in _BLOCK_CUE.finditer(text):
         tok = doc.char_span(match.start(), match.start() + 1)
         if tok is None or tok.start + 1 >= len(doc):
             continue
