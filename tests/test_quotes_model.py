@@ -95,3 +95,40 @@ def test_train_command_on_a_tiny_corpus(tmp_path):
     ex = Extractor(Settings(attribution_model=str(out))).extract(
         ArticleInput(text="Senator Maria Lopez said on Monday that the bill would pass.", id="t"))
     assert any("bill would pass" in q.text for q in ex.quotes)
+
+
+@pytest.mark.slow
+def test_the_model_ships_in_the_wheel_and_loads_from_an_install(tmp_path):
+    """Build the wheel, install it apart from the checkout, and extract with the model it carries."""
+    import subprocess
+    import sys
+    import zipfile
+
+    pytest.importorskip("build")
+    repo = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "-o", str(tmp_path / "dist"),
+                    str(repo)], check=True, capture_output=True)
+    wheel = next((tmp_path / "dist").glob("newsgraph-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for component in ("cue", "content"):
+        assert f"newsgraph/data/models/attribution/{component}/model.npz" in names
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--target",
+                    str(target), str(wheel)], check=True, capture_output=True)
+    script = (
+        "import newsgraph, pathlib\n"
+        "from newsgraph.extract.quote_model import AttributionModel, bundled_model_dir\n"
+        f"assert pathlib.Path(newsgraph.__file__).is_relative_to({str(target)!r}), newsgraph.__file__\n"
+        "model = AttributionModel.load()\n"
+        "assert bundled_model_dir().is_relative_to(pathlib.Path(newsgraph.__file__).parent)\n"
+        "from newsgraph.config import Settings\n"
+        "from newsgraph.extract.pipeline import Extractor\n"
+        "from newsgraph.ingest.readers import ArticleInput\n"
+        "ex = Extractor(Settings()).extract(ArticleInput(text='The columnist Jane Roe opined that the reform "
+        "would fail.', id='t'))\n"
+        "print([(q.cue, q.text) for q in ex.quotes])\n"
+    )
+    env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True,
+                         cwd=tmp_path, env=env)
+    assert "('opined', 'the reform would fail')" in out.stdout
