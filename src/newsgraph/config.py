@@ -29,6 +29,9 @@ class Settings:
     actor_dictionaries: tuple[Path, ...] = ()
     reporting_lexicons: tuple[Path, ...] = ()
     trigger_lexicons: tuple[Path, ...] = ()
+    # the attribution model: "" the one shipped in the package, "rules" the reporting lexicon alone, or a
+    # directory written by `newsgraph train attribution`
+    attribution_model: str = ""
     # API server
     api_keys: tuple[str, ...] = ()  # sha256 hex digests of the accepted keys
     api_body_limit: int = 5_000_000

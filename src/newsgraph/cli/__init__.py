@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from newsgraph import __version__
-from newsgraph.cli import batch, eval, extract, help, serve, store
+from newsgraph.cli import batch, eval, extract, help, serve, store, train
 
 
 def _version(value: bool) -> None:
@@ -33,7 +33,7 @@ def _root(
     pass
 
 
-for module in (extract, eval, store, serve, batch):
+for module in (extract, eval, store, serve, batch, train):
     module.register(app)
 help.finish(app)
 
