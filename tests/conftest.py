@@ -58,6 +58,16 @@ def extractor():
 
 
 @pytest.fixture(scope="session")
+def extract(extractor):
+    """``extract(text)``: the extraction of one article made of ``text``."""
+    from newsgraph.ingest.readers import ArticleInput
+
+    def run(text: str):
+        return extractor.extract(ArticleInput(text=text, id="test"))
+    return run
+
+
+@pytest.fixture(scope="session")
 def seed_extraction(extractor, seed_text):
     from newsgraph.ingest.readers import ArticleInput
 

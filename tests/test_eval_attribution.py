@@ -12,10 +12,12 @@ from newsgraph.contract import Quote, Span
 from newsgraph.eval.attribution import (
     GoldAttribution,
     content_matches,
+    gold_kind,
     load_corpus,
     overlap,
     parse_ann,
     parse_spans,
+    quoted_characters,
     read_text,
     score_document,
 )
@@ -78,6 +80,32 @@ def test_score_document_content_and_attributed():
     assert wrong_source.missed and wrong_source.extra == ["x"]
 
 
+def test_kinds_and_speaker_accuracy():
+    text = "“We will go,” Anna said. Bo called it “a bad plan for the town”. Cy said the vote was close."
+    direct = (text.index("We will go"), text.index("go,") + 3)
+    partial = (text.index("it “"), text.index("town") + 5)
+    indirect = (text.index("the vote"), text.index("close") + 5)
+    speakers = {"anna": (text.index("Anna"), text.index("Anna") + 4),
+                "cy": (text.index("Cy"), text.index("Cy") + 2)}
+    gold = (GoldAttribution("E1", (direct,), (speakers["anna"],)),
+            GoldAttribution("E2", (partial,), ((text.index("Bo"), text.index("Bo") + 2),)),
+            GoldAttribution("E3", (indirect,), (speakers["cy"],)))
+    kinds = [gold_kind(text, g.content, quoted_characters(text)) for g in gold]
+    assert kinds == ["direct", "partial", "indirect"]
+    quotes = [
+        Quote(id="q1", kind="direct", text="x", start=direct[0], end=direct[1],
+              speaker_span=Span(start=speakers["anna"][0], end=speakers["anna"][1])),
+        Quote(id="q2", kind="partial", text="x", start=text.index("a bad"), end=text.index("town") + 4,
+              speaker_span=Span(start=speakers["cy"][0], end=speakers["cy"][1])),  # the wrong speaker
+        Quote(id="q3", kind="indirect", text="x", start=0, end=2),  # nothing in the gold
+    ]
+    s = score_document("d", text, quotes, gold)
+    assert (s.kinds["direct"].precision, s.kinds["direct"].recall) == (1.0, 1.0)
+    assert (s.kinds["partial"].precision, s.kinds["partial"].recall) == (0.0, 0.0)
+    assert s.kinds["indirect"].predicted == 1 and s.kinds["indirect"].recall == 0.0
+    assert (s.speaker.found, s.speaker.right) == (2, 1)  # two content matches, one with its speaker
+
+
 def test_load_corpus_takes_the_first_annotator(tmp_path):
     (tmp_path / "text").mkdir()
     (tmp_path / "attributions").mkdir()
@@ -106,6 +134,9 @@ def test_command_on_own_fixtures_json(cli):
     assert data["documents"] == 5 and data["attributed"]["gold"] == 50
     assert data["attributed"]["f1"] >= 0.8
     assert data["content"]["f1"] >= data["attributed"]["f1"]
+    assert set(data["kinds"]) == {"direct", "partial", "indirect"}
+    assert sum(k["gold"] for k in data["kinds"].values()) == 50
+    assert 0.8 <= data["speaker_accuracy"]["accuracy"] <= 1.0
 
 
 def test_command_on_held_out_fixtures(cli):

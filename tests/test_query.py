@@ -77,6 +77,27 @@ def test_quotes(store):
     assert q.list_quotes(store, until="2024-03-04").total == 1  # the copy's quote is not counted twice
 
 
+def test_quotes_by_an_actor_and_quotes_that_mention_it(empty_store):
+    from newsgraph.store.synthetic import ExtractionBuilder
+
+    b = ExtractionBuilder("ministry-1", published="2024-05-02", title="Ministry answers critics")
+    ministry = b.actor("Ministry of Defence", "organization", country="GBR", sector="GOV")
+    spokesman = b.actor("ministry spokesman", "person", role="spokesman")
+    critic = b.actor("Ana Ruiz", "person", role="senator")
+    b.quote(spokesman, "The exercise will go ahead", speaker_organization=ministry)
+    b.quote(ministry, "We regret the delay")
+    b.quote(critic, "The Ministry of Defence has failed us", about=[ministry])
+    empty_store.add([b.build()])
+    by = q.list_quotes(empty_store, speaker="Ministry of Defence")
+    assert {x.text for x in by.items} == {"The exercise will go ahead", "We regret the delay"}
+    spoken_for = next(x for x in by.items if x.speaker.name == "ministry spokesman")
+    assert spoken_for.speaker_organization.name == "Ministry of Defence"
+    mentioning = q.list_quotes(empty_store, about="Ministry of Defence")
+    assert [x.text for x in mentioning.items] == ["The Ministry of Defence has failed us"]
+    counts = {a.name: a.quote_count for a in q.list_actors(empty_store).items}
+    assert counts == {"Ministry of Defence": 2, "ministry spokesman": 1, "Ana Ruiz": 1}
+
+
 def test_actors_with_counts(store):
     page = q.list_actors(store, limit=100)
     by_name = {a.name: a for a in page.items}

@@ -52,8 +52,9 @@ def test_pipeline_uses_settings_reporting_lexicons(tmp_path):
     user.write_text("schema: newsgraph.reporting/1\nverbs:\n  opine: {frames: [that-clause]}\n",
                     encoding="utf-8")
     text = "The columnist Jane Roe opined that the reform would fail."
-    plain = build_pipeline(Settings())(text)
+    # the lexicon's rules alone (the trained model reads cues the lexicon lacks: see test_quotes_model.py)
+    plain = build_pipeline(Settings(attribution_model="rules"))(text)
     assert plain._.ng_quotes == []
-    nlp = build_pipeline(Settings(reporting_lexicons=(user,)))
+    nlp = build_pipeline(Settings(reporting_lexicons=(user,), attribution_model="rules"))
     quotes = nlp(text)._.ng_quotes
     assert [(q.cue, q.text) for q in quotes] == [("opined", "the reform would fail")]

@@ -59,3 +59,12 @@ def test_question_and_one_word_quotes():
 def test_nested_curly_double_quotes_stay_inside_the_outer_one():
     text = "They wrote: “the so-called “reform” is a step back. We reject it,” the group said."
     assert contents(text) == [["the so-called “reform” is a step back. We reject it,"]]
+
+
+def test_two_apostrophes_are_a_double_mark():
+    # newspaper archives write double quotation marks as two apostrophes
+    text = ("''We will not leave,'' the mayor said, calling the order ''a very bad idea.'' "
+            "It wasn't the first time.")
+    assert contents(text) == [["We will not leave,"], ["a very bad idea."]]
+    scan = find_quotes(text)
+    assert [m[0] for m in scan.quotes[0].marks] == [0] and scan.broken == []

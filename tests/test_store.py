@@ -36,6 +36,29 @@ def test_opening_migrates_once(store):
     again.close()
 
 
+def test_a_version_1_store_gains_the_speaker_organization_column(tmp_path):
+    from sqlalchemy import create_engine, insert, inspect
+    from sqlalchemy.schema import CreateTable
+
+    from newsgraph.store.migrations import migrate
+
+    path = tmp_path / "v1.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:  # the tables as version 1 created them, before the column existed
+        t.metadata.create_all(conn, tables=[x for x in t.metadata.sorted_tables if x.name != "quotes"])
+        ddl = str(CreateTable(t.quotes).compile(engine))
+        ddl = "\n".join(line for line in ddl.splitlines() if "speaker_organization_id" not in line)
+        conn.exec_driver_sql(ddl)
+        conn.execute(insert(t.schema_version).values(version=1, applied_at="2026-01-01T00:00:00+00:00"))
+    assert "speaker_organization_id" not in {c["name"] for c in inspect(engine).get_columns("quotes")}
+    assert migrate(engine) == SCHEMA_VERSION
+    assert "speaker_organization_id" in {c["name"] for c in inspect(engine).get_columns("quotes")}
+    engine.dispose()
+    store = Store.open(str(path))
+    store.add(demo_corpus()[:1])
+    store.close()
+
+
 def test_add_is_idempotent_and_lossless(store):
     corpus = demo_corpus()
     first = store.add(corpus)

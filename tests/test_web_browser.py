@@ -402,8 +402,18 @@ def test_seed_dyad_timeline_and_search(page, seed_server):
     _shot(page, "seed-timeline")
     _open(page, seed_server.url + "/#/search?q=Stoltenberg")
     assert "Jens Stoltenberg" in page.inner_text("#view")
-    assert page.locator(".quote-item").count() >= 1
+    # what he says and what is said about him are two lists
+    by = page.locator("section[aria-label='Quotes by']")
+    assert by.locator(".quote-item").count() >= 1
+    assert all("Stoltenberg" in t for t in by.locator(".quote-item strong").all_inner_texts())
+    mentioning = page.locator("section[aria-label='Quotes mentioning']")
+    assert "Quotes mentioning Stoltenberg" in mentioning.inner_text()
     _shot(page, "seed-search")
+    _open(page, seed_server.url + "/#/search?q=China")
+    by_china = page.locator("section[aria-label='Quotes by'] .quote-item")
+    about_china = page.locator("section[aria-label='Quotes mentioning'] .quote-item")
+    assert about_china.count() >= 1 and about_china.count() + by_china.count() >= 2
+    _shot(page, "seed-search-china")
 
 
 def test_pasted_article_appears_in_the_network(page, seed_server):

@@ -32,6 +32,9 @@ class Settings:
     # the event coder: "bundled" (the trained model in the package), a trained model's directory, or
     # "lexicon" (the trigger lexicon alone, the rule-based baseline)
     event_model: str = "bundled"
+    # the attribution model: "" the one shipped in the package, "rules" the reporting lexicon alone, or a
+    # directory written by `newsgraph train attribution`
+    attribution_model: str = ""
     # API server
     api_keys: tuple[str, ...] = ()  # sha256 hex digests of the accepted keys
     api_body_limit: int = 5_000_000

@@ -171,6 +171,9 @@ class Quote(_Model):
     speaker: str | None = Field(None, description="actor id")
     speaker_text: str | None = None
     speaker_span: Span | None = None
+    speaker_organization: str | None = Field(
+        None, description="actor id of the body or state the speaker speaks for ('a ministry spokesman')"
+    )
     cue: str | None = None
     cue_span: Span | None = None
     addressee: str | None = Field(None, description="actor id of whoever is told")

@@ -167,8 +167,10 @@ def events_geojson(_: Read, svc: Svc,
 
 
 @router.get("/quotes", tags=["queries"], response_model=q.Page[q.QuoteRow], summary="Quotes")
-def list_quotes(_: Read, svc: Svc, speaker: str | None = None,
-                about: Annotated[str | None, Query(description="an actor the quote names")] = None,
+def list_quotes(_: Read, svc: Svc,
+                speaker: Annotated[str | None, Query(
+                    description="quotes by this actor: itself, or its spokesman, official or member")] = None,
+                about: Annotated[str | None, Query(description="quotes that mention this actor")] = None,
                 since: Since = None, until: Until = None,
                 search: Annotated[str | None, Query(description="text search in the quote")] = None,
                 limit: Limit = 50, offset: Offset = 0) -> Any:

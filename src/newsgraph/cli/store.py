@@ -317,8 +317,10 @@ def events_command(
 
 
 def quotes_command(
-    speaker: str = typer.Option(None, "--speaker", help="Speaker: name, code or id."),
-    about: str = typer.Option(None, "--about", help="An actor the quote names."),
+    speaker: str = typer.Option(
+        None, "--speaker", help="Quotes by this actor (name, code or id), itself or a spokesman or official."
+    ),
+    about: str = typer.Option(None, "--about", help="Quotes that mention this actor (name, code or id)."),
     since: SinceOption = None,
     until: UntilOption = None,
     search: str = typer.Option(None, "--search", "-s", help="Words in the quoted text."),
@@ -327,7 +329,8 @@ def quotes_command(
     fmt: FormatOption = None,
     db: DbOption = None,
 ) -> None:
-    """Quotes and reported speech with speakers."""
+    """Quotes and reported speech with speakers: --speaker for what an actor says, --about for what is said
+    about it."""
     from newsgraph import query
 
     with _open(db) as store:
@@ -344,7 +347,7 @@ def quotes_command(
     emit(
         page.items,
         _fmt(fmt),
-        columns=["date", "speaker", "kind", "text", "about", "article_id"],
+        columns=["date", "speaker", "speaker_organization", "kind", "text", "about", "article_id"],
         title=f"Quotes ({page.total})",
     )
 

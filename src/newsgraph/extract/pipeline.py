@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 
 import spacy
 from spacy.language import Language
@@ -33,8 +33,9 @@ COMPONENTS = (
 )
 
 
-def build_pipeline(settings: Settings) -> Language:
-    """Load the model named in ``settings`` and add the newsgraph components, configured from ``settings``."""
+def build_pipeline(settings: Settings, exclude: Collection[str] = ()) -> Language:
+    """Load the model named in ``settings`` and add the newsgraph components, configured from ``settings``;
+    components named in ``exclude`` are left out (training builds the pipeline up to what it learns)."""
     try:
         nlp = spacy.load(settings.model)
     except OSError as err:
@@ -45,16 +46,18 @@ def build_pipeline(settings: Settings) -> Language:
     register_extensions()
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newsgraph_paragraphs", before="parser")
-    nlp.add_pipe(
-        "newsgraph_actors", config={"actor_dictionaries": [str(p) for p in settings.actor_dictionaries]}
-    )
-    nlp.add_pipe(
-        "newsgraph_quotes", config={"reporting_lexicons": [str(p) for p in settings.reporting_lexicons]}
-    )
-    nlp.add_pipe("newsgraph_quantities")
-    nlp.add_pipe("newsgraph_events", config={"trigger_lexicons": [str(p) for p in settings.trigger_lexicons],
-                                             "event_model": settings.event_model})
-    nlp.add_pipe("newsgraph_places")  # places, and where the events just coded happened (docs/geo.md)
+    configs = {
+        "newsgraph_actors": {"actor_dictionaries": [str(p) for p in settings.actor_dictionaries]},
+        "newsgraph_quotes": {"reporting_lexicons": [str(p) for p in settings.reporting_lexicons],
+                             "attribution_model": settings.attribution_model},
+        "newsgraph_quantities": {},
+        "newsgraph_events": {"trigger_lexicons": [str(p) for p in settings.trigger_lexicons],
+                             "event_model": settings.event_model},
+        "newsgraph_places": {},  # places, and where the events just coded happened (docs/geo.md)
+    }
+    for name in COMPONENTS:
+        if name not in exclude:
+            nlp.add_pipe(name, config=configs[name])
     return nlp
 
 

@@ -18,9 +18,18 @@ from spacy.tokens import Doc, Token
 
 from newsgraph.contract import Actor, Quote, Span
 from newsgraph.extract.actor_table import ActorTable
-from newsgraph.extract.quote_frames import Frame, FrameFinder, Range, skip_dateline, subject_of, trim
+from newsgraph.extract.quote_frames import (
+    Frame,
+    FrameFinder,
+    Range,
+    skip_dateline,
+    speaker_token,
+    subject_of,
+    trim,
+)
 from newsgraph.extract.quote_lexicon import ReportingLexicon
 from newsgraph.extract.quote_marks import QuoteSpan, find_quotes
+from newsgraph.extract.quote_model import AttributionModel, Quotations
 
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 _PRONOUNS_OTHER = frozenset({"they", "it", "we", "them"})
@@ -39,6 +48,7 @@ class Statement:
     speaker: str | None = None
     speaker_span: tuple[int, int] | None = None
     speaker_text: str | None = None
+    organization: str | None = None  # the body or state the speaker speaks for
 
     @property
     def start(self) -> int:
@@ -47,6 +57,29 @@ class Statement:
     @property
     def end(self) -> int:
         return self.parts[-1][1]
+
+
+def speaks_for(table: ActorTable, actor_id: str | None, phrase: Token | None = None) -> str | None:
+    """The body or state a speaker speaks for: the actor's organization; else a body its phrase names ("a
+    spokesman for the Ministry of Defence", "a Kremlin spokesman", "Miller, a State Department
+    spokesman"); else the state of its country. A state speaks for itself (None)."""
+    actor = table.get(actor_id)
+    if actor is None or actor.kind == "state":
+        return None
+    if actor.organization and table.get(actor.organization) is not None:
+        return actor.organization
+    if phrase is not None and phrase.pos_ != "PRON":
+        for c in phrase.children:
+            if c.dep_ not in ("compound", "nmod", "amod", "poss", "prep", "appos"):
+                continue
+            for i in range(c.left_edge.i, c.right_edge.i + 1):
+                x = table.actor_at(i)
+                body = table.get(x)
+                if body is not None and x != actor_id and body.kind in ("organization", "state"):
+                    return x
+    if actor.country:
+        return next((a.id for a in table if a.kind == "state" and a.country == actor.country), None)
+    return None
 
 
 def _paragraph_index(text: str) -> list[int]:
@@ -62,10 +95,12 @@ def _paragraph_index(text: str) -> list[int]:
 
 class QuoteBuilder:
     def __init__(self, doc: Doc, table: ActorTable, lexicon: ReportingLexicon,
-                 title_span: tuple[int, int] | None = None) -> None:
+                 title_span: tuple[int, int] | None = None, model: AttributionModel | None = None,
+                 text: str | None = None) -> None:
         self.doc = doc
+        self.model = model
         self.title_span = title_span
-        self.text = doc.text
+        self.text = doc.text if text is None else text  # Doc.text rebuilds the string on every call
         self.table = table
         self.lex = lexicon
         self.para = _paragraph_index(self.text)
@@ -91,7 +126,6 @@ class QuoteBuilder:
     # --- main -----------------------------------------------------------------------------------
     def build(self) -> list[Quote]:
         doc = self.doc
-        frames = [f for f in (self._clip(f) for f in FrameFinder(self.lex).find(doc)) if f is not None]
         scan = find_quotes(self.text)
         if scan.broken:
             self.warnings.append(f"{len(scan.broken)} unpaired quotation mark(s) at offsets "
@@ -106,6 +140,9 @@ class QuoteBuilder:
             q_tokens.append(toks)
             quoted |= toks
         self._quoted = quoted
+        quotations = Quotations.of(doc, [part for q in scan.quotes for part in q.parts])
+        found = FrameFinder(self.lex, self.model).find(doc, quotations, self.title_span, self.table)
+        frames = [f for f in (self._clip(f) for f in found) if f is not None]
         # frames whose cue sits inside a quotation are the quoted speaker's own words: not attributions
         frames = [f for f in frames if f.cue_head not in quoted]
         by_cue = {f.cue_head: f for f in frames}
@@ -122,6 +159,8 @@ class QuoteBuilder:
                 continue  # CNN’s “State of the Union”: the name of a show, book or operation, not speech
             if partial:
                 frame = self._governing(toks, by_cue)
+                if frame is not None and self._fragment_of(toks, frame):
+                    continue  # "pointed out that the report found … the “top secret” level": one statement
                 if frame is not None:
                     st = Statement("partial", list(q.parts), frame, frame.confidence)
                 else:
@@ -229,6 +268,18 @@ class QuoteBuilder:
             return False  # said “We will …”: a whole sentence quoted after its cue
         return True
 
+    def _fragment_of(self, toks: set[int], frame: Frame) -> bool:
+        """Are the quoted words a small piece of the frame's reported content (a third or less of it, the
+        rest not quoted)? Then the statement is the content, quotation included."""
+        content = frame.content_tokens()
+        words = {i for i in toks if not self.doc[i].is_punct}
+        if not content or not words <= content or len(words) * 3 > len(content):
+            return False
+        # a clause around the quoted words (its head a verb), not an object they qualify ("a “swift” inquiry")
+        roots = [self.doc[i] for i in content if self.doc[i].head.i not in content]
+        return len(content - self._quoted) >= 0.5 * len(content) and any(
+            t.pos_ in ("VERB", "AUX") for t in roots)
+
     def _is_title(self, toks: set[int]) -> bool:
         """Every content word capitalised: a title or a name in quotation marks."""
         words = [self.doc[i] for i in sorted(toks) if self.doc[i].is_alpha]
@@ -244,7 +295,7 @@ class QuoteBuilder:
             for _ in range(10):
                 if t.i in by_cue and t.i not in toks:
                     found.append(by_cue[t.i])
-                if t.head is t or t.dep_ in ("nsubj", "nsubjpass"):
+                if t.head.i == t.i or t.dep_ in ("nsubj", "nsubjpass"):
                     break  # inside a subject: the verb above does not govern the quoted words
                 t = t.head
             # the nearest cue that reports something ("vowed that Israel would respond “at a time …”":
@@ -272,12 +323,12 @@ class QuoteBuilder:
         t = self.doc[root]
         for _ in range(8):
             if t.pos_ in ("VERB", "AUX") and t.i not in toks:
-                subj = subject_of(t)
+                subj = speaker_token(subject_of(t))
                 if subj is not None:
                     frame = Frame(cue=(t.i, t.i + 1), cue_head=t.i, kind="inferred", speaker=subj,
                                   confidence=0.5)
                     return Statement("partial", list(q.parts), frame, 0.5)
-            if t.head is t:
+            if t.head.i == t.i:
                 break
             t = t.head
         return None
@@ -315,14 +366,18 @@ class QuoteBuilder:
             f = by_cue.get(i)
             if f is not None and f.kind == "verb":
                 content = f.content_tokens()
-                if content and len(content & self._quoted) < 0.5 * len(content):
-                    return None  # “… together.” She said the plan would fail: a new statement, not a cue
+                # “… together.” She said the plan would fail: a new statement, not a cue; but a quotation
+                # left open by a comma (“…,” said Pike, who …) is the words of the cue right after it
+                if content and len(content & self._quoted) < 0.5 * len(content) \
+                        and not (self.text[close - 1] in ",—–-" and i - start <= 3):
+                    return None
                 return f
         # any verb with a subject right after the quote: "“…,” he joked."
         for i in range(start, min(sent_end, start + 5)):
             t = self.doc[i]
             if t.pos_ == "VERB" and t.i not in toks:
                 subj = next((c for c in t.children if c.dep_ == "nsubj" and start <= c.i < sent_end), None)
+                subj = speaker_token(subj)
                 if subj is not None and self.text[close - 1] in ",?!—–-" or subj is not None and i == start:
                     return Frame(cue=(i, i + 1), cue_head=i, kind="inferred", speaker=subj, confidence=0.7)
         return None
@@ -355,6 +410,16 @@ class QuoteBuilder:
             if len(between) <= 8 or (between and between[-1].text in (":", ",")):
                 return f
             return None
+        if self.doc[prev].text in (":", ",") and self.doc[prev].sent.start == sent_start:
+            # "The senator fired back: “…”": any verb with a subject right before the colon introduces it
+            for i in range(prev - 1, max(sent_start, prev - 4) - 1, -1):
+                t = self.doc[i]
+                if t.pos_ == "VERB":
+                    subj = speaker_token(subject_of(t))
+                    if subj is not None and subj.i < t.i:
+                        return Frame(cue=(i, i + 1), cue_head=i, kind="inferred", speaker=subj,
+                                     confidence=0.7)
+                    break
         return None
 
     def _content_frame(self, toks: set[int], frames: list[Frame]) -> Frame | None:
@@ -392,6 +457,7 @@ class QuoteBuilder:
                 # an unattributed quotation continues the statement before it (news convention)
                 # the speaker is known but not named for this quote: no speaker_span
                 st.speaker, st.speaker_text = last.speaker, last.speaker_text
+                st.organization = last.organization
                 st.inherited = last
                 st.confidence = min(st.confidence, 0.6)
             if st.speaker or st.speaker_text:
@@ -428,14 +494,39 @@ class QuoteBuilder:
             actor = self._title_actor(tok)
             if actor is not None:
                 mention_tok = tok
+        if actor is None and tok.pos_ == "PROPN":
+            actor = self._named_actor(tok)
+            mention_tok = tok if actor else None
         st.speaker = actor
-        if mention_tok is not None and (m := table.mention_at(mention_tok.i)) is not None:
+        st.organization = speaks_for(table, actor, tok)
+        relative = st.frame.relative if st.frame is not None else None
+        if relative is not None:
+            # "Smith, who said …": the relative pronoun names the speaker for this statement, as "he" would;
+            # the actor is the antecedent's
+            st.speaker_span = self._chars((relative.i, relative.i + 1))
+        elif mention_tok is not None and (m := table.mention_at(mention_tok.i)) is not None:
             st.speaker_span = (m.start, m.end)
         else:
             a = tok.left_edge.i if tok.pos_ != "PRON" else tok.i
             a = min(a, tok.i)
             st.speaker_span = self._chars((a, tok.i + 1))
         st.speaker_text = self.text[st.speaker_span[0]:st.speaker_span[1]]
+
+    def _named_actor(self, tok: Token) -> str | None:
+        """An actor of the table named by the speaker's proper name though the resolver left this mention
+        out ("Acme Corp. … Acme said"): the one actor whose name or alias contains the words, linked here."""
+        table = self.table
+        words = [t.text for t in tok.subtree if t.pos_ == "PROPN" and t.i <= tok.i and t.i >= tok.left_edge.i]
+        if not words or any(table.actor_at(t.i) for t in tok.subtree if t.pos_ == "PROPN"):
+            return None
+        phrase = " ".join(words)
+        found = [a.id for a in table if a.kind != "state" and any(
+            f" {phrase} " in f" {name} " for name in (a.name, *a.aliases))]
+        if len(found) != 1:
+            return None
+        a = min(i for i in range(tok.left_edge.i, tok.i + 1) if self.doc[i].pos_ == "PROPN")
+        table.add_mention(self.doc, found[0], a, tok.i + 1, "alias")
+        return found[0]
 
     def _title_actor(self, tok: Token) -> str | None:
         """An unnamed speaker known by title or body ("a State Department spokesman", "senior officials",
@@ -515,7 +606,7 @@ class QuoteBuilder:
             out.append(Quote(
                 id=f"q{n}", kind=st.kind, text=" ".join(pieces), start=st.start, end=st.end,
                 parts=[Span(start=a, end=b) for a, b in st.parts] if len(st.parts) > 1 else [],
-                speaker=st.speaker, speaker_text=st.speaker_text,
+                speaker=st.speaker, speaker_text=st.speaker_text, speaker_organization=st.organization,
                 speaker_span=Span(start=st.speaker_span[0], end=st.speaker_span[1])
                 if st.speaker_span else None,
                 cue=cue, cue_span=cue_span, addressee=addressee, about=about, sentence=sentence,

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Token
 
+from newsgraph.extract.actor_table import ActorTable
 from newsgraph.extract.quote_lexicon import Cue, ReportingLexicon
+from newsgraph.extract.quote_model import AttributionModel, Quotations, cue_candidates
 
 Range = tuple[int, int]  # token indices, end exclusive
 
@@ -34,6 +36,7 @@ class Frame:
     attitude: bool = False
     cognitive: bool = False  # a belief or intention ("wants to", "believes that"), not a speech act
     confidence: float = 0.9
+    relative: Token | None = None  # "who" of "Smith, who said …": where the speaker is named for this cue
 
     @property
     def content_start(self) -> int | None:
@@ -116,9 +119,9 @@ def subject_of(verb: Token) -> Token | None:
                 and not _newline_between(v.head.head, v):
             v = v.head.head  # "said the campaign would file a complaint, adding that …": the sayer adds
             continue
-        if v.dep_ in _INHERITS_SUBJECT and v.head is not v:
+        if v.dep_ in _INHERITS_SUBJECT and v.head.i != v.i:
             v = v.head
-            if v.pos_ == "ADP" and v.head is not v:  # "quoted as saying": past the preposition
+            if v.pos_ == "ADP" and v.head.i != v.i:  # "quoted as saying": past the preposition
                 v = v.head
                 quoted = _child(v, "dobj")
                 if v.lemma_.lower() in ("quote", "cite") and quoted is not None:
@@ -128,6 +131,32 @@ def subject_of(verb: Token) -> Token | None:
             return v.head
         return None
     return None
+
+
+_QUANTIFIERS = frozenset({"one", "some", "many", "most", "all", "few", "several", "each", "both", "none",
+                          "any", "half", "number", "majority", "minority", "handful", "couple", "lot",
+                          "dozens", "hundreds", "thousands", "millions", "percent", "third", "quarter",
+                          "share"})
+
+
+def speaker_token(tok: Token | None) -> Token | None:
+    """The word that names a speaker, never punctuation or a numeral: "one of them said" is said by
+    "them", "a number of officials" by "officials"; a bare "one", number or dash names nobody."""
+    if tok is None or tok.is_punct or not any(ch.isalpha() for ch in tok.text):
+        return None
+    low = tok.lower_
+    if low in _QUANTIFIERS or tok.like_num or tok.pos_ == "NUM":
+        of = _prep_object(tok, "of")
+        if of is not None and of.pos_ in ("NOUN", "PROPN", "PRON"):
+            return of
+        return None if low == "one" or tok.like_num or tok.pos_ == "NUM" else tok
+    return tok
+
+
+def _finite_clause(tok: Token) -> bool:
+    """Does the cue take a clause with its own subject ("hopes that the talks resume")?"""
+    return any(c.dep_ == "ccomp" and any(g.dep_ in ("nsubj", "nsubjpass", "mark") for g in c.children)
+               for c in tok.children)
 
 
 def _newline_between(a: Token, b: Token) -> bool:
@@ -170,10 +199,46 @@ def _has_to(tok: Token) -> bool:
 
 
 class FrameFinder:
-    def __init__(self, lexicon: ReportingLexicon) -> None:
-        self.lex = lexicon
+    """Reporting frames from the lexicon's rules and, when a trained model is given, from the words it
+    reads as cues: the model vetoes rule frames it finds unlikely, adds cues the lexicon lacks and chooses
+    the content where the rules find none."""
 
-    def find(self, doc: Doc) -> list[Frame]:
+    def __init__(self, lexicon: ReportingLexicon, model: AttributionModel | None = None) -> None:
+        self.lex = lexicon
+        self.model = model
+
+    def find(self, doc: Doc, quoted: Quotations = Quotations(), title: tuple[int, int] | None = None,
+             table: ActorTable | None = None) -> list[Frame]:
+        found = self._find_learned(doc, quoted, title, table) if self.model is not None \
+            else self._find_rules(doc)
+        out = []
+        for f in found:
+            cue = doc[f.cue_head]
+            if cue.dep_ == "relcl" and f.speaker is not None and f.speaker.i == cue.head.i:
+                f.relative = next((c for c in cue.children if c.dep_ == "nsubj" and c.lower_ in _RELATIVE),
+                                  None)
+            if f.speaker is not None:
+                f.speaker = speaker_token(f.speaker)
+                if f.speaker is None:
+                    continue
+            if self._statement(doc, f):
+                out.append(f)
+        return out
+
+    def _statement(self, doc: Doc, f: Frame) -> bool:
+        """Only communicative and attitude acts are statements: not intentions, attempts, decisions or
+        hedges ("is seeking to cut the budget", "seems to"), nor what polls and data show."""
+        tok = doc[f.cue_head]
+        lemma = tok.lemma_.lower()
+        if f.kind != "according" and lemma in self.lex.not_statements and not _finite_clause(tok):
+            return False
+        if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in self.lex.not_statements:
+            return False  # "is trying to reach an agreement", "plans to announce": not done, not stated
+        sp = f.speaker
+        return sp is None or (sp.lemma_.lower() not in self.lex.not_speakers
+                              and sp.lower_ not in self.lex.not_speakers)
+
+    def _find_rules(self, doc: Doc) -> list[Frame]:
         frames: list[Frame] = []
         strings = doc.vocab.strings
         words = self.lex.cue_words
@@ -187,17 +252,65 @@ class FrameFinder:
                     hit = known[lemma] = strings[lemma].lower() in words
                 if not hit:
                     continue
-            tok = doc[i]
-            frame: Frame | None = None
-            if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
-                frame = self._according(doc, tok)
-            elif tok.pos_ in ("VERB", "AUX") or (tok.tag_.startswith("VB") and tok.pos_ != "AUX"):
-                frame = self._verb(doc, tok)
-            elif tok.pos_ == "NOUN":
-                frame = self._noun(doc, tok)
+            frame = self._rule_frame(doc, doc[i])
             if frame is not None:
                 frames.append(frame)
         return frames
+
+    def _rule_frame(self, doc: Doc, tok: Token) -> Frame | None:
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            return self._according(doc, tok)
+        if tok.pos_ in ("VERB", "AUX") or (tok.tag_.startswith("VB") and tok.pos_ != "AUX"):
+            return self._verb(doc, tok)
+        if tok.pos_ == "NOUN":
+            return self._noun(doc, tok)
+        return None
+
+    def _find_learned(self, doc: Doc, quoted: Quotations, title: tuple[int, int] | None,
+                      table: ActorTable | None) -> list[Frame]:
+        model = self.model
+        assert model is not None
+        frames: list[Frame] = []
+        for cand in cue_candidates(doc, self.lex, quoted, title, table):
+            tok = doc[cand.index]
+            p = model.cue_probability(cand.features)
+            rule = self._rule_frame(doc, tok) if cand.lexical else None
+            if rule is not None and rule.content:
+                # the lexicon's nouns and "according to" come with their speaker and content in the
+                # parse, rarer in the training data than in news: only its verbs are vetoed
+                if p >= model.rule_threshold or rule.kind != "verb":
+                    rule.confidence = p
+                    frames.append(rule)
+                continue
+            if p < model.cue_threshold:
+                if rule is not None:
+                    frames.append(rule)  # a bare cue still attributes the quotation next to it
+                continue
+            best = model.best_content(tok, self.lex, quoted)
+            frame = rule or self._learned_frame(doc, tok)
+            if frame is None:
+                continue
+            # a quotation next to the cue as the best content: the quote builder attributes it
+            if best is not None and not best[0].startswith("quote") and not frame.content \
+                    and tok.i not in quoted:
+                frame.content = [best[1]]
+            frame.confidence = p
+            frames.append(frame)
+        return frames
+
+    def _learned_frame(self, doc: Doc, tok: Token) -> Frame | None:
+        """A frame for a cue the lexicon lacks: the speaker as the rules find it, the content to come."""
+        if tok.pos_ == "NOUN":
+            speaker = self._noun_speaker(tok)
+            kind = "noun"
+        else:
+            if any(c.dep_ == "neg" for c in tok.children):
+                return None
+            speaker = subject_of(tok)
+            kind = "verb"
+        if speaker is None:
+            return None
+        return Frame(cue=(tok.i, tok.i + 1), cue_head=tok.i, kind=kind, speaker=speaker)
 
     # --- verbs ----------------------------------------------------------------------------------
     def _verb_cue(self, tok: Token) -> tuple[Cue | None, int]:
@@ -276,7 +389,7 @@ class FrameFinder:
             outer = tok.head.head
             if self.lex.verbs.get(outer.lemma_.lower()) is not None:
                 speaker = subject_of(outer)
-        if speaker is not None and tok.dep_ == "acl" and speaker is tok.head:
+        if speaker is not None and tok.dep_ == "acl" and speaker.i == tok.head.i:
             speaker = self._noun_speaker(speaker) or speaker
         return Frame(cue=(tok.i, cue_end), cue_head=tok.i, kind="verb", speaker=speaker, content=content,
                      addressee=addressee, attitude=cue.attitude, cognitive=cue.cognitive, confidence=conf)

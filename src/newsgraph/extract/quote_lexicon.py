@@ -19,6 +19,7 @@ SCHEMA = "newsgraph.reporting/1"
 VERB_FRAMES = frozenset({"that-clause", "to-clause", "direct-object", "object-complement", "as-complement",
                          "about", "of", "on", "against", "for"})
 NOUN_FRAMES = frozenset({"that", "of", "to-clause"})
+LISTS = ("speaker_titles", "speaker_bodies", "light_verbs", "not_sources", "not_statements", "not_speakers")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class ReportingLexicon:
     speaker_bodies: frozenset[str] = frozenset()
     light_verbs: frozenset[str] = frozenset()
     not_sources: frozenset[str] = frozenset()
+    not_statements: frozenset[str] = frozenset()
+    not_speakers: frozenset[str] = frozenset()
 
     def verb(self, lemma: str, particle: str | None = None) -> Cue | None:
         if particle:
@@ -75,8 +78,7 @@ def load_lexicon(paths: Iterable[str | Path] = ()) -> ReportingLexicon:
     """The bundled lexicon with each file of ``paths`` layered over it in order."""
     verbs: dict[str, Cue] = {}
     nouns: dict[str, Cue] = {}
-    lists: dict[str, set[str]] = {"speaker_titles": set(), "speaker_bodies": set(), "light_verbs": set(),
-                                  "not_sources": set()}
+    lists: dict[str, set[str]] = {name: set() for name in LISTS}
     for path in [bundled_path(), *(Path(p) for p in paths)]:
         with open(path, encoding="utf-8") as fh:
             data = yaml.safe_load(fh) or {}
@@ -97,7 +99,4 @@ def load_lexicon(paths: Iterable[str | Path] = ()) -> ReportingLexicon:
                     values.discard(item[1:])
                 else:
                     values.add(item)
-    return ReportingLexicon(verbs=verbs, nouns=nouns, speaker_titles=frozenset(lists["speaker_titles"]),
-                            speaker_bodies=frozenset(lists["speaker_bodies"]),
-                            light_verbs=frozenset(lists["light_verbs"]),
-                            not_sources=frozenset(lists["not_sources"]))
+    return ReportingLexicon(verbs=verbs, nouns=nouns, **{name: frozenset(v) for name, v in lists.items()})

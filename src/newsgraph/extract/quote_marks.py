@@ -139,9 +139,22 @@ def _balanced_nesting(text: str, marks: list[_Mark]) -> list[tuple[int, int]] | 
     return pairs if depth == 0 and deepest > 1 else None
 
 
+_DOUBLE_APOSTROPHE = re.compile(r"(?<!')''(?!')")
+
+
+def _double_apostrophes(text: str) -> str:
+    """Two apostrophes standing for a double mark (newspaper archives: ''We will,'' she said) become a
+    straight double mark and a space: same offsets, the mark at the first apostrophe, and the space
+    keeps the second out of the quotation."""
+    if "''" not in text:
+        return text
+    return _DOUBLE_APOSTROPHE.sub('" ', text)
+
+
 def find_quotes(text: str) -> MarkScan:
     """Direct quotations of ``text`` in text order."""
     scan = MarkScan()
+    text = _double_apostrophes(text)
     paras = _paragraphs(text)
     carried: list[tuple[int, int]] = []  # parts of a quotation still open at the previous paragraph end
     carried_marks: list[tuple[int, int]] = []

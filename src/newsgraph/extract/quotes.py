@@ -6,6 +6,7 @@ the parse) and quote_attribution (linking, speakers, output); the cue lexicon is
 """
 
 import re
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -13,15 +14,20 @@ from spacy.tokens import Doc
 from newsgraph.contract import Actor, ExtractionWarning, Quote
 from newsgraph.extract.actor_table import ActorTable
 from newsgraph.extract.base import context_of, register_extensions
-from newsgraph.extract.quote_attribution import QuoteBuilder
+from newsgraph.extract.quote_attribution import QuoteBuilder, speaks_for
 from newsgraph.extract.quote_lexicon import load_lexicon
+from newsgraph.extract.quote_model import AttributionModel
 
 
 class QuoteExtractor:
-    def __init__(self, nlp: Language, name: str, reporting_lexicons: list[str]) -> None:
+    def __init__(self, nlp: Language, name: str, reporting_lexicons: list[str],
+                 attribution_model: str = "") -> None:
         register_extensions()
         self.reporting_lexicons = reporting_lexicons
         self.lexicon = load_lexicon(reporting_lexicons)
+        # "" is the model shipped in the package, "rules" the lexicon's rules alone, else a model directory
+        self.model = None if attribution_model == "rules" else AttributionModel.load(
+            Path(attribution_model) if attribution_model else None)
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.ng_quotes = []
@@ -30,12 +36,13 @@ class QuoteExtractor:
         table = doc._.ng_actors
         if table is None:
             table = doc._.ng_actors = ActorTable()
-        builder = QuoteBuilder(doc, table, self.lexicon, context_of(doc).title_span)
+        text = doc.text
+        builder = QuoteBuilder(doc, table, self.lexicon, context_of(doc).title_span, self.model, text)
         doc._.ng_quotes = builder.build()
         for quote in doc._.ng_quotes:
             if quote.kind == "direct" and quote.speaker:
                 _first_person(doc, table, quote)
-        _statement_blocks(doc, table)
+        _statement_blocks(doc, table, text)
         if builder.warnings:
             warnings = doc._.ng_warnings if doc._.ng_warnings is not None else []
             warnings.extend(ExtractionWarning(code="quote-marks", message=m) for m in builder.warnings)
@@ -48,15 +55,10 @@ _SINGULAR = frozenset({"i", "me", "my", "mine", "myself"})
 _PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
 
 
-def _speaker_side(table: ActorTable, speaker: Actor) -> str | None:
-    """Whom a speaker's "we" stands for: the body they speak for, a body speaking itself, or their state."""
-    if speaker.organization:
-        return speaker.organization
-    if speaker.kind != "person":
-        return speaker.id
-    if speaker.country:
-        return next((a.id for a in table if a.kind == "state" and a.country == speaker.country), None)
-    return None
+def _speaker_side(speaker: Actor, organization: str | None) -> str | None:
+    """Whom a speaker's "we" stands for: a body speaks for itself, a person for the body or state they
+    speak for."""
+    return speaker.id if speaker.kind != "person" else organization
 
 
 def _first_person(doc: Doc, table: ActorTable, quote: Quote) -> None:
@@ -66,15 +68,16 @@ def _first_person(doc: Doc, table: ActorTable, quote: Quote) -> None:
     if speaker is None:
         return
     spans = (doc.char_span(part.start, part.end, alignment_mode="expand") for part in quote.parts or [quote])
-    _claim_first_person(doc, table, speaker, [tok for span in spans if span is not None for tok in span])
+    tokens = [tok for span in spans if span is not None for tok in span]
+    _claim_first_person(doc, table, speaker, tokens, quote.speaker_organization)
 
 
-def _statement_blocks(doc: Doc, table: ActorTable) -> None:
+def _statement_blocks(doc: Doc, table: ActorTable, text: str) -> None:
     """Press statements set out without quotation marks ("The minister said:" then paragraphs): the
     first-person pronouns of the block are its speaker's, up to the next such cue. The cues are found
     by a regular expression on the text, so articles without them cost no token loop."""
     cues = []
-    for match in _BLOCK_CUE.finditer(doc.text):
+    for match in _BLOCK_CUE.finditer(text):
         tok = doc.char_span(match.start(), match.start() + 1)
         if tok is None or tok.start + 1 >= len(doc):
             continue
@@ -88,13 +91,13 @@ def _statement_blocks(doc: Doc, table: ActorTable) -> None:
             cues.append((tok.i + 1, speaker))
     for n, (start, speaker) in enumerate(cues):
         end = cues[n + 1][0] if n + 1 < len(cues) else len(doc)
-        _claim_first_person(doc, table, speaker, doc[start:end])
+        _claim_first_person(doc, table, speaker, doc[start:end], speaks_for(table, speaker.id))
 
 
-def _claim_first_person(doc: Doc, table: ActorTable, speaker, tokens) -> None:
+def _claim_first_person(doc: Doc, table: ActorTable, speaker, tokens, organization: str | None) -> None:
     """Unclaimed first-person pronouns among ``tokens`` become mentions of the speaker ("I", "my") or of the
-    speaker's side ("we", "our"), looked up once and only when needed."""
-    side: str | None = None
+    speaker's side ("we", "our")."""
+    side = _speaker_side(speaker, organization)
     for tok in tokens:
         low = tok.lower_
         if tok.pos_ != "PRON" or (low not in _SINGULAR and low not in _PLURAL) or table.mention_at(tok.i):
@@ -103,11 +106,11 @@ def _claim_first_person(doc: Doc, table: ActorTable, speaker, tokens) -> None:
             if speaker.kind == "person":
                 table.add_mention(doc, speaker.id, tok.i, tok.i + 1, "pronoun")
             continue
-        side = side or _speaker_side(table, speaker)
         if side is not None:
             table.add_mention(doc, side, tok.i, tok.i + 1, "pronoun")
 
 
-@Language.factory("newsgraph_quotes", default_config={"reporting_lexicons": []})
-def make_quote_extractor(nlp: Language, name: str, reporting_lexicons: list[str]) -> QuoteExtractor:
-    return QuoteExtractor(nlp, name, reporting_lexicons)
+@Language.factory("newsgraph_quotes", default_config={"reporting_lexicons": [], "attribution_model": ""})
+def make_quote_extractor(nlp: Language, name: str, reporting_lexicons: list[str],
+                         attribution_model: str) -> QuoteExtractor:
+    return QuoteExtractor(nlp, name, reporting_lexicons, attribution_model)

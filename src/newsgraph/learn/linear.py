@@ -38,7 +38,8 @@ class LinearModel:
     def scores(
         self, features: Iterable[str], dense: Sequence[float] | np.ndarray | None = None
     ) -> np.ndarray:
-        rows = [i for f in features if (i := self.vocabulary.get(f)) is not None]
+        # each feature once, as training counts it (a feature is present or not)
+        rows = sorted({i for f in features if (i := self.vocabulary.get(f)) is not None})
         out = self.bias.astype(np.float64).copy()
         if rows:
             out += self.weights[rows].sum(axis=0, dtype=np.float64)

@@ -103,6 +103,7 @@ class QuoteRow(BaseModel):
     end: int
     speaker: ActorRef | None = None
     speaker_text: str | None = None
+    speaker_organization: ActorRef | None = None  # the body or state the speaker speaks for
     cue: str | None = None
     addressee: ActorRef | None = None
     about: list[ActorRef] = []

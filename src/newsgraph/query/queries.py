@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from typing import Literal
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, union_all
 
 from newsgraph.contract import Extraction
 from newsgraph.query.models import (
@@ -377,11 +377,14 @@ def list_quotes(
     limit: int = 50,
     offset: int = 0,
 ) -> Page[QuoteRow]:
-    """Quotes (direct, partial and reported speech), newest first; ``search`` matches the quoted text."""
+    """Quotes (direct, partial and reported speech), newest first. ``speaker``: quotes *by* the actor (it
+    speaks, or its spokesman, official or member does: the speaker's organization); ``about``: quotes that
+    *mention* it; ``search`` matches the quoted text."""
     Qt = t.quotes
     conds: list = []
     if speaker:
-        conds.append(Qt.c.speaker_id.in_(actor_match(speaker)))
+        who = actor_match(speaker)
+        conds.append(or_(Qt.c.speaker_id.in_(who), Qt.c.speaker_organization_id.in_(who)))
     if about:
         conds.append(
             Qt.c.id.in_(
@@ -424,6 +427,7 @@ def quote_rows(store: Store, quote_ids: list[str]) -> list[QuoteRow]:
             about[r.quote_id].append(r.actor_id)
         wanted = {a for ids in about.values() for a in ids}
         wanted |= {r.speaker_id for r in quotes.values() if r.speaker_id}
+        wanted |= {r.speaker_organization_id for r in quotes.values() if r.speaker_organization_id}
         wanted |= {r.addressee_id for r in quotes.values() if r.addressee_id}
         refs = _actor_refs(conn, wanted)
     out = []
@@ -442,6 +446,7 @@ def quote_rows(store: Store, quote_ids: list[str]) -> list[QuoteRow]:
                 end=r.end,
                 speaker=refs.get(r.speaker_id),
                 speaker_text=r.speaker_text,
+                speaker_organization=refs.get(r.speaker_organization_id),
                 cue=r.cue,
                 addressee=refs.get(r.addressee_id),
                 about=[refs[a] for a in about.get(quote_id, []) if a in refs],
@@ -482,12 +487,17 @@ def _count_subqueries():
         .group_by(EA.c.actor_id)
         .subquery("ec")
     )
-    quotes = (
-        select(t.quotes.c.speaker_id.label("actor_id"), func.count().label("n"))
-        .where(t.quotes.c.is_duplicate == 0, t.quotes.c.speaker_id.is_not(None))
-        .group_by(t.quotes.c.speaker_id)
-        .subquery("qc")
-    )
+    # quotes *by* the actor: it speaks, or someone speaks for it (each quote once per actor)
+    Qt = t.quotes
+    by = union_all(
+        select(Qt.c.speaker_id.label("actor_id")).where(Qt.c.is_duplicate == 0, Qt.c.speaker_id.is_not(None)),
+        select(Qt.c.speaker_organization_id.label("actor_id")).where(
+            Qt.c.is_duplicate == 0,
+            Qt.c.speaker_organization_id.is_not(None),
+            or_(Qt.c.speaker_id.is_(None), Qt.c.speaker_id != Qt.c.speaker_organization_id),
+        ),
+    ).subquery("qby")
+    quotes = select(by.c.actor_id, func.count().label("n")).group_by(by.c.actor_id).subquery("qc")
     return mentions, events, quotes
 
 

@@ -44,7 +44,19 @@ def _v3_dyad_confidence(conn: Connection) -> None:
         conn.exec_driver_sql(f"CREATE INDEX {t.DYADS_COVERING_INDEX} ON event_dyads ({columns})")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_event_locations, _v3_dyad_confidence)
+def _v4_quote_speaker_organization(conn: Connection) -> None:
+    """``quotes.speaker_organization_id``: the body or state a quote's speaker speaks for. A store created
+    at version 1 by this code already has it (version 1 creates the current tables)."""
+    if "speaker_organization_id" not in {c["name"] for c in inspect(conn).get_columns("quotes")}:
+        conn.exec_driver_sql(
+            "ALTER TABLE quotes ADD COLUMN speaker_organization_id VARCHAR(40) REFERENCES actors(id)")
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_quotes_speaker_organization "
+                         "ON quotes (speaker_organization_id, date)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_initial, _v2_event_locations, _v3_dyad_confidence, _v4_quote_speaker_organization
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

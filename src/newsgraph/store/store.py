@@ -611,6 +611,7 @@ class Store:
                     "end": q.end,
                     "speaker_id": local.get(q.speaker or ""),
                     "speaker_text": q.speaker_text,
+                    "speaker_organization_id": local.get(q.speaker_organization or ""),
                     "cue": q.cue,
                     "addressee_id": local.get(q.addressee or ""),
                     "confidence": q.confidence,

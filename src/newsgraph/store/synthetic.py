@@ -187,6 +187,7 @@ class ExtractionBuilder:
         kind: str = "direct",
         about: Sequence[str] = (),
         speaker_text: str | None = None,
+        speaker_organization: str | None = None,
     ) -> str:
         who = speaker_text or (self._actor(speaker).name if speaker else "someone")
         sentence = f'"{said}," {who} {cue}.'
@@ -204,6 +205,7 @@ class ExtractionBuilder:
                 parts=[Span(start=qstart, end=qstart + len(said))],
                 speaker=speaker,
                 speaker_text=who,
+                speaker_organization=speaker_organization,
                 cue=cue,
                 about=list(about),
                 sentence=Span(start=start, end=end),

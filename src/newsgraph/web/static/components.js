@@ -46,8 +46,10 @@ export function eventItem(ev) {
 }
 
 export function quoteItem(qt) {
+  const org = qt.speaker_organization;
   return h("li", { class: "item quote-item" },
-    h("div", {}, h("span", { class: "tag" }, qt.kind || "quote"), h("strong", {}, field.speaker(qt)), ": "),
+    h("div", {}, h("span", { class: "tag" }, qt.kind || "quote"), h("strong", {}, field.speaker(qt)),
+      org ? h("span", { class: "muted speaks-for" }, ` for ${typeof org === "string" ? org : org.name}`) : "", ": "),
     h("blockquote", { class: "evidence" }, qt.text),
     h("div", { class: "meta" }, qt.date ? `${qt.date} · ` : "",
       articleLink(qt, Number.isInteger(qt.start) ? `?quote_at=${qt.start}` : "")));

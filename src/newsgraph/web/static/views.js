@@ -91,13 +91,17 @@ export async function renderSearch(root, params) {
   clear(root).append(h("h1", {}, "Search"), form);
   if (!q) return;
   try {
-    const [actors, quotes] = await Promise.all([
+    // what an actor says and what is said about it are different questions: two lists
+    const [actors, by, about, words] = await Promise.all([
       api("/api/actors", { params: { name: q, limit: 50 } }),
+      api("/api/quotes", { params: { speaker: q, limit: 50 } }),
+      api("/api/quotes", { params: { about: q, limit: 50 } }),
       api("/api/quotes", { params: { search: q, limit: 50 } }),
     ]);
-    const speakerQuotes = actors.items.length && !quotes.total
-      ? await api("/api/quotes", { params: { speaker: q, limit: 50 } }) : null;
-    const shownQuotes = speakerQuotes && speakerQuotes.total ? speakerQuotes : quotes;
+    const said = new Set(by.items.map((qt) => qt.id));
+    const seen = new Set();
+    const mentioning = [...about.items, ...words.items].filter((qt) => !said.has(qt.id) && !seen.has(qt.id) &&
+      seen.add(qt.id));
     root.append(h("div", { class: "results" },
       h("section", { class: "card", "aria-label": "Actors" }, h("h2", {}, `Actors (${actors.total})`),
         h("ul", { class: "actor-list" }, actors.items.map((a) => h("li", { class: "item" },
@@ -105,8 +109,11 @@ export async function renderSearch(root, params) {
           h("div", { class: "meta" }, `${a.mention_count ?? 0} mentions · ${a.event_count ?? 0} events · ` +
             `${a.quote_count ?? 0} quotes · `,
           h("a", { href: `#/timeline?${new URLSearchParams({ actor: a.id, label: a.name })}` }, "timeline")))))),
-      h("section", { class: "card", "aria-label": "Quotes" }, h("h2", {}, `Quotes (${shownQuotes.total})`),
-        quoteList(shownQuotes.items, "No quote matches."))));
+      h("section", { class: "card", "aria-label": "Quotes by" }, h("h2", {}, `Quotes by ${q} (${by.total})`),
+        quoteList(by.items, "Nobody of that name is quoted.")),
+      h("section", { class: "card", "aria-label": "Quotes mentioning" },
+        h("h2", {}, `Quotes mentioning ${q} (${mentioning.length})`),
+        quoteList(mentioning, "No quote mentions it."))));
     setStatus("");
   } catch (err) {
     setStatus(explain(err), true);
