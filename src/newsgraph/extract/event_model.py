@@ -72,6 +72,7 @@ class EventModel:
     # probability or more, unless its trigger is intransitive ("resigned") or it is a material act at a known
     # place: most coded events have a target, and one without has often lost it
     targetless_threshold: float = 0.5
+    lexicon_threshold: float = DEFAULT_THRESHOLD
 
     @classmethod
     def load(cls, directory: Path = BUNDLED_DIR, threshold: float | None = None) -> EventModel:
@@ -95,11 +96,13 @@ class EventModel:
             gate=gate,
             roles=roles,
             targetless_threshold=float(linear.meta.get("targetless_threshold", 0.5)),
+            lexicon_threshold=float(linear.meta.get("lexicon_threshold", stored)),
         )
 
     def save(self, directory: Path) -> None:
         self.linear.meta["threshold"] = self.threshold
         self.linear.meta["targetless_threshold"] = self.targetless_threshold
+        self.linear.meta["lexicon_threshold"] = self.lexicon_threshold
         self.linear.save(directory)
         if self.gate is not None:
             self.gate.save(directory / "gate")
@@ -114,9 +117,14 @@ class EventModel:
     def version(self) -> str:
         return str(self.linear.meta.get("version", "unversioned"))
 
-    def decide(self, features: list[str], vector: np.ndarray) -> tuple[str, float]:
+    def decide(
+        self, features: list[str], vector: np.ndarray, lexical: str | None = None
+    ) -> tuple[str, float]:
         """(type, probability) of the most probable type, or (NONE, probability of no event) when that type's
-        probability is under the threshold."""
+        probability is under the threshold. ``lexical``: the type the trigger lexicon gives the candidate;
+        when the model agrees with it, ``lexicon_threshold`` applies (the lexicon was written for news of
+        states and armed groups, which the corpus has little of; the model then only has to rule out other
+        senses)."""
         probs = self.linear.predict_proba(features, vector if self.linear.n_dense else None)
         if self.gate is not None:
             p_event = self.gate.predict_proba(features, vector if self.gate.n_dense else None)[EVENT]
@@ -124,6 +132,7 @@ class EventModel:
             total = sum(typed.values()) or 1.0
             probs = {t: p_event * p / total for t, p in typed.items()} | {NONE: 1.0 - p_event}
         best = max(((p, t) for t, p in probs.items() if t != NONE), default=(0.0, NONE))
-        if best[0] >= self.threshold:
+        threshold = self.lexicon_threshold if lexical is not None and best[1] == lexical else self.threshold
+        if best[0] >= threshold:
             return best[1], best[0]
         return NONE, probs.get(NONE, 1.0 - best[0])

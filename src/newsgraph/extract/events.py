@@ -578,7 +578,7 @@ class EventCoder:
         sents = {s.start: s for s in doc.sents}
         promises = self.lexicon.cue("promises")
         for c, feats, vec, military in self._featurized(doc):
-            label, probability = self.model.decide(feats, vec)
+            label, probability = self.model.decide(feats, vec, c.entry.type if c.entry is not None else None)
             if label == NONE:
                 continue
             promised = None
