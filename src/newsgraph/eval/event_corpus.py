@@ -10,7 +10,9 @@ point into the shared texts by character offsets. Scoring, per article:
   gold argument when one of its mentions overlaps the gold span, or its name matches the gold name
   (surname or full name: the corpus names who a pronoun or title is);
 - *modality accuracy* and *polarity accuracy* over corresponding events, and *inverted facts*: extracted
-  as an actual positive fact while the gold says it did not happen or is not actual (or the reverse).
+  as an actual positive fact while the gold says it did not happen or is not actual (or the reverse);
+- an intent coded as PLOVER codes it ("will send aid": AGREE, ``promised`` AID) corresponds to the corpus's
+  coding of the intended act (AID, planned), and is no inverted fact: the intent is the fact.
 """
 
 from __future__ import annotations
@@ -174,6 +176,12 @@ def corresponds(ev: Event, gold: GoldEvent) -> bool:
     )
 
 
+def _same_type(ev: Event, gold: GoldEvent) -> bool:
+    """The corpus codes an announced act as that act, planned ("will send aid": AID, planned); the extractor
+    codes it as PLOVER does, an intent that happened ("will send aid": AGREE, promised AID). Both are right."""
+    return ev.type == gold.type or (ev.promised == gold.type and gold.modality != "actual")
+
+
 def dyad_matches(ev: Event, gold: GoldEvent, ex: Extraction) -> bool:
     if not _args_match(ev.source, gold.arguments("source"), ex):
         return False
@@ -243,7 +251,7 @@ def score_document(doc: AnnotatedDoc, ex: Extraction, score: CorpusScore, keep_e
     matched_events_strict: set[str] = set()
     for ev, _ in preds:
         any_type = [g for g in golds if corresponds(ev, g)]
-        same = [g for g in any_type if g.type == ev.type]
+        same = [g for g in any_type if _same_type(ev, g)]
         if any_type:
             score.typed_pairs += 1
             score.type_right += bool(same)
@@ -257,8 +265,8 @@ def score_document(doc: AnnotatedDoc, ex: Extraction, score: CorpusScore, keep_e
             if first:
                 score.modality_right += ev.modality == g.modality
                 score.polarity_right += ev.polarity == g.polarity
-                pred_fact = ev.polarity == "positive" and ev.modality == "actual"
-                if pred_fact != g.actual_fact and (pred_fact or g.actual_fact):
+                pred_fact = ev.polarity == "positive" and ev.modality == "actual" and ev.type == g.type
+                if pred_fact != g.actual_fact and (pred_fact or g.actual_fact) and ev.promised != g.type:
                     score.inverted += 1
                     if keep_errors:
                         score.errors.append(

@@ -8,7 +8,7 @@ is attributed to its speaker. Every event carries its trigger and evidence spans
 the same event are merged into one with further evidence.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -714,6 +714,7 @@ class EventCoder:
                                           f.polarity, f.modality, self.lexicon),
                         (f.polarity, f.modality),
                     )
+                self._as_plover_codes_it(f)
                 f.evidence = self._evidence(tok, args.clause_head if entry.pos == "noun" else tok)
                 f.quote = self._quote_of(tok.idx, quotes)
                 if ctx.title_span is not None:
@@ -776,6 +777,28 @@ class EventCoder:
         f.args.source = [actor_id]
         f.args.implied.append(("source", "an attack with no named perpetrator: the state where it happened",
                                None))
+
+    def _as_plover_codes_it(self, f: _Found) -> None:
+        """A stated intent is coded as PLOVER codes it: "Japan will provide aid" is an AGREE (an intent to
+        provide aid, promised AID), "will not accept refugees" a REJECT, "might impose sanctions unless" a
+        THREATEN, each an act that happened, with the intended act kept in ``promised``. A future act told by
+        a noun ("the impending visit") is the act itself, planned."""
+        if f.entry.pos != "verb" or f.modality == "actual" or f.modality == "question":
+            return
+        spec = self.ontology.types[f.entry.type]
+        cooperative = spec.future_as == "AGREE" or f.entry.type == "AGREE"
+        if f.polarity == "negative":
+            coded = "REJECT" if f.modality in ("planned", "hypothetical") and cooperative else None
+        elif f.modality == "planned":
+            coded = spec.future_as
+        else:  # hypothetical or conditional
+            coded = "THREATEN" if spec.future_as == "THREATEN" else None
+        if coded is None or coded == f.entry.type:
+            return
+        f.promised = f.promised or f.entry.type
+        f.entry = replace(f.entry, type=coded, cameo=self.ontology.types[coded].default_cameo, mode=None,
+                          needs=f.entry.needs, military=None)
+        f.polarity, f.modality = "positive", "actual"
 
     def _place_as_target(self, f: _Found, table: ActorTable) -> None:
         """A material act with no one on its receiving end, at a stated place ("imposed a curfew in Hebron",
