@@ -178,7 +178,7 @@ def corresponds(ev: Event, gold: GoldEvent) -> bool:
 
 def _same_type(ev: Event, gold: GoldEvent) -> bool:
     """The corpus codes an announced act as that act, planned ("will send aid": AID, planned); the extractor
-    codes it as PLOVER does, an intent that happened ("will send aid": AGREE, promised AID). Both are right."""
+    codes it as PLOVER does, an intent that happened (AGREE, promised AID). Both are right."""
     return ev.type == gold.type or (ev.promised == gold.type and gold.modality != "actual")
 
 
