@@ -1,4 +1,5 @@
-"""Nominal fighting triggers ("the fight against X", "a campaign against X"), on sentences of our own."""
+"""Nominal fighting triggers ("the fight against X", "a campaign against X"), on sentences of our own: the
+trigger lexicon and argument rules alone (``event_model = "lexicon"``), which the trained model builds on."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from newsgraph.extract.pipeline import build_pipeline
 
 @pytest.fixture(scope="module")
 def nlp():
-    return build_pipeline(Settings())
+    return build_pipeline(Settings(event_model="lexicon"))
 
 
 def dyads(doc) -> list[tuple[str, list[str], list[str]]]:

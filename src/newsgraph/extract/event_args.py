@@ -495,9 +495,8 @@ class ArgumentFinder:
             args.source, args.source_tokens, args.inherited_source = ids, toks, inherited
             if need_source and not ids and len(self._between(v)) < 2:
                 return args
-            skip = set(toks) | {
-                p.i for p in parts or [] if p.i != v.i
-            }  # a phrase's own words are no argument
+            # the object of a phrase's own preposition is no argument ("took the regulator to court")
+            skip = set(toks) | {p.i for p in parts or [] if p.i != v.i and p.dep_ == "pobj"}
             if self.is_passive(v):
                 subj = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
                 if subj is not None and v.dep_ != "xcomp" and subj.i not in toks:

@@ -467,7 +467,8 @@ class EventCoder:
             if o.dep_ == "pobj" and o.ent_type_ not in ("GPE", "LOC", "FAC")
         ]
         heads += [c for h in list(heads) if h.dep_ == "xcomp" for c in h.children if c.dep_ == "dobj"]
-        if not f.args.source:  # a weapon's attack: "a roadside bomb near Samarra killed ..."
+        if not f.args.source or any(role == "source" for role, _, _ in f.args.implied):
+            # a weapon's attack: "a roadside bomb near Samarra killed ..." (any source is the place's state)
             heads += [c for c in f.trigger.children if c.dep_ == "nsubj"]
             heads += [
                 o for c in f.trigger.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"
@@ -732,7 +733,7 @@ class EventCoder:
             or (self.model is not None and (f.probability or 0.0) >= self.model.targetless_threshold)
             or f.entry.intransitive
             or f.args.reciprocal
-            or (f.entry.type in PLACE_TARGET_TYPES and self._location(f, table)[1])
+            or ((f.promised or f.entry.type) in PLACE_TARGET_TYPES and self._location(f, table)[1])
         ]
         self._link_quantities(doc, found)
         found = self._dedup(found)
@@ -779,25 +780,23 @@ class EventCoder:
                                None))
 
     def _as_plover_codes_it(self, f: _Found) -> None:
-        """A stated intent is coded as PLOVER codes it: "Japan will provide aid" is an AGREE (an intent to
-        provide aid, promised AID), "will not accept refugees" a REJECT, "might impose sanctions unless" a
-        THREATEN, each an act that happened, with the intended act kept in ``promised``. A future act told by
-        a noun ("the impending visit") is the act itself, planned."""
-        if f.entry.pos != "verb" or f.modality == "actual" or f.modality == "question":
+        """An announced act is coded as PLOVER codes it: "Japan will provide aid" is an AGREE (an intent to
+        provide aid, promised AID), "will impose a curfew" a THREATEN, "will not accept refugees" a REJECT,
+        each an act that happened, with the announced act kept in ``promised``. A future act told by a noun
+        ("the impending visit") stays the act itself, planned; and a possibility ("could attack") is no
+        announcement of anyone's: it stays hypothetical."""
+        if f.entry.pos != "verb" or f.modality != "planned":
             return
         spec = self.ontology.types[f.entry.type]
-        cooperative = spec.future_as == "AGREE" or f.entry.type == "AGREE"
         if f.polarity == "negative":
-            coded = "REJECT" if f.modality in ("planned", "hypothetical") and cooperative else None
-        elif f.modality == "planned":
+            coded = "REJECT" if spec.future_as == "AGREE" or f.entry.type == "AGREE" else None
+        else:
             coded = spec.future_as
-        else:  # hypothetical or conditional
-            coded = "THREATEN" if spec.future_as == "THREATEN" else None
         if coded is None or coded == f.entry.type:
             return
         f.promised = f.promised or f.entry.type
         f.entry = replace(f.entry, type=coded, cameo=self.ontology.types[coded].default_cameo, mode=None,
-                          needs=f.entry.needs, military=None)
+                          military=None)
         f.polarity, f.modality = "positive", "actual"
 
     def _place_as_target(self, f: _Found, table: ActorTable) -> None:
