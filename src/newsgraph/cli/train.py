@@ -18,12 +18,22 @@ train_app = typer.Typer(help="Train the learned components from annotated corpor
 
 @train_app.command("attribution")
 def attribution_command(
-    train_dir: Path = typer.Argument(..., exists=True, file_okay=False,
-                                     help="brat corpus (PolNeAR layout: text/, attributions/) to train on"),
-    out: Path = typer.Option(None, "--out", "-o",
-                             help="Model directory to write (default: the one shipped in the package)."),
-    dev: Path = typer.Option(None, "--dev", exists=True, file_okay=False,
-                             help="A held-out brat corpus to report figures on (not used for fitting)."),
+    train_dir: Path = typer.Argument(
+        ...,
+        exists=True,
+        file_okay=False,
+        help="brat corpus (PolNeAR layout: text/, attributions/) to train on",
+    ),
+    out: Path = typer.Option(
+        None, "--out", "-o", help="Model directory to write (default: the one shipped in the package)."
+    ),
+    dev: Path = typer.Option(
+        None,
+        "--dev",
+        exists=True,
+        file_okay=False,
+        help="A held-out brat corpus to report figures on (not used for fitting).",
+    ),
     seed: int = typer.Option(13, "--seed", help="Seed of the folds and the solvers."),
     folds: int = typer.Option(5, "--folds", min=2, help="Article-grouped cross-validation folds."),
     limit: int = typer.Option(None, "--limit", min=2, help="Use only the first N articles (quick runs)."),
@@ -42,9 +52,16 @@ def attribution_command(
         typer.echo(f"training needs the train extra (pip install 'newsgraph[train]'): {err}", err=True)
         raise typer.Exit(2) from err
     directory = out or bundled_model_dir()
-    result = train_from_corpus(train_dir, directory, dev_dir=dev, seed=seed, folds=folds, limit=limit,
-                               settings=eval_settings(model, config),
-                               log=lambda message: typer.echo(message, err=True))
+    result = train_from_corpus(
+        train_dir,
+        directory,
+        dev_dir=dev,
+        seed=seed,
+        folds=folds,
+        limit=limit,
+        settings=eval_settings(model, config),
+        log=lambda message: typer.echo(message, err=True),
+    )
     text = json.dumps(result, indent=2, ensure_ascii=False)
     if report is not None:
         report.write_text(text + "\n", encoding="utf-8")
@@ -89,6 +106,7 @@ def events_command(
         seed=seed if seed is not None else et.DEFAULT_SEED,
         limit=limit,
         evaluate=evaluate,
+        thresholds=tuple(float(x) for x in thresholds.split("/")) if thresholds else None,
     )
     try:
         result = et.train_events(cfg)

@@ -263,7 +263,7 @@ class ArgumentFinder:
             if ids:
                 return ids, [subj.i], False
             if subj.tag_ == "PRP":
-                speaker = self._speaker_of(v)
+                speaker = [a for a in self._speaker_of(v) if self._may_be(subj, a)]
                 if speaker:
                     return speaker, [subj.i], True
         gov = v.head
@@ -324,6 +324,17 @@ class ArgumentFinder:
                 ids, toks, _ = self.agent_of(owner, depth + 1)
                 return ids, toks, True
         return [], [], False
+
+    def _may_be(self, pronoun: Token, actor_id: str) -> bool:
+        """Whether a pronoun can stand for the actor: "it" for a state or body, "he"/"she" for a person,
+        "they" not for one person ("Miller said they are using ..." is not Miller), "we"/"I" for anyone."""
+        actor = self.table.get(actor_id)
+        low = pronoun.lower_
+        if actor is None or low in ("we", "i", "us", "me"):
+            return actor is not None
+        if low in ("he", "she", "him", "her"):
+            return actor.kind == "person"
+        return actor.kind != "person"  # it, they, them
 
     def _speaker_of(self, v: Token) -> list[str]:
         """ "Syria says it is willing to withdraw": an unresolved pronoun subject of reported speech is,

@@ -20,7 +20,20 @@ from newsgraph.extract.event_candidates import Candidate
 from newsgraph.learn.linear import LinearModel
 
 ROLES = ("source", "target", "none")
+_THIRD_PERSON = frozenset({"he", "she", "it", "they", "him", "her", "them"})
 DEFAULT_ROLE_THRESHOLD = 0.5
+
+
+def _unresolved_third_person(t: Token, table: ActorTable) -> bool:
+    """Whether the nearest subject up the trigger's clauses is "he"/"she"/"it"/"they" with no actor."""
+    for _ in range(4):
+        subj = next((ch for ch in t.children if ch.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            return subj.lower_ in _THIRD_PERSON and table.actor_of(subj) is None
+        if t.head.i == t.i:
+            return False
+        t = t.head
+    return False
 
 
 def _head(doc: Doc, m: ResolvedMention) -> Token:
@@ -153,8 +166,12 @@ class RoleModel:
         if source and target:
             return source, target
         ranked = self.roles(c, event_type, doc, table, speaker)
+        # "they are using ..." with the pronoun unresolved: the one acting is someone the text named before,
+        # not the quotation's speaker, who would have said "we" or "I"
+        third_person = _unresolved_third_person(c.token, table)
         if not source:
-            best = max(((s, a) for a, s, _ in ranked if a not in target), default=(0.0, None))
+            best = max(((s, a) for a, s, _ in ranked
+                        if a not in target and not (third_person and a == speaker)), default=(0.0, None))
             if best[1] is not None and best[0] >= self.threshold:
                 source = [best[1]]
         if not target:

@@ -611,10 +611,19 @@ class EventCoder:
     @staticmethod
     def _speaker_as_source(c: Candidate, args: Arguments) -> None:
         """An order or appeal in the speaker's own words has the speaker as its source ("'Resign now!' he
-        said"): an imperative with no subject of its own, inside a quotation."""
+        said"): an imperative, a bare verb heading its own clause (or joined to one that does) with no
+        subject, auxiliary or infinitive marker, inside a quotation."""
+
+        def imperative(v: Token) -> bool:
+            return v.tag_ == "VB" and not any(ch.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass")
+                                              for ch in v.children)
+
         v = c.token
-        if c.pos == "verb" and v.tag_ == "VB" and v.dep_ in ("ROOT", "conj", "ccomp") and c.quote.speaker \
-                and not any(ch.dep_ in ("nsubj", "nsubjpass", "aux") for ch in v.children):
+        if c.pos != "verb" or c.quote is None or not c.quote.speaker or not imperative(v):
+            return
+        head_ok = v.dep_ == "ROOT" or (v.dep_ == "ccomp" and v.head.lemma_.lower() in ("say", "tell")) or (
+            v.dep_ == "conj" and v.head.dep_ == "ROOT" and imperative(v.head))
+        if head_ok:
             args.source, args.inherited_source = [c.quote.speaker], True
 
     def _entry_for(self, c: Candidate, label: str, military: bool) -> TriggerEntry:
