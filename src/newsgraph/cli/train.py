@@ -94,6 +94,12 @@ def events_command(
     card: Path | None = typer.Option(
         None, "--card", help="also write the model card here (docs/model-cards/)"
     ),
+    thresholds: str | None = typer.Option(
+        None,
+        "--thresholds",
+        help="ship this threshold pair ('0.4/0.2': any type / the lexicon's type) instead of the "
+        "cross-validated best; it must be one of the pairs cross-validated",
+    ),
 ) -> None:
     """Train the event model (types, the event gate, roles, polarity and modality) and its model card."""
     from newsgraph.extract.event_model import BUNDLED_DIR
