@@ -31,7 +31,12 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "newsgraph events --db news.db --actor PRK --type AID,ASSAULT --since 2024-01-01 --format table",
         "newsgraph events --db news.db --country IRQ,SYR --bbox 35,29,49,38 --type ASSAULT",
     ),
-    "quotes": ("newsgraph quotes --db news.db --speaker Stoltenberg --search sanctions",),
+    "quotes": (
+        "newsgraph quotes --db news.db --speaker Stoltenberg --search sanctions",
+        "newsgraph quotes --db news.db --speaker RUS     # what Russia says: its bodies and officials "
+        "included",
+        "newsgraph quotes --db news.db --about RUS       # what is said about Russia",
+    ),
     "actors": ("newsgraph actors --db news.db --kind person --country RUS --limit 20",),
     "network": (
         "newsgraph network --db news.db --since 2024-01-01 --min-count 2 --format gexf -o network.gexf",
@@ -49,12 +54,19 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "newsgraph ingest --from-parquet shards/ --db news.db",
     ),
     "eval attribution": ("newsgraph eval attribution ../shared/eval/brat-sample --details",),
+    "eval events": ("newsgraph eval events annotations/events --split dev --details",),
+    "eval plv": ("newsgraph eval plv ../shared/eval/plv-train.tsv --format json",),
     "eval plover": ("newsgraph eval plover ../shared/eval/plover-gsr-dev.json --format json",),
     "eval places": (
         "newsgraph eval places annotations/places/re3d-open-locations.tsv --re3d ../shared/eval/re3d-open",
         "newsgraph eval places annotations/places/sentences.jsonl --details",
     ),
     "eval re3d": ("newsgraph eval re3d ../shared/eval/re3d-open --details",),
+    "train attribution": (
+        "newsgraph train attribution ../shared/eval/polnear/train --dev ../shared/eval/polnear/dev "
+        "--report train.json",
+    ),
+    "train events": ("newsgraph train events --shared ../shared --card docs/model-cards/events.md",),
 }
 
 
