@@ -606,7 +606,15 @@ def model_card(report: dict) -> str:
         )
         + f"; expected calibration error {candidates.get('expected_calibration_error')}"
     )
+    best = e2e.get("best_cross_validated")
+    threshold_note = ""
+    if best and best["thresholds"] != f"{report['threshold']}/{report.get('lexicon_threshold')}":
+        threshold_note = (
+            f" (the best pair there, {best['thresholds']}, scores {best['score']}; the shipped one, "
+            f"chosen with `--thresholds`, {e2e.get('shipped_score')})"
+        )
     return template.format(
+        threshold_note=threshold_note,
         trained=report.get("trained", dt.date.today().isoformat()),
         seed=report["seed"],
         threshold=report["threshold"],
