@@ -64,6 +64,7 @@ class ValenceLexicon:
 
 
 _NEGATORS = frozenset({"not", "n't", "never", "no"})
+_VALENCE_POS = frozenset({"ADJ", "NOUN", "VERB", "ADV"})
 
 
 def _valence_features(c: Candidate, valence: ValenceLexicon) -> list[str]:
@@ -74,18 +75,22 @@ def _valence_features(c: Candidate, valence: ValenceLexicon) -> list[str]:
     if v is not None:
         out.append(f"val={valence.bin(v)}")
     head = c.clause if c.kind == "evaluation" and c.clause is not None else c.token
-    words = [
-        t
-        for t in head.subtree
-        if t.i != c.token.i
-        and t.pos_ in ("ADJ", "NOUN", "VERB", "ADV")
-        and not (c.subject is not None and c.subject.left_edge.i <= t.i <= c.subject.right_edge.i)
-    ]
-    scored = [(abs(s), s) for t in words[:40] if (s := valence.of(t)) is not None]
-    if scored:
-        strongest = max(scored)[1]
-        negated = any(t.lower_ in _NEGATORS for t in head.subtree)
-        out.append(f"phraseval={valence.bin(-strongest if negated else strongest)}")
+    # one walk of the phrase: the first 40 content words outside the subject, and any negator in it
+    lo, hi = (c.subject.left_edge.i, c.subject.right_edge.i) if c.subject is not None else (1, 0)
+    strongest: tuple[float, float] | None = None
+    negated = False
+    seen = 0
+    for t in head.subtree:
+        if t.lower_ in _NEGATORS:
+            negated = True
+        if seen >= 40 or t.i == c.token.i or t.pos_ not in _VALENCE_POS or lo <= t.i <= hi:
+            continue
+        seen += 1
+        s = valence.of(t)
+        if s is not None and (strongest is None or (abs(s), s) > strongest):
+            strongest = (abs(s), s)
+    if strongest is not None:
+        out.append(f"phraseval={valence.bin(-strongest[1] if negated else strongest[1])}")
     return out
 
 

@@ -8,6 +8,7 @@ with the model, and settings can override it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,19 +121,55 @@ class EventModel:
     def decide(
         self, features: list[str], vector: np.ndarray, lexical: str | None = None
     ) -> tuple[str, float]:
-        """(type, probability) of the most probable type, or (NONE, probability of no event) when that type's
-        probability is under the threshold. ``lexical``: the type the trigger lexicon gives the candidate;
-        when the model agrees with it, ``lexicon_threshold`` applies (the lexicon was written for news of
-        states and armed groups, which the corpus has little of; the model then only has to rule out other
-        senses)."""
-        probs = self.linear.predict_proba(features, vector if self.linear.n_dense else None)
+        """(type, probability) of one candidate: ``decide_many`` of one."""
+        return self.decide_many([features], [vector], [lexical])[0]
+
+    def decide_many(
+        self,
+        features: Sequence[list[str]],
+        vectors: Sequence[np.ndarray],
+        lexicals: Sequence[str | None],
+    ) -> list[tuple[str, float]]:
+        """For each candidate, (type, probability) of the most probable type, or (NONE, probability of no
+        event) when that type's probability is under the threshold. ``lexicals``: the type the trigger
+        lexicon gives each candidate; when the model agrees with it, ``lexicon_threshold`` applies (the
+        lexicon was written for news of states and armed groups, which the corpus has little of; the model
+        then only has to rule out other senses). A document's candidates are scored together."""
+        if not features:
+            return []
+        probs = self._probabilities(self.linear, features, vectors)
+        labels = self.linear.labels
+        typed = [k for k, t in enumerate(labels) if t != NONE]
+        none_at = labels.index(NONE) if NONE in labels else None
         if self.gate is not None:
-            p_event = self.gate.predict_proba(features, vector if self.gate.n_dense else None)[EVENT]
-            typed = {t: p for t, p in probs.items() if t != NONE}
-            total = sum(typed.values()) or 1.0
-            probs = {t: p_event * p / total for t, p in typed.items()} | {NONE: 1.0 - p_event}
-        best = max(((p, t) for t, p in probs.items() if t != NONE), default=(0.0, NONE))
-        threshold = self.lexicon_threshold if lexical is not None and best[1] == lexical else self.threshold
-        if best[0] >= threshold:
-            return best[1], best[0]
-        return NONE, probs.get(NONE, 1.0 - best[0])
+            p_event = self._probabilities(self.gate, features, vectors)[:, self.gate.labels.index(EVENT)]
+            share = probs[:, typed]
+            total = share.sum(axis=1)
+            total[total == 0] = 1.0
+            typed_probs = p_event[:, None] * share / total[:, None]
+            p_none = 1.0 - p_event
+        else:
+            typed_probs = probs[:, typed]
+            p_none = probs[:, none_at] if none_at is not None else None
+        out: list[tuple[str, float]] = []
+        for k, lexical in enumerate(lexicals):
+            if not typed:
+                out.append((NONE, 1.0))
+                continue
+            j = int(typed_probs[k].argmax())
+            label, p = labels[typed[j]], float(typed_probs[k, j])
+            threshold = self.lexicon_threshold if lexical is not None and label == lexical else self.threshold
+            if p >= threshold:
+                out.append((label, p))
+            else:
+                out.append((NONE, float(p_none[k]) if p_none is not None else 1.0 - p))
+        return out
+
+    @staticmethod
+    def _probabilities(
+        model: LinearModel, features: Sequence[list[str]], vectors: Sequence[np.ndarray]
+    ) -> np.ndarray:
+        if model.n_dense:  # a model with a dense part scores row by row
+            rows = (model.predict_proba(f, v) for f, v in zip(features, vectors, strict=True))
+            return np.array([[row[t] for t in model.labels] for row in rows])
+        return model.predict_proba_many(features)

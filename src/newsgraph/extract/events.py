@@ -578,8 +578,11 @@ class EventCoder:
         by_sent: dict[int, list] = {}
         sents = {s.start: s for s in doc.sents}
         promises = self.lexicon.cue("promises")
-        for c, feats, vec, military in self._featurized(doc):
-            label, probability = self.model.decide(feats, vec, c.entry.type if c.entry is not None else None)
+        featurized = self._featurized(doc)
+        decisions = self.model.decide_many([f for _, f, _, _ in featurized], [v for _, _, v, _ in featurized],
+                                           [c.entry.type if c.entry is not None else None
+                                            for c, _, _, _ in featurized])
+        for (c, _, _, military), (label, probability) in zip(featurized, decisions, strict=True):
             if label == NONE:
                 continue
             promised = None

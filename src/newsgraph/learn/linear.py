@@ -47,6 +47,27 @@ class LinearModel:
             out += np.asarray(dense, dtype=np.float64) @ self.weights[self.n_sparse :]
         return out
 
+    def scores_many(self, feature_lists: Sequence[Iterable[str]]) -> np.ndarray:
+        """``scores`` of many sparse feature sets at once, (n, n_labels): one gather and one segmented sum
+        instead of a NumPy call per row, which is what made coding a document's candidates slow."""
+        vocabulary = self.vocabulary
+        rows = [sorted({i for f in fs if (i := vocabulary.get(f)) is not None}) for fs in feature_lists]
+        out = np.tile(self.bias.astype(np.float64), (len(rows), 1))
+        filled = [k for k, r in enumerate(rows) if r]
+        if filled:
+            flat = np.fromiter((i for k in filled for i in rows[k]), dtype=np.int64)
+            starts = np.cumsum([0] + [len(rows[k]) for k in filled[:-1]])
+            out[filled] += np.add.reduceat(self.weights[flat].astype(np.float64), starts, axis=0)
+        return out
+
+    def predict_proba_many(self, feature_lists: Sequence[Iterable[str]]) -> np.ndarray:
+        """Calibrated probabilities of many sparse feature sets, (n, n_labels) in the order of ``labels``."""
+        z = self.scores_many(feature_lists) / self.temperature
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        return p
+
     def predict_proba(
         self,
         features: Iterable[str],
