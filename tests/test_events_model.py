@@ -110,6 +110,14 @@ def test_one_clause_is_one_event(extractor):
     assert len(ex.events) == 1 and ex.events[0].type == "AID", ex.events
 
 
+def test_a_pledge_of_support_is_one_act_of_support(extractor):
+    ex = extract(extractor, "The Bolivian president pledged full support for Venezuela on Monday.")
+    # pledging support is giving it (PLV codes it so), and the noun naming the act is no second edge
+    assert [(e.type, e.promised, e.modality) for e in ex.events] == [("SUPPORT", None, "actual")], ex.events
+    assert names(ex, ex.events[0].target) == ["Venezuela"]
+    assert any("full support" in span.text for span in ex.events[0].also_evidence), ex.events[0].also_evidence
+
+
 # ---- PLOVER as PLOVER codes it ---------------------------------------------------------------------------
 def test_a_promise_of_aid_is_an_agreement(extractor):
     ex = extract(extractor, "Japan pledged $2 billion in aid to Indonesia.")

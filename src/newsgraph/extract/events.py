@@ -586,7 +586,9 @@ class EventCoder:
             if label == NONE:
                 continue
             promised = None
-            if c.token.lemma_.lower() in promises and label in _COOPERATIVE | _HOSTILE:
+            # a pledge of support is itself the verbal act ("pledged his full support for the plan": SUPPORT,
+            # as PLV codes it); a pledge of aid or troops promises a later act
+            if c.token.lemma_.lower() in promises and label in (_COOPERATIVE - {"SUPPORT"}) | _HOSTILE:
                 # "pledged $2 billion in aid": PLOVER codes the promise (AGREE); the act is what it promises
                 label, promised = ("AGREE" if label in _COOPERATIVE else "THREATEN"), label
             entry = self._entry_for(c, label, military)
@@ -1004,6 +1006,24 @@ class EventCoder:
             claimant,
         )
 
+    @staticmethod
+    def _verb_and_its_act(a: _Found, b: _Found) -> bool:
+        """One clause, one event: a verb whose object names its own act ("offered full support for the
+        plan": SUPPORT twice) or the act it promises ("pledged $2 billion in aid": AGREE, promised AID) states
+        one event; the noun is its content, not a second act, whatever target each found."""
+        for verb, act in ((a, b), (b, a)):
+            if (
+                act.entry.type in (verb.promised, verb.entry.type)
+                and verb.entry.pos == "verb"
+                and act.entry.pos == "noun"
+                and verb.polarity == act.polarity
+                and set(verb.args.source) == set(act.args.source)
+                and act.trigger.head.i == verb.trigger.i
+                and act.trigger.dep_ in ("dobj", "nsubjpass")
+            ):
+                return True
+        return False
+
     def _dedup(self, found: list[_Found]) -> list[_Found]:
         """The same event stated twice is one event: same type, actors, polarity, modality and claimant, and
         either the same trigger word or the same sentence. A headline restating a body event in looser words
@@ -1046,6 +1066,8 @@ class EventCoder:
                 )
                 if twin is not None and len(f.args.target) > len(twin.args.target):
                     twin.args.target = list(f.args.target)
+            if twin is None:
+                twin = next((k for k in kept if self._verb_and_its_act(k, f)), None)
             if twin is None:
                 kept.append(f)
                 continue
