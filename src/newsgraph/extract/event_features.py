@@ -76,14 +76,14 @@ def _valence_features(c: Candidate, valence: ValenceLexicon) -> list[str]:
         out.append(f"val={valence.bin(v)}")
     head = c.clause if c.kind == "evaluation" and c.clause is not None else c.token
     # one walk of the phrase: the first 40 content words outside the subject, and any negator in it
-    lo, hi = (c.subject.left_edge.i, c.subject.right_edge.i) if c.subject is not None else (1, 0)
+    subject = range(c.subject.left_edge.i, c.subject.right_edge.i + 1) if c.subject is not None else range(0)
     strongest: tuple[float, float] | None = None
     negated = False
     seen = 0
     for t in head.subtree:
         if t.lower_ in _NEGATORS:
             negated = True
-        if seen >= 40 or t.i == c.token.i or t.pos_ not in _VALENCE_POS or lo <= t.i <= hi:
+        if seen >= 40 or t.i == c.token.i or t.pos_ not in _VALENCE_POS or t.i in subject:
             continue
         seen += 1
         s = valence.of(t)

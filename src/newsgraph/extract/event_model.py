@@ -135,14 +135,14 @@ class EventModel:
         lexicon gives each candidate; when the model agrees with it, ``lexicon_threshold`` applies (the
         lexicon was written for news of states and armed groups, which the corpus has little of; the model
         then only has to rule out other senses). A document's candidates are scored together."""
-        if not features:
-            return []
-        probs = self._probabilities(self.linear, features, vectors)
         labels = self.linear.labels
         typed = [k for k, t in enumerate(labels) if t != NONE]
-        none_at = labels.index(NONE) if NONE in labels else None
+        if not features or not typed:
+            return [(NONE, 1.0)] * len(features)
+        dense = np.asarray(vectors) if self.linear.n_dense or (self.gate and self.gate.n_dense) else None
+        probs = self.linear.predict_proba_many(features, dense)
         if self.gate is not None:
-            p_event = self._probabilities(self.gate, features, vectors)[:, self.gate.labels.index(EVENT)]
+            p_event = self.gate.predict_proba_many(features, dense)[:, self.gate.labels.index(EVENT)]
             share = probs[:, typed]
             total = share.sum(axis=1)
             total[total == 0] = 1.0
@@ -150,12 +150,9 @@ class EventModel:
             p_none = 1.0 - p_event
         else:
             typed_probs = probs[:, typed]
-            p_none = probs[:, none_at] if none_at is not None else None
+            p_none = probs[:, labels.index(NONE)] if NONE in labels else None
         out: list[tuple[str, float]] = []
         for k, lexical in enumerate(lexicals):
-            if not typed:
-                out.append((NONE, 1.0))
-                continue
             j = int(typed_probs[k].argmax())
             label, p = labels[typed[j]], float(typed_probs[k, j])
             threshold = self.lexicon_threshold if lexical is not None and label == lexical else self.threshold
@@ -164,12 +161,3 @@ class EventModel:
             else:
                 out.append((NONE, float(p_none[k]) if p_none is not None else 1.0 - p))
         return out
-
-    @staticmethod
-    def _probabilities(
-        model: LinearModel, features: Sequence[list[str]], vectors: Sequence[np.ndarray]
-    ) -> np.ndarray:
-        if model.n_dense:  # a model with a dense part scores row by row
-            rows = (model.predict_proba(f, v) for f, v in zip(features, vectors, strict=True))
-            return np.array([[row[t] for t in model.labels] for row in rows])
-        return model.predict_proba_many(features)

@@ -65,6 +65,9 @@ _SPLIT_PARTICLES = ("out", "away", "back", "off", "down")
 # the acts a promise can be of: cooperative ones make it an AGREE, hostile ones a THREATEN
 _COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"})
 _HOSTILE = frozenset({"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "PROTEST"})
+# the acts a pledge promises for later; a pledge of support is itself the verbal act ("pledged his full
+# support for the plan": SUPPORT, as PLV codes it), a pledge of aid or talks an AGREE
+_PLEDGED_FOR_LATER = (_COOPERATIVE - {"SUPPORT"}) | _HOSTILE
 _LOCATION_PREPS = ("in", "at", "near", "outside", "inside", "across", "along")
 _CONTEXT_WORDS = {
     "military": {
@@ -586,9 +589,7 @@ class EventCoder:
             if label == NONE:
                 continue
             promised = None
-            # a pledge of support is itself the verbal act ("pledged his full support for the plan": SUPPORT,
-            # as PLV codes it); a pledge of aid or troops promises a later act
-            if c.token.lemma_.lower() in promises and label in (_COOPERATIVE - {"SUPPORT"}) | _HOSTILE:
+            if c.token.lemma_.lower() in promises and label in _PLEDGED_FOR_LATER:
                 # "pledged $2 billion in aid": PLOVER codes the promise (AGREE); the act is what it promises
                 label, promised = ("AGREE" if label in _COOPERATIVE else "THREATEN"), label
             entry = self._entry_for(c, label, military)

@@ -16,6 +16,14 @@ from typing import Any
 
 import numpy as np
 
+DenseRows = Sequence[Sequence[float]] | np.ndarray  # one dense vector per row
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    """Softmax over the last axis (one row of scores, or one per candidate)."""
+    p = np.exp(z - z.max(axis=-1, keepdims=True))
+    return p / p.sum(axis=-1, keepdims=True)
+
 
 class ModelFileError(RuntimeError):
     """A model file is missing, unreadable or does not fit this version of newsgraph."""
@@ -35,48 +43,51 @@ class LinearModel:
     def n_sparse(self) -> int:
         return len(self.vocabulary)
 
-    def scores(
-        self, features: Iterable[str], dense: Sequence[float] | np.ndarray | None = None
-    ) -> np.ndarray:
+    def _rows(self, features: Iterable[str]) -> list[int]:
         # each feature once, as training counts it (a feature is present or not)
-        rows = sorted({i for f in features if (i := self.vocabulary.get(f)) is not None})
-        out = self.bias.astype(np.float64).copy()
-        if rows:
-            out += self.weights[rows].sum(axis=0, dtype=np.float64)
+        return sorted({i for f in features if (i := self.vocabulary.get(f)) is not None})
+
+    def _add_dense(self, out: np.ndarray, dense: Sequence[float] | np.ndarray | None) -> np.ndarray:
         if self.n_dense and dense is not None:
             out += np.asarray(dense, dtype=np.float64) @ self.weights[self.n_sparse :]
         return out
 
-    def scores_many(self, feature_lists: Sequence[Iterable[str]]) -> np.ndarray:
-        """``scores`` of many sparse feature sets at once, (n, n_labels): one gather and one segmented sum
-        instead of a NumPy call per row, which is what made coding a document's candidates slow."""
-        vocabulary = self.vocabulary
-        rows = [sorted({i for f in fs if (i := vocabulary.get(f)) is not None}) for fs in feature_lists]
+    def scores(
+        self, features: Iterable[str], dense: Sequence[float] | np.ndarray | None = None
+    ) -> np.ndarray:
+        rows = self._rows(features)
+        out = self.bias.astype(np.float64).copy()
+        if rows:
+            out += self.weights[rows].sum(axis=0, dtype=np.float64)
+        return self._add_dense(out, dense)
+
+    def scores_many(
+        self, feature_lists: Sequence[Iterable[str]], dense: DenseRows | None = None
+    ) -> np.ndarray:
+        """``scores`` of many candidates at once, (n, n_labels): one gather and one segmented sum instead of
+        a NumPy call per row, which is what made coding a document's candidates slow. ``dense``: one vector
+        per row, for a model with a dense part."""
+        rows = [self._rows(fs) for fs in feature_lists]
         out = np.tile(self.bias.astype(np.float64), (len(rows), 1))
         filled = [k for k, r in enumerate(rows) if r]
         if filled:
             flat = np.fromiter((i for k in filled for i in rows[k]), dtype=np.int64)
             starts = np.cumsum([0] + [len(rows[k]) for k in filled[:-1]])
             out[filled] += np.add.reduceat(self.weights[flat].astype(np.float64), starts, axis=0)
-        return out
+        return self._add_dense(out, dense)
 
-    def predict_proba_many(self, feature_lists: Sequence[Iterable[str]]) -> np.ndarray:
-        """Calibrated probabilities of many sparse feature sets, (n, n_labels) in the order of ``labels``."""
-        z = self.scores_many(feature_lists) / self.temperature
-        z -= z.max(axis=1, keepdims=True)
-        p = np.exp(z)
-        p /= p.sum(axis=1, keepdims=True)
-        return p
+    def predict_proba_many(
+        self, feature_lists: Sequence[Iterable[str]], dense: DenseRows | None = None
+    ) -> np.ndarray:
+        """Calibrated probabilities of many candidates, (n, n_labels) in the order of ``labels``."""
+        return _softmax(self.scores_many(feature_lists, dense) / self.temperature)
 
     def predict_proba(
         self,
         features: Iterable[str],
         dense: Sequence[float] | np.ndarray | None = None,
     ) -> dict[str, float]:
-        z = self.scores(features, dense) / self.temperature
-        z -= z.max()
-        p = np.exp(z)
-        p /= p.sum()
+        p = _softmax(self.scores(features, dense) / self.temperature)
         return dict(zip(self.labels, p.tolist(), strict=True))
 
     def predict(
