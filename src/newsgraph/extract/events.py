@@ -293,9 +293,13 @@ class EventCoder:
         phrasal: bool | None = None,
         words: set[str] | None = None,
     ) -> tuple[TriggerEntry, list[Token]] | None:
-        keys = {tok.lemma_.lower(), tok.lower_}
+        # the most specific key first, in a fixed order (a set's order changes with the hash seed, and with it
+        # whether "talks" matched the entry for "talks" or for "talk"): the hyphenated compound ("sit-in",
+        # "cease-fire"), the word as written, its lemma
+        keys = [tok.lower_, tok.lemma_.lower()]
         if tok.i > 1 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 2].whitespace_:
-            keys.add(f"{tok.doc[tok.i - 2].lower_}-{tok.lower_}")  # "sit-in", "cease-fire"
+            keys.insert(0, f"{tok.doc[tok.i - 2].lower_}-{tok.lower_}")
+        keys = list(dict.fromkeys(keys))
         related: list[Token] | None = None
         for key in keys:
             for entry in self.lexicon.candidates(key, pos):
