@@ -156,3 +156,25 @@ def test_two_concurrent_writers_store_each_article_once(fresh_db, tmp_path):
     assert None not in events_per_story
     assert {(sid, reports, articles) for sid, reports, articles in stories} == {
         (sid, n, n) for sid, n in events_per_story.items()}
+
+
+def test_switching_a_new_file_to_wal_waits_for_a_writer_that_holds_it(tmp_path):
+    """SQLite answers "database is locked" at once when the journal mode cannot be switched (it does not wait
+    out the busy timeout then): the store retries until the other connection lets go."""
+    import sqlite3
+    import threading
+
+    from newsgraph.store.store import _sqlite_wal
+
+    path = tmp_path / "new.db"
+    holder = sqlite3.connect(path, check_same_thread=False)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    opener = sqlite3.connect(path, timeout=0)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        opener.execute("PRAGMA journal_mode=WAL")  # what a single attempt meets
+    release = threading.Timer(0.3, holder.commit)
+    release.start()
+    _sqlite_wal(opener.cursor())
+    release.join()
+    assert opener.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

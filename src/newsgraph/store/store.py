@@ -13,6 +13,7 @@ import hashlib
 import json
 import random
 import re
+import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -1080,7 +1081,22 @@ def _retriable(err: Exception) -> bool:
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _sqlite_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_wal(cursor: sqlite3.Cursor, attempts: int = 100) -> None:
+    """WAL is a property of the file, set by the first connection. Two processes opening a new file at the
+    same moment can find it locked while the other switches it, and SQLite then answers "database is locked"
+    at once instead of waiting out the busy timeout: so read the mode first and retry the switch briefly."""
+    for attempt in range(attempts):
+        try:
+            if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
