@@ -177,3 +177,20 @@ def test_title_with_policy_words_and_description_in_a_state(nlp):
     assert dahl.role == "foreign policy chief" and table.get(dahl.organization).name == "European Union"
     [lawmakers] = [a for a in table if a.kind == "group"]
     assert lawmakers.country == "KEN" and lawmakers.sector in ("LEG", "OPP")
+
+
+def test_a_mention_spans_its_noun_phrase_but_not_another_actors_words():
+    from newsgraph.config import Settings
+    from newsgraph.extract.pipeline import Extractor
+    from newsgraph.ingest.readers import ArticleInput
+
+    text = ("Defense Secretary Ash Carter met Colombia's interior minister in Bogota on Monday. "
+            "Our partners and the Coalition struck rebel fighters. The two nations signed a pact.")
+    ex = Extractor(Settings()).extract(ArticleInput(text=text))
+    spans = {m.text: a for a in ex.actors for m in a.mentions}
+    assert spans["Defense Secretary Ash Carter"].name == "Ash Carter"   # the title is in the phrase
+    assert spans["the Coalition"].kind == "organization"                   # so is the article
+    assert "Our partners" in spans and "The two nations" in spans
+    assert spans["Colombia"].kind == "state"                               # a possessor is its own actor
+    assert not any(t.startswith("Colombia's") for t in spans)
+    assert all(text[m.start:m.end] == m.text for a in ex.actors for m in a.mentions)

@@ -236,3 +236,45 @@ def test_command_on_the_open_re3d_subsets(cli):
     precision, recall = float(entities.split("P ")[1].split()[0]), float(entities.split("R ")[1].split()[0])
     assert 0.5 <= precision <= 1.0 and 0.5 <= recall <= 1.0
     assert 0.0 < float(relations.split("R ")[1].split()[0]) <= 1.0
+
+
+# --- NER-style span scores ---------------------------------------------------------------------------
+def test_span_scores_count_overlap_exact_and_type_one_to_one():
+    from newsgraph.eval.re3d_spans import score_spans
+
+    text = "Defense Secretary Ash Carter said the Coalition struck Mosul and Raqqah."
+    gold = [(*_at(text, "Defense Secretary Ash Carter"), "Person"), (*_at(text, "the Coalition"), "Organisation"),
+            (*_at(text, "Mosul"), "Location"), (*_at(text, "Raqqah"), "Location")]
+    pred = [(*_at(text, "Ash Carter"), "Person"),            # overlap, not exact
+            (*_at(text, "the Coalition"), "Organisation"),   # exact
+            (*_at(text, "Coalition"), "Organisation"),       # a second prediction on the same gold: extra
+            (*_at(text, "Mosul"), "Person")]                 # right place, wrong type
+    s = score_spans(text, gold, pred)
+    o, x, u = s.overall["overlap"], s.overall["exact"], s.overall["untyped_overlap"]
+    assert (o.predicted, o.gold, o.matched_gold) == (4, 4, 2)
+    assert x.matched_gold == 1
+    assert u.matched_gold == 3            # Mosul is found when the type is not asked
+    assert s.by_type["Location"]["overlap"].recall == 0.0
+    assert s.by_type["Person"]["exact"].matched_gold == 0
+    assert "Location: Raqqah" in s.missed and "Organisation: Coalition" in s.extra
+    assert s.boundary == ["Person: Defense Secretary Ash Carter | Ash Carter"]
+    assert round(o.f1, 3) == 0.5
+
+
+def test_predicted_spans_type_states_by_their_words_and_mark_a_place_once():
+    from newsgraph.contract import Place
+    from newsgraph.eval.re3d_spans import predicted_spans
+
+    text = "French troops left northern Syria and Paris."
+    syria = _actor(text, "a1", "state", ["northern Syria"])
+    france = _actor(text, "a2", "state", ["French"])
+    place = Place(id="p1", name="Syria", mentions=[Mention(start=(s := text.index("Syria")), end=s + 5,
+                                                           text="Syria")])
+    paris = Place(id="p2", name="Paris", mentions=[Mention(start=(s := text.index("Paris")), end=s + 5,
+                                                           text="Paris")])
+    ex = Extraction(coder=Coder(name="t", version="0", model=ModelInfo(name="m", version="0")),
+                    article=ArticleMeta(id="d", text_sha256="0" * 64), actors=[syria, france],
+                    places=[place, paris])
+    spans = predicted_spans(ex, lambda s: s in ("Syria", "France"), is_pronoun)
+    assert [(text[a:b], k) for a, b, k in spans] == [("French", "Nationality"), ("northern Syria", "Location"),
+                                                     ("Paris", "Location")]

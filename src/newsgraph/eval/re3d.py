@@ -47,6 +47,7 @@ from pathlib import Path
 import typer
 
 from newsgraph.contract import Actor, Extraction
+from newsgraph.eval.re3d_spans import SPAN_TYPES, SpanScore, predicted_spans, score_spans
 from newsgraph.eval.report import ConfigOption, ModelOption, ReportFormat, ReportFormatOption, eval_settings
 
 MIN_CONFIDENCE = 0.5
@@ -252,6 +253,8 @@ class DocumentScore:
     missed_relations: list[str] = field(default_factory=list)  # "Type: source -> target (why)"
     # gold relations of a mapped type with an argument that is no actor (a place, weapon, "strikes")
     not_actor: dict[str, int] = field(default_factory=dict)
+    # NER-style overlap and exact F1 over every Person/Organisation/Nationality/Location span
+    spans: SpanScore = field(default_factory=SpanScore)
 
 
 def _scored_entities(doc: Re3dDocument, is_state: IsState) -> list[GoldEntity]:
@@ -417,8 +420,11 @@ def score_document(doc: Re3dDocument, extraction: Extraction, is_state: IsState)
             why = ("no actor for " + " and ".join(n for n, s in (("source", src), ("target", tgt)) if not s)
                    if not (src and tgt) else "no fact joins them" + _events_here(extraction, rel.extent))
             missed_relations.append(f"{rel.type}: {rel.source_text} -> {rel.target_text} ({why})")
+    gold_typed = [(e.start, e.end, e.type) for e in doc.entities
+                  if e.type in SPAN_TYPES and not is_pronoun(e.value)]
+    spans = score_spans(text, gold_typed, predicted_spans(extraction, is_state, is_pronoun))
     return DocumentScore(doc.doc_id, entities, mentions, by_kind, relations, pronoun_entities,
-                         pronoun_mentions, missed_entities, extra, missed_relations, not_actor)
+                         pronoun_mentions, missed_entities, extra, missed_relations, not_actor, spans)
 
 
 @dataclass
@@ -432,6 +438,7 @@ class DatasetScore:
     pronoun_entities: Tally = field(default_factory=Tally)
     pronoun_mentions: MentionTally = field(default_factory=MentionTally)
     not_actor: dict[str, int] = field(default_factory=dict)
+    spans: SpanScore = field(default_factory=SpanScore)
 
     @property
     def entities_all(self) -> Tally:
@@ -455,11 +462,14 @@ class DatasetScore:
             "relations": {"overall": self.relations_all.as_dict("anchored"),
                           "by_type": {k: v.as_dict("anchored") for k, v in self.relations.items()},
                           "not_actor_arguments": dict(self.not_actor)},
+            "spans": self.spans.as_dict(),
         }
         if details:
             out["per_document"] = [
                 {"doc": d.doc_id, "missed_entities": d.missed_entities, "extra_mentions": d.extra_mentions,
-                 "missed_relations": d.missed_relations} for d in self.documents]
+                 "missed_relations": d.missed_relations, "missed_spans": d.spans.missed,
+                 "extra_spans": d.spans.extra, "span_boundaries": d.spans.boundary}
+                for d in self.documents]
         return out
 
 
@@ -475,7 +485,9 @@ def combine(name: str, documents: Sequence[DocumentScore]) -> DatasetScore:
     mentions, pronoun_mentions, pronoun_entities = MentionTally(), MentionTally(), Tally()
     by_kind: dict[str, MentionTally] = {}
     not_actor: dict[str, int] = {}
+    spans = SpanScore()
     for d in documents:
+        spans.add(d.spans)
         for k, n in d.not_actor.items():
             not_actor[k] = not_actor.get(k, 0) + n
         pronoun_entities.add(d.pronoun_entities)
@@ -488,7 +500,7 @@ def combine(name: str, documents: Sequence[DocumentScore]) -> DatasetScore:
         for k, m in d.mentions_by_kind.items():
             by_kind.setdefault(k, MentionTally()).add(m)
     return DatasetScore(name, list(documents), entities, mentions, by_kind, relations, pronoun_entities,
-                        pronoun_mentions, not_actor)
+                        pronoun_mentions, not_actor, spans)
 
 
 def evaluate(dataset: Re3dDataset, extractions: Iterable[Extraction], is_state: IsState) -> DatasetScore:
@@ -525,6 +537,12 @@ def _print_score(s: DatasetScore, details: bool) -> None:
                 typer.echo(f"  EXTRA    {x[:100]}")
             for r in d.missed_relations:
                 typer.echo(f"  NO-REL   {r[:140]}")
+            for m in d.spans.missed:
+                typer.echo(f"  SPAN-MISSED {m[:100]}")
+            for x in d.spans.extra:
+                typer.echo(f"  SPAN-EXTRA  {x[:100]}")
+            for b in d.spans.boundary:
+                typer.echo(f"  SPAN-BOUND  {b[:140]}")
     e = s.entities_all
     typer.echo(f"[{s.name}] documents {len(s.documents)}  actor mentions {s.mentions.predicted} "
                f"(pronouns excluded {s.mentions.pronouns})")
@@ -544,6 +562,15 @@ def _print_score(s: DatasetScore, details: bool) -> None:
     for name, t in s.relations.items():
         typer.echo(f"  {name:15} gold {t.gold:4}  R {t.recall:.3f}  anchored R {t.typed_recall:.3f}"
                    f"  (not between actors {s.not_actor.get(name, 0)})")
+    sp = s.spans.overall
+    typer.echo(f"spans      typed overlap F1 {sp['overlap'].f1:.3f} (P {sp['overlap'].precision:.3f} "
+               f"R {sp['overlap'].recall:.3f})  exact F1 {sp['exact'].f1:.3f} (P {sp['exact'].precision:.3f} "
+               f"R {sp['exact'].recall:.3f})  untyped overlap F1 {sp['untyped_overlap'].f1:.3f}  "
+               f"(gold {sp['overlap'].gold}, predicted {sp['overlap'].predicted}; pronouns apart)")
+    for name, ms in s.spans.by_type.items():
+        o, x = ms["overlap"], ms["exact"]
+        typer.echo(f"  {name:15} gold {o.gold:4}  predicted {o.predicted:4}  overlap P {o.precision:.3f} "
+                   f"R {o.recall:.3f} F1 {o.f1:.3f}  exact F1 {x.f1:.3f}")
 
 
 def re3d_command(

@@ -14,6 +14,13 @@ from spacy.tokens import Doc, Token
 from newsgraph.contract import Actor, Mention
 
 _EDGE_WORDS = frozenset({"and", "or", "but", "nor", "&"})
+# A mention's extent in the contract is its noun phrase, as entity corpora mark it ("the Coalition",
+# "Defense Secretary Ash Carter", "our partners"): the name or head plus the words before it that
+# modify it. Resolution works on the head; only the evidence span grows.
+_EXTENT_HOWS = frozenset({"name", "alias", "surname", "metonym", "title", "description"})
+_EXTENT_DEPS = frozenset({"det", "poss", "amod", "compound", "nmod", "nummod", "flat", "quantmod"})
+_EXTENT_DETERMINERS = frozenset({"the", "a", "an"})
+_EXTENT_POSSESSIVES = frozenset({"our", "their", "its", "his", "her", "my", "your"})
 
 
 @dataclass(frozen=True)
@@ -144,9 +151,34 @@ class ActorTable:
                 out.append(m.actor_id)
         return out
 
-    def to_contract(self, text: str) -> list[Actor]:
+    def extent_start(self, doc: Doc, m: ResolvedMention) -> int:
+        """The first token of the noun phrase a mention heads: the modifiers just before it that attach
+        inside the phrase and name no other actor ("Lt. Gen." of "Lt. Gen. Stephen Townsend", "the" of
+        "the Coalition"); never another mention's words, a clause or punctuation at the edge."""
+        if m.how not in _EXTENT_HOWS:
+            return m.token_start
+        start = m.token_start
+        sent_start = doc[m.token_start].sent.start
+        while start > sent_start:
+            t = doc[start - 1]
+            if t.i in self._by_token or t.dep_ not in _EXTENT_DEPS or not start <= t.head.i < m.token_end:
+                break
+            low = t.lower_
+            if t.dep_ == "det" and low not in _EXTENT_DETERMINERS:
+                break
+            if t.dep_ == "poss" and low not in _EXTENT_POSSESSIVES:  # a possessor phrase is no modifier
+                break
+            if t.is_punct or low in _EDGE_WORDS:
+                break
+            start -= 1
+        return start
+
+    def to_contract(self, doc: Doc, text: str) -> list[Actor]:
+        """The actors with their mentions; ``text`` is the Doc's text."""
         by_actor: dict[str, list[Mention]] = {a: [] for a in self._actors}
         for m in self._mentions:
             if m.actor_id in by_actor:
-                by_actor[m.actor_id].append(Mention(start=m.start, end=m.end, text=text[m.start:m.end]))
+                first = self.extent_start(doc, m)
+                begin = doc[first].idx if first < m.token_start else m.start
+                by_actor[m.actor_id].append(Mention(start=begin, end=m.end, text=text[begin:m.end]))
         return [a.model_copy(update={"mentions": by_actor[a.id]}) for a in self._actors.values()]

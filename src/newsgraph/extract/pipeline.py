@@ -194,7 +194,7 @@ class Extractor:
         return Extraction(
             coder=self.coder,
             article=art,
-            actors=table.to_contract(text) if table is not None else [],
+            actors=table.to_contract(doc, text) if table is not None else [],
             quotes=doc._.ng_quotes or [],
             events=doc._.ng_events or [],
             quantities=doc._.ng_quantities or [],
