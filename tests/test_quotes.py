@@ -346,3 +346,10 @@ def test_colon_ties_a_quotation_to_the_paragraph_before(extract):
     ex = extract("Talks Collapse in Geneva\n\nThe foreign minister said:\n\n“We will not give up. Never.”\n")
     q = find(ex, "We will not give up")
     assert q.kind == "direct" and q.cue == "said" and "minister" in q.speaker_text
+
+
+def test_a_request_reports_what_was_asked_not_whom(extract):
+    ex = extract("The senator asked the committee to delay the vote.")
+    [q] = ex.quotes
+    assert (q.kind, q.cue, q.text) == ("indirect", "asked", "to delay the vote")
+    assert q.speaker_text == "senator"
