@@ -154,3 +154,26 @@ def test_dictionary_alone() -> None:
         "org:UNITED-NATIONS-CHILDRENS-FUND", "person:plural-block",
     }
     assert [e.id for e in kb.lookup("UNICEF")] == ["org:UNITED-NATIONS-CHILDRENS-FUND"]
+
+
+def test_phoenix_line_forms_remarks_glued_comments_several_synonyms_and_bodies_with_dated_codes() -> None:
+    """Forms seen in the Phoenix dictionaries (lines written for the test)."""
+    text = ("NORTHWIND_HOLDINGS_\t[MNCBEL]\tShipping/Freight\t$412,000,000\n"
+            "ORCHARD_BANK_\t[MNCGBR <040726][MNCESP]\n"
+            "ELENA_VOSS_\t[IGOUNO 970101-061231] [ELI]# rulers list\n"
+            "MARA_TEN_\t[IGOUNO 070101-161231]\n"
+            "VALDORIA_ [VLD]\n"
+            "+NORTH_MARCHES#_UNSURE_\n"
+            "+VALDORIAN_ +VALDORIANS_\n"
+            "R.J._QUILL_&_SONS_ [MNCUSA]\n"
+            "AB&C_ [MNCUSA]\n")
+    layer = read_petrarch(text, "phoenix.txt")
+    recs = {r["name"]: r for r in layer.raw.values()}
+    assert recs["Northwind Holdings"]["kind"] == "organization"          # the remark is no part of the name
+    assert recs["Orchard Bank"]["kind"] == "organization"                # a body whose code changed
+    assert recs["Orchard Bank"]["cameo"] == "MNCESP"
+    assert recs["Elena Voss"]["kind"] == "person" and recs["Elena Voss"]["cameo"] == "ELI"
+    assert recs["Mara Ten"]["kind"] == "person"                          # dated posts only: a person
+    assert set(recs["Valdoria"]["aliases"]) == {"North Marches", "Valdorian", "Valdorians"}
+    assert "R.J. Quill & Sons" in recs and "AB&C" in recs
+    assert not layer.warnings

@@ -138,13 +138,28 @@ def parse_code(group: str) -> tuple[str, datetime.date | None, datetime.date | N
     return code, start, end
 
 
+def _glued_comment(line: str) -> str:
+    """The line without a comment glued to a name ("+WEST_PAPUA#_VERY_IFFY_"): a ``#`` outside a
+    code block starts a comment wherever it stands."""
+    depth = 0
+    for i, c in enumerate(line):
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth = max(0, depth - 1)
+        elif c == "#" and depth == 0:
+            return line[:i].rstrip()
+    return line
+
+
 def display_name(raw: str) -> str:
     """``BARACK_OBAMA_`` -> ``Barack Obama``; short acronyms stay in capitals, particles lower-case."""
     words = [w for w in raw.replace("_", " ").split() if w]
     out = []
     for i, w in enumerate(words):
         up = w.upper()
-        if up in _KEEP_CAPS or (len(up) <= 3 and not re.search(r"[AEIOUY]", up)):
+        if up in _KEEP_CAPS or (len(up) <= 3 and not re.search(r"[AEIOUY]", up)) \
+                or re.fullmatch(r"(?:[A-Z]\.)+|[A-Z]{1,3}&[A-Z]{1,3}", up):  # "A.H.", "AT&T"
             out.append(up)
         elif i > 0 and w.lower() in _PARTICLES:
             out.append(w.lower())
@@ -208,7 +223,9 @@ def _actor_record(actor: _Actor) -> dict[str, Any] | None:
         # "UNITED_STATES [USA]", "ZIMBABWE [RHO <790606] [ZBW]": a state (a known one by code or name)
         rec.update(kind="state", id=f"state:{code}", code=code, cameo=code)
         return rec
-    if code[:3] in NON_STATE_PREFIXES and not dated:
+    # a body: its default code is a body's ("ABBEY_NATIONAL_ [MNCGBR <040726][MNCESP]": owners change);
+    # a person holds dated posts in bodies and has no undated body code ("KOFI_ANNAN_ [IGOUNO 970101-...]")
+    if code[:3] in NON_STATE_PREFIXES and (not dated or default in undated):
         kind = "group" if sector == "REB" or code[:3] == "IMG" else "organization"
         rec.update(kind=kind, id=f"org:{slug(name).upper()}", code=code[:3], country=None, sector=sector,
                    cameo=code)
@@ -287,8 +304,11 @@ def read_petrarch(text: str, source: str = "<petrarch>") -> Layer:
             continue
         plurals = [p for block in _PLURALS.findall(s) for p in block.replace(",", " ").split()]
         s = _PLURALS.sub(" ", s)
+        s = _glued_comment(s)
         groups = _CODE.findall(s)
-        head = _CODE.sub(" ", s).strip()
+        # The name is what comes before the first code; words after the codes are remarks, not a name
+        # ("A.H._BELO_CORPORATION_ [MNCMED] Newspapers/Magazines $137,000,000").
+        head = (s[:s.index("[")] if groups else s).strip()
         if not head and plurals:
             head, plurals = plurals[0], plurals[1:]  # "{POLICEMAN_ POLICEMEN_} [~COP]": the forms alone
         names_entry = bool(head) and not head.startswith("+")
@@ -305,7 +325,8 @@ def read_petrarch(text: str, source: str = "<petrarch>") -> Layer:
             if current is None:
                 warn(lineno, "synonym with no entry before it; line skipped")
                 continue
-            current.synonyms.append(head[1:])
+            # "+TAIOAN_ +TAWIAN_": two synonyms on one line
+            current.synonyms.extend(p.strip() for p in re.split(r"\s\+", head[1:]) if p.strip())
             current.codes.extend(codes)
             continue
         if not head:
