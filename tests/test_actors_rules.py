@@ -194,3 +194,15 @@ def test_a_mention_spans_its_noun_phrase_but_not_another_actors_words():
     assert spans["Colombia"].kind == "state"                               # a possessor is its own actor
     assert not any(t.startswith("Colombia's") for t in spans)
     assert all(text[m.start:m.end] == m.text for a in ex.actors for m in a.mentions)
+
+
+def test_a_lone_surname_the_model_left_untagged_or_read_as_a_body_is_the_known_person(extract):
+    # sentences written for the test: the small model tags neither "Biden" nor "Merkel" first here
+    for text, surname in (("Biden and Macron agreed to meet again in June.", "Biden"),
+                          ("Macron and Merkel signed the treaty on Tuesday.", "Merkel")):
+        ex = extract(text)
+        people = {m.text: a for a in ex.actors for m in a.mentions if a.kind == "person"}
+        assert surname in people, (text, [(a.name, a.kind) for a in ex.actors])
+    # a surname inside a body's name stays the body's
+    ex = extract("Brown University said its fees would rise.")
+    assert [a.kind for a in ex.actors] == ["organization"]

@@ -73,7 +73,12 @@ _NAME_TITLES = frozenset({"king", "queen", "prince", "princess", "president", "p
 _NOT_IN_OFFICE = frozenset({"former", "ex", "shadow", "then", "late", "outgoing", "would-be", "aspiring"})
 
 
+# where a lone surname stands when it names someone ("Trump and Putin agreed", "met Putin")
+_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "poss", "dative", "agent"})
+
+
 @dataclass
+
 class _Affiliation:
     country: str | None = None
     organization: str | None = None  # actor id
@@ -849,8 +854,8 @@ class ActorResolver:
                 # Only a surname, of one KB person, tagged as a person, and nobody in the text of that name
                 # ("On Monday, Putin offered ..."): that person.
                 people = [e for e, how in m.candidates if how == "surname" and e.kind == "person"]
-                if len(people) == 1 and doc[m.start].ent_type_ == "PERSON" and m.end - m.start == 1 \
-                        and doc[m.start].lower_ not in by_surname:
+                if len(people) == 1 and len(m.candidates) == 1 and m.end - m.start == 1 \
+                        and self._surname_alone(doc[m.start]) and doc[m.start].lower_ not in by_surname:
                     actor_id = self._add_person(w, m.start, m.end, people[0], "surname")
                     person = next(p for p in w.persons if p.actor_id == actor_id)
                     if actor_id not in w.titled:
@@ -878,6 +883,17 @@ class ActorResolver:
                 left = self._title_left(w, tok.i)
                 if left:
                     w.consumed.update(i for i in range(*left) if w.table.mention_at(i) is None)
+
+    @staticmethod
+    def _surname_alone(tok) -> bool:
+        """A lone surname that names a person: tagged a person, or a proper noun the small model left
+        untagged or tagged as a one-word organisation ("Trump and Putin agreed", sentence-first names it
+        often misses) standing where an actor stands (subject, object, conjunct, possessor)."""
+        if tok.ent_type_ == "PERSON":
+            return True
+        if tok.pos_ != "PROPN" or tok.ent_type_ not in ("", "ORG") or tok.dep_ not in _ARGUMENT_DEPS:
+            return False
+        return tok.ent_iob_ != "I" and not (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].ent_iob_ == "I")
 
     def _leftover_entities(self, w: _Work) -> None:
         doc = w.doc
