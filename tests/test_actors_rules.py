@@ -206,3 +206,16 @@ def test_a_lone_surname_the_model_left_untagged_or_read_as_a_body_is_the_known_p
     # a surname inside a body's name stays the body's
     ex = extract("Brown University said its fees would rise.")
     assert [a.kind for a in ex.actors] == ["organization"]
+
+
+def test_common_nouns_in_capitals_and_everyday_bodies_are_actors(extract):
+    # sentences written for the test
+    cases = {"The NGO has denounced the detentions.": ("NGO", "organization", "NGO"),
+             "Two NGOs criticised the new law.": ("NGOs", "group", "NGO"),
+             "The regulator fined the airline on Monday.": ("regulator", "organization", "GOV"),
+             "Employees protested outside the plant.": ("Employees", "group", "LAB")}
+    for text, (name, kind, sector) in cases.items():
+        ex = extract(text)
+        assert [(a.name, a.kind, a.sector) for a in ex.actors if a.name == name] == [(name, kind, sector)], text
+    ex = extract("The UN condemned the attack.")   # an acronym in capitals is still the body it names
+    assert [a.name for a in ex.actors] == ["United Nations"]

@@ -1017,7 +1017,9 @@ class ActorResolver:
             # is tagged as a name but names no one; it is a title-only person, and a lone capitalised role
             # noun ("The Coalition", "the Government") the body of that role (checked on the agent below)
             office = root.pos_ == "PROPN" and root.is_title and doc[root.left_edge.i].lower_ == "the"
-            if (root.pos_ != "NOUN" and not office) or w.covered(root.i):
+            # a common noun written in capitals is tagged as a name ("The NGO", "two NGOs")
+            capitals = root.pos_ == "PROPN" and len(root) > 1 and root.text.rstrip("s").isupper()
+            if (root.pos_ != "NOUN" and not office and not capitals) or w.covered(root.i):
                 continue
             start = root.left_edge.i
             for k in range(root.i - 1, start - 1, -1):  # never across a spaced dash, comma or line break
