@@ -194,13 +194,6 @@ def test_refusal_negates_the_deed(nlp):
         ),
         ("Will Japan provide aid to the Philippines?", "AID", "Japan", "Philippines", "question"),
         ("What is Egypt going to give Sudan in return?", "AID", "Egypt", "Sudan", "question"),
-        (
-            "Chile demanded that Peru withdraw its troops from Bolivia.",
-            "RETREAT",
-            "Peru",
-            "Bolivia",
-            "hypothetical",
-        ),
     ],
 )
 def test_modality(nlp, text, type_, source, target, modality):
@@ -219,6 +212,8 @@ def test_modality(nlp, text, type_, source, target, modality):
         ("Nigeria will withdraw its peacekeepers from Chad unless the fighting stops.", "THREATEN", "Nigeria",
          "Chad", "SANCTION"),
         ("Hungary will not accept refugees from Greece.", "REJECT", "Hungary", "Greece", "AGREE"),
+        # a demanded act is the demand's content, as a promised one is a promise's: one event, not two
+        ("Chile demanded that Peru withdraw its troops from Bolivia.", "REQUEST", "Chile", "Peru", "RETREAT"),
     ],
 )
 def test_announced_acts_are_coded_as_plover_codes_them(nlp, text, type_, source, target, act):
@@ -228,6 +223,7 @@ def test_announced_acts_are_coded_as_plover_codes_them(nlp, text, type_, source,
     assert has(events, type_, source, target), events  # positive, actual
     assert (type_, act) in promised(nlp, text), promised(nlp, text)
     assert not has(events, act, source, target, modality="planned"), events
+    assert [e[0] for e in events].count(act) == 0, events  # nor as a hypothetical event beside it
 
 
 def test_threat_to_act_is_one_threat(nlp):
@@ -396,3 +392,10 @@ def test_place_of_a_when_clause_locates_the_act(nlp):
     doc = nlp("Two Chechen gunmen killed nine people when they opened fire in Grozny on Friday.")
     kills = [e for e in doc._.ng_events if e.trigger.text == "killed"]
     assert kills and kills[0].location_country == "RUS"
+
+
+def test_a_named_person_met_is_the_target_not_the_place_of_the_meeting(nlp):
+    # written for the test: the place's country is an actor too, but the meeting is with the person
+    events = coded(nlp, "Rebel commanders met Jonas Halvorsen at a hotel in the Norwegian capital on Friday.")
+    consult = [(src, tgt) for t, src, tgt, _, _ in events if t == "CONSULT"]
+    assert consult and all(tgt == {"Jonas Halvorsen"} for _, tgt in consult), events

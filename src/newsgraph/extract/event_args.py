@@ -131,6 +131,12 @@ class ArgumentFinder:
         actor = self.table.get(actor_id)
         return actor is not None and bool(actor.country or actor.code or actor.organization)
 
+    def says_who(self, actor_id: str) -> bool:
+        """Informative, or a named person: "met Alice Wells at a hotel in the Qatari capital" is a meeting
+        with her, not with Qatar; a bare description ("senior officers", article-local) says less."""
+        actor = self.table.get(actor_id)
+        return self.informative(actor_id) or (actor is not None and actor.kind == "person" and not actor.local)
+
     def direct(self, tok: Token) -> list[str]:
         """Actors the phrase headed by ``tok`` (and its conjuncts) names itself."""
         out: list[str] = []
@@ -455,10 +461,11 @@ class ArgumentFinder:
         # an actor with a known country or code, named or owning the phrase ("Palestinian detainees"),
         # beats a bare description ("senior officers"); objects first, then prepositions in their order
         for c in cands + pobjs:
-            for how in (self.direct, self.owners):
-                ids = [a for a in how(c) if a not in exclude]
-                if ids and any(self.informative(a) for a in ids):
-                    return ids, [c.i]
+            # owners() is the phrase's own actors when it names any, else what it belongs to; it also
+            # gives a named person the body of its title ("U.N. mediator X")
+            ids = [a for a in self.owners(c) if a not in exclude]
+            if ids and any(self.says_who(a) for a in ids):
+                return ids, [c.i]
         for how in (self.direct, self.owners):
             for c in cands + pobjs:
                 ids = [a for a in how(c) if a not in exclude]

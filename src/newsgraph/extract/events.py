@@ -1029,10 +1029,30 @@ class EventCoder:
                 return True
         return False
 
+    def _announced_act(self, outer: _Found, inner: _Found) -> bool:
+        """One clause, one event: the act a demand, promise, threat or refusal is about ("demanded that Peru
+        release the fishermen": REQUEST, promised CONCEDE) is its content, not a second event, when the
+        text leaves it unrealised (not actual)."""
+        if outer.entry.type not in ("AGREE", "THREATEN", "REQUEST", "REJECT") or inner.modality == "actual":
+            return False
+        heads = {outer.trigger.i} | ({outer.args.light_verb.i} if outer.args.light_verb is not None else set())
+        if not (inner.trigger.dep_ in ("xcomp", "ccomp") and inner.trigger.head.i in heads):
+            return False
+        return inner.entry.type in (outer.promised, self._promised(outer))
+
     def _dedup(self, found: list[_Found]) -> list[_Found]:
         """The same event stated twice is one event: same type, actors, polarity, modality and claimant, and
         either the same trigger word or the same sentence. A headline restating a body event in looser words
         (same actors, same QuadClass) becomes further evidence of it."""
+        absorbed: set[int] = set()
+        for inner in found:
+            outer = next((o for o in found if o is not inner and id(o) not in absorbed
+                          and self._announced_act(o, inner)), None)
+            if outer is not None:
+                absorbed.add(id(inner))
+                outer.also.append((inner.trigger.idx, inner.trigger.idx + len(inner.trigger.text),
+                                   *inner.evidence))
+        found = [f for f in found if id(f) not in absorbed]
         kept: list[_Found] = []
         # sentence bounds read once per event (Token.sent walks the document each time)
         sents = {id(f): (f.trigger.sent.start, f.trigger.sent.end) for f in found}
