@@ -243,7 +243,8 @@ def test_span_scores_count_overlap_exact_and_type_one_to_one():
     from newsgraph.eval.re3d_spans import score_spans
 
     text = "Defense Secretary Ash Carter said the Coalition struck Mosul and Raqqah."
-    gold = [(*_at(text, "Defense Secretary Ash Carter"), "Person"), (*_at(text, "the Coalition"), "Organisation"),
+    gold = [(*_at(text, "Defense Secretary Ash Carter"), "Person"),
+            (*_at(text, "the Coalition"), "Organisation"),
             (*_at(text, "Mosul"), "Location"), (*_at(text, "Raqqah"), "Location")]
     pred = [(*_at(text, "Ash Carter"), "Person"),            # overlap, not exact
             (*_at(text, "the Coalition"), "Organisation"),   # exact
@@ -276,5 +277,5 @@ def test_predicted_spans_type_states_by_their_words_and_mark_a_place_once():
                     article=ArticleMeta(id="d", text_sha256="0" * 64), actors=[syria, france],
                     places=[place, paris])
     spans = predicted_spans(ex, lambda s: s in ("Syria", "France"), is_pronoun)
-    assert [(text[a:b], k) for a, b, k in spans] == [("French", "Nationality"), ("northern Syria", "Location"),
-                                                     ("Paris", "Location")]
+    assert [(text[a:b], k) for a, b, k in spans] == [
+        ("French", "Nationality"), ("northern Syria", "Location"), ("Paris", "Location")]

@@ -135,7 +135,8 @@ class ArgumentFinder:
         """Informative, or a named person: "met Alice Wells at a hotel in the Qatari capital" is a meeting
         with her, not with Qatar; a bare description ("senior officers", article-local) says less."""
         actor = self.table.get(actor_id)
-        return self.informative(actor_id) or (actor is not None and actor.kind == "person" and not actor.local)
+        named_person = actor is not None and actor.kind == "person" and not actor.local
+        return self.informative(actor_id) or named_person
 
     def direct(self, tok: Token) -> list[str]:
         """Actors the phrase headed by ``tok`` (and its conjuncts) names itself."""

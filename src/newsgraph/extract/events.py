@@ -1035,7 +1035,8 @@ class EventCoder:
         text leaves it unrealised (not actual)."""
         if outer.entry.type not in ("AGREE", "THREATEN", "REQUEST", "REJECT") or inner.modality == "actual":
             return False
-        heads = {outer.trigger.i} | ({outer.args.light_verb.i} if outer.args.light_verb is not None else set())
+        light = outer.args.light_verb
+        heads = {outer.trigger.i} | ({light.i} if light is not None else set())
         if not (inner.trigger.dep_ in ("xcomp", "ccomp") and inner.trigger.head.i in heads):
             return False
         return inner.entry.type in (outer.promised, self._promised(outer))
