@@ -220,3 +220,14 @@ def test_common_nouns_in_capitals_and_everyday_bodies_are_actors(extract):
         assert got == [(name, kind, sector)], text
     ex = extract("The UN condemned the attack.")   # an acronym in capitals is still the body it names
     assert [a.name for a in ex.actors] == ["United Nations"]
+
+
+def test_people_named_by_who_they_are_are_actors_and_an_age_is_not_their_name(extract):
+    # written for the test
+    ex = extract("Gunmen killed a 72-year-old man and two girls near the market.")
+    people = {a.name: [m.text for m in a.mentions] for a in ex.actors}
+    assert people.get("man") == ["a 72-year-old man"]
+    assert "girls" in people
+    [ev] = [e for e in ex.events if e.type == "ASSAULT"]
+    names = {a.id: a.name for a in ex.actors}
+    assert "man" in {names[t] for t in ev.target}

@@ -18,7 +18,8 @@ _EDGE_WORDS = frozenset({"and", "or", "but", "nor", "&"})
 # "Defense Secretary Ash Carter", "our partners"): the name or head plus the words before it that
 # modify it. Resolution works on the head; only the evidence span grows.
 _EXTENT_HOWS = frozenset({"name", "alias", "surname", "metonym", "title", "description"})
-_EXTENT_DEPS = frozenset({"det", "poss", "amod", "compound", "nmod", "nummod", "flat", "quantmod"})
+_EXTENT_DEPS = frozenset({"det", "poss", "amod", "compound", "nmod", "nummod", "flat", "quantmod",
+                          "npadvmod"})
 _EXTENT_DETERMINERS = frozenset({"the", "a", "an"})
 _EXTENT_POSSESSIVES = frozenset({"our", "their", "its", "his", "her", "my", "your"})
 
@@ -161,8 +162,14 @@ class ActorTable:
         sent_start = doc[m.token_start].sent.start
         while start > sent_start:
             t = doc[start - 1]
-            if t.i in self._by_token or t.dep_ not in _EXTENT_DEPS or not start <= t.head.i < m.token_end:
+            # a hyphen inside a word ("35-year-old") belongs to the phrase as its word does
+            joined = t.text == "-" and not t.whitespace_ and t.i > 0 and not doc[t.i - 1].whitespace_
+            if t.i in self._by_token or not (joined or (t.dep_ in _EXTENT_DEPS
+                                                        and start <= t.head.i < m.token_end)):
                 break
+            if joined:
+                start -= 1
+                continue
             low = t.lower_
             if t.dep_ == "det" and low not in _EXTENT_DETERMINERS:
                 break
@@ -171,6 +178,8 @@ class ActorTable:
             if t.is_punct or low in _EDGE_WORDS:
                 break
             start -= 1
+        while start < m.token_start and doc[start].is_punct:  # never a hyphen or mark at the edge
+            start += 1
         return start
 
     def to_contract(self, doc: Doc, text: str) -> list[Actor]:

@@ -73,6 +73,7 @@ _NAME_TITLES = frozenset({"king", "queen", "prince", "princess", "president", "p
 _NOT_IN_OFFICE = frozenset({"former", "ex", "shadow", "then", "late", "outgoing", "would-be", "aspiring"})
 
 
+_AGE_WORDS = frozenset({"year", "years", "month", "months", "week", "weeks", "day", "days", "old"})
 # where a lone surname stands when it names someone ("Trump and Putin agreed", "met Putin")
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "poss", "dative", "agent"})
 
@@ -1037,6 +1038,9 @@ class ActorResolver:
             number = max((t.i for t in doc[first:root.i] if t.like_num or t.pos_ == "NUM"), default=None)
             if number is not None:
                 first = number + 1  # "up to 4,000 troops": the quantity is not part of the name
+                # nor an age: "a 35-year-old inmate" is an inmate
+                while first < root.i and (doc[first].lower_ in _AGE_WORDS or doc[first].text == "-"):
+                    first += 1
             words = doc[first:root.i + 1].text
             agent = self._agent(words)
             if (agent is None or agent.pattern == root.lower_) and first == root.i \
