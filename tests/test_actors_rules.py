@@ -231,3 +231,13 @@ def test_people_named_by_who_they_are_are_actors_and_an_age_is_not_their_name(ex
     [ev] = [e for e in ex.events if e.type == "ASSAULT"]
     names = {a.id: a.name for a in ex.actors}
     assert "man" in {names[t] for t in ev.target}
+
+
+def test_a_word_ending_a_longer_name_is_no_description(extract):
+    # written for the test: "the People" and "the Nations" end the names of buildings
+    ex = extract("The two ministers signed a trade pact in the Great Hall of the People on Monday.")
+    assert not any(a.name == "People" for a in ex.actors), [a.name for a in ex.actors]
+    ex = extract("Delegates met at the Palace of the Nations in Geneva.")
+    assert not any(a.name == "Nations" for a in ex.actors), [a.name for a in ex.actors]
+    ex = extract("The Coalition struck the bridge.")   # a lone capitalised body is still the body
+    assert [a.name for a in ex.actors] == ["Coalition"]

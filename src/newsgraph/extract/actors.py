@@ -886,6 +886,14 @@ class ActorResolver:
                     w.consumed.update(i for i in range(*left) if w.table.mention_at(i) is None)
 
     @staticmethod
+    def _inside_longer_name(root) -> bool:
+        """The word ends a name the model marked that starts before the word's own phrase."""
+        i = root.i
+        while i > 0 and root.doc[i].ent_iob_ == "I":
+            i -= 1
+        return i < root.left_edge.i
+
+    @staticmethod
     def _surname_alone(tok) -> bool:
         """A lone surname that names a person: tagged a person, or a proper noun the small model left
         untagged or tagged as a one-word organisation ("Trump and Putin agreed", sentence-first names it
@@ -1022,6 +1030,8 @@ class ActorResolver:
             capitals = root.pos_ == "PROPN" and len(root) > 1 and root.text.rstrip("s").isupper()
             if (root.pos_ != "NOUN" and not office and not capitals) or w.covered(root.i):
                 continue
+            if root.is_title and root.ent_iob_ == "I" and self._inside_longer_name(root):
+                continue  # "the Great Hall of the People", "the Palace of the Nations": a name's word
             start = root.left_edge.i
             for k in range(root.i - 1, start - 1, -1):  # never across a spaced dash, comma or line break
                 if doc[k].is_space or (doc[k].is_punct and (doc[k].whitespace_ or doc[k - 1].whitespace_)) \
