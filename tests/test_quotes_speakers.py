@@ -168,3 +168,29 @@ def test_every_speaker_span_that_covers_an_actor_mention_is_linked(extract):
                  "the chief executive of Globex told staff that no jobs would go.")
     for q in ex.quotes:
         assert q.speaker is not None, q
+
+
+# --- quotations introduced or signed outside a reporting verb (sentences written for these tests) ---------
+def test_a_quotation_signed_with_a_dash_is_said_by_the_name_after_it(extract):
+    for text, who in ((\
+            "\u201cThe plan will not survive the winter.\u201d\n\n\u2013 Ruth Calloway, Leeds.", "Ruth Calloway"),
+            ("\"We are not going anywhere.\"\n\n-Tomas Brandt, tweeting after the vote.", "Tomas Brandt")):
+        [q] = [q for q in extract(text).quotes if q.kind == "direct"]
+        assert q.speaker_text == who, (text, q)
+        assert q.cue is None  # a dash is no reporting word
+    # a dash that starts a sentence of the article signs nothing
+    ex = extract("\u201cWe will win,\u201d the mayor said.\n\n\u2013 The count ended at midnight.")
+    assert [q.speaker_text for q in ex.quotes] == ["mayor"]
+
+
+def test_a_reporting_sentence_right_before_a_quotation_introduces_it(extract):
+    ex = extract("Ana Ruiz said in a statement on Friday. \u201cThere are no ballots to recount.\u201d")
+    [q] = ex.quotes
+    assert (q.kind, q.speaker_text, q.cue) == ("direct", "Ana Ruiz", "said")
+
+
+def test_a_colon_after_a_clause_with_a_subject_introduces_the_quotation(extract):
+    ex = extract("The senator paid her rival a back-handed compliment: \u201cYou never have to guess where "
+                 "he stands.\u201d")
+    [q] = ex.quotes
+    assert q.speaker_text == "senator" and q.cue == "paid"

@@ -146,6 +146,7 @@ class QuoteBuilder:
         # frames whose cue sits inside a quotation are the quoted speaker's own words: not attributions
         frames = [f for f in frames if f.cue_head not in quoted]
         by_cue = {f.cue_head: f for f in frames}
+        self.by_cue_now = by_cue
         used: set[int] = set()
         extra: dict[int, list[tuple[int, int]]] = {}  # frame cue -> quotations continuing its content
         statements: list[Statement] = []
@@ -179,6 +180,8 @@ class QuoteBuilder:
                     frame, how = self._pre_cue(q, by_cue, toks), "pre"
                 if frame is None:
                     frame, how = self._content_frame(toks, frames), "content"
+                if frame is None:
+                    frame, how = self._dash_signature(q), "signature"
                 words = {i for i in toks if not self.doc[i].is_punct}
                 if frame is not None and how != "post" and frame.content and words <= frame.content_tokens() \
                         and len(frame.content_tokens() - quoted) >= 0.5 * len(frame.content_tokens()):
@@ -396,7 +399,7 @@ class QuoteBuilder:
         sent_start = self.doc[k].sent.start
         if self.doc[prev].sent.start != sent_start:
             if not colon:
-                return None  # the quotation opens its own sentence
+                return self._cue_sentence_before(prev, open_mark)
             sent_start = self.doc[prev].sent.start
         for i in range(prev, sent_start - 1, -1):
             if not colon and self.para[self.doc[i].idx] != self.para[open_mark]:
@@ -420,7 +423,56 @@ class QuoteBuilder:
                         return Frame(cue=(i, i + 1), cue_head=i, kind="inferred", speaker=subj,
                                      confidence=0.7)
                     break
+        if colon and self.doc[prev].sent.start == sent_start:
+            # "… gave his rival a back-handed compliment: “…”": the verb of the clause the colon ends
+            t = self.doc[prev].head
+            for _ in range(3):  # the colon may hang on the verb's object ("… a compliment:")
+                if t.pos_ == "VERB" or t.head.i == t.i or t.head.i > prev:
+                    break
+                t = t.head
+            subj = speaker_token(subject_of(t)) if t.pos_ == "VERB" and t.i < prev else None
+            if subj is not None and subj.i < t.i and t.i not in self._quoted:
+                return Frame(cue=(t.i, t.i + 1), cue_head=t.i, kind="inferred", speaker=subj,
+                             confidence=0.65)
         return None
+
+    def _cue_sentence_before(self, prev: int, open_mark: int) -> Frame | None:
+        """"Ms Lopez said in a statement. “There are no ballots to recount.”": a reporting verb with no
+        content of its own, ending the sentence right before the quotation in its paragraph, introduces it."""
+        if self.doc[prev].text not in (".", ":") or self.para[self.doc[prev].idx] != self.para[open_mark]:
+            return None
+        sent = self.doc[prev].sent
+        cues = [f for i in range(sent.start, prev) if (f := self.by_cue_now.get(i)) is not None]
+        cues = [f for f in cues if f.kind == "verb" and not f.content and f.speaker is not None]
+        return cues[-1] if cues else None
+
+    def _dash_signature(self, q: QuoteSpan) -> Frame | None:
+        """A quotation signed with a dash after it ("“…”\n\n– Sanders." / "-Michelle Marks, Ohio"): the
+        name after the dash is the speaker."""
+        close = q.marks[-1][1]  # the closing mark's offset
+        if close < 0:
+            return None
+        j, n = close + 1, len(self.text)
+        while j < n and self.text[j] in " \t\r\n." and self.text.count("\n", close, j) <= 2:
+            j += 1
+        if j >= n or self.text[j] not in "-–—":
+            return None
+        dash = self._tok_at(j)
+        k = dash if len(self.doc[dash].text.lstrip("-–—")) else dash + 1  # "-Michelle" is one token
+        while k < len(self.doc) and (self.doc[k].is_space or self.doc[k].text in "-–—"):
+            k += 1
+
+        def name_word(t: Token) -> bool:
+            capitalised = t.text.lstrip("-–—")[:1].isupper()
+            return t.pos_ in ("PROPN", "NOUN") and capitalised and t.i not in self._quoted
+
+        if k >= len(self.doc) or not name_word(self.doc[k]):
+            return None
+        end = k
+        while end + 1 < len(self.doc) and name_word(self.doc[end + 1]):
+            end += 1
+        return Frame(cue=(dash, dash + 1), cue_head=dash, kind="signature", speaker=self.doc[end],
+                     confidence=0.7)
 
     def _content_frame(self, toks: set[int], frames: list[Frame]) -> Frame | None:
         for f in frames:
@@ -510,7 +562,12 @@ class QuoteBuilder:
             a = tok.left_edge.i if tok.pos_ != "PRON" else tok.i
             a = min(a, tok.i)
             st.speaker_span = self._chars((a, tok.i + 1))
-        st.speaker_text = self.text[st.speaker_span[0]:st.speaker_span[1]]
+        # a name is never its leading dash or mark ("-Michelle Marks" signing a quotation)
+        a, b = st.speaker_span
+        while a < b - 1 and (self.text[a] in "-–—'\"“‘" or self.text[a].isspace()):
+            a += 1
+        st.speaker_span = (a, b)
+        st.speaker_text = self.text[a:b]
 
     def _named_actor(self, tok: Token) -> str | None:
         """An actor of the table named by the speaker's proper name though the resolver left this mention
@@ -571,7 +628,7 @@ class QuoteBuilder:
             f = st.frame
             pieces = [self.text[a:b] for a, b in st.parts]
             cue = cue_span = addressee = sentence = None
-            if f is not None:
+            if f is not None and f.kind != "signature":
                 a, b = self._chars(f.cue)
                 cue, cue_span = self.text[a:b], Span(start=a, end=b)
                 if f.addressee is not None:

@@ -29,7 +29,7 @@ _EDGE_SKIP = frozenset({"that", "whether", "if"})
 class Frame:
     cue: Range
     cue_head: int
-    kind: str  # verb | noun | according | inferred
+    kind: str  # verb | noun | according | inferred | signature (a dash after a quotation)
     speaker: Token | None
     content: list[Range] = field(default_factory=list)
     addressee: Token | None = None
