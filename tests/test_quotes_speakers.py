@@ -172,9 +172,9 @@ def test_every_speaker_span_that_covers_an_actor_mention_is_linked(extract):
 
 # --- quotations introduced or signed outside a reporting verb (sentences written for these tests) ---------
 def test_a_quotation_signed_with_a_dash_is_said_by_the_name_after_it(extract):
-    for text, who in ((\
-            "\u201cThe plan will not survive the winter.\u201d\n\n\u2013 Ruth Calloway, Leeds.", "Ruth Calloway"),
-            ("\"We are not going anywhere.\"\n\n-Tomas Brandt, tweeting after the vote.", "Tomas Brandt")):
+    signed = (("\u201cThe plan will not survive the winter.\u201d\n\n\u2013 Ruth Calloway, Leeds.", "Ruth Calloway"),
+              ("\"We are not going anywhere.\"\n\n-Tomas Brandt, tweeting after the vote.", "Tomas Brandt"))
+    for text, who in signed:
         [q] = [q for q in extract(text).quotes if q.kind == "direct"]
         assert q.speaker_text == who, (text, q)
         assert q.cue is None  # a dash is no reporting word
