@@ -172,7 +172,7 @@ def test_every_speaker_span_that_covers_an_actor_mention_is_linked(extract):
 
 # --- quotations introduced or signed outside a reporting verb (sentences written for these tests) ---------
 def test_a_quotation_signed_with_a_dash_is_said_by_the_name_after_it(extract):
-    signed = (("\u201cThe plan will not survive the winter.\u201d\n\n\u2013 Ruth Calloway, Leeds.", "Ruth Calloway"),
+    signed = (("\u201cThe plan will not survive.\u201d\n\n\u2013 Ruth Calloway, Leeds.", "Ruth Calloway"),
               ("\"We are not going anywhere.\"\n\n-Tomas Brandt, tweeting after the vote.", "Tomas Brandt"))
     for text, who in signed:
         [q] = [q for q in extract(text).quotes if q.kind == "direct"]
