@@ -477,8 +477,9 @@ def train_events(cfg: EventTrainingConfig) -> TrainingResult:
         "data": {
             "corpus_train_articles": len(train_docs),
             "rows": len(rows),
-            "rows_by_source": dict(Counter(r.info["source"] for r in rows)),
-            "labels": dict(Counter(r.label for r in rows).most_common()),
+            # sorted, so that the card reads the same whatever order the sources were read in
+            "rows_by_source": dict(sorted(Counter(r.info["source"] for r in rows).items())),
+            "labels": dict(sorted(Counter(r.label for r in rows).items(), key=lambda kv: (-kv[1], kv[0]))),
         },
         "seed": cfg.seed,
         "trained": dt.date.today().isoformat(),
