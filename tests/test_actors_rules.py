@@ -241,3 +241,14 @@ def test_a_word_ending_a_longer_name_is_no_description(extract):
     assert not any(a.name == "Nations" for a in ex.actors), [a.name for a in ex.actors]
     ex = extract("The Coalition struck the bridge.")   # a lone capitalised body is still the body
     assert [a.name for a in ex.actors] == ["Coalition"]
+
+
+def test_states_coordinated_before_one_head_name_one_group_each(extract):
+    # written for the test; issue 13: two names joined by "and" are two actors
+    ex = extract("Peruvian and Chilean soldiers criticised the new border rules on Monday.")
+    groups = {a.name: a.country for a in ex.actors if a.kind == "group"}
+    assert groups == {"Peruvian soldiers": "PER", "Chilean soldiers": "CHL"}, groups
+    assert not any(" and " in a.name for a in ex.actors)
+    names = {a.id: a.name for a in ex.actors}
+    [ev] = [e for e in ex.events if e.type == "ACCUSE"]
+    assert {names[s] for s in ev.source} == {"Peruvian soldiers", "Chilean soldiers"}

@@ -125,7 +125,9 @@ def test_passive_retreat_is_done_by_its_subject(nlp):
 def test_coordinated_nationality_adjectives_and_joint_exercises(nlp):
     events = coded(nlp, "French and Egyptian warships held joint naval exercises in the Mediterranean.")
     coop = [e for e in events if e[0] == "COOPERATE"]
-    assert coop and {"France", "Egypt"} <= set(coop[0][1]) and {"France", "Egypt"} <= set(coop[0][2]), events
+    # one group per state ("French warships", "Egyptian warships"), each of its state, on both sides
+    both = {"French warships", "Egyptian warships"}
+    assert coop and both <= set(coop[0][1]) and both <= set(coop[0][2]), events
 
 
 def test_permission_targets_whom_it_is_for(nlp):
@@ -373,7 +375,7 @@ def test_renewed_demand_targets_whom_it_is_made_of(nlp):
 def test_measured_nominal_event_takes_the_light_verb(nlp):
     events = coded(nlp, "Indian and Japanese warships began five days of naval exercises off Chennai.")
     coop = [e for e in events if e[0] == "COOPERATE"]
-    assert coop and {"India", "Japan"} <= set(coop[0][1]), events
+    assert coop and {"Indian warships", "Japanese warships"} <= set(coop[0][1]), events
 
 
 def test_curfew_with_no_place_falls_on_the_imposers_own_state(nlp):

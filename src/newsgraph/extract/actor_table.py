@@ -31,7 +31,7 @@ class ResolvedMention:
     start: int  # characters
     end: int
     actor_id: str
-    how: str  # name | alias | adjective | metonym | surname | pronoun | title | description
+    how: str  # name | alias | adjective | metonym | surname | pronoun | title | description | shared
 
 
 class ActorTable:

@@ -885,6 +885,41 @@ class ActorResolver:
                 if left:
                     w.consumed.update(i for i in range(*left) if w.table.mention_at(i) is None)
 
+    def _coordinated_groups(self, w: _Work, start: int, root, agent) -> None:
+        """States coordinated before one head ("US and South Korean troops") name one group each: "US
+        troops" and "South Korean troops". The last takes the head's words as its mention, the others their
+        modifier ("shared": the event coder reads them with the head)."""
+        doc = w.doc
+        spans: list[tuple[int, int, str]] = []  # modifier tokens and the state's iso3
+        i = start
+        while i < root.i:
+            m = w.table.mention_at(i)
+            actor = w.table.get(m.actor_id) if m is not None else None
+            if actor is not None and actor.kind == "state" and actor.code:
+                spans.append((m.token_start, m.token_end, actor.code))
+                i = m.token_end
+                continue
+            adj = w.adjectives.get(i)
+            if adj is not None and (adj[1].country or adj[1].code):
+                spans.append((i, adj[0], adj[1].country or adj[1].code))
+                i = adj[0]
+                continue
+            i += 1
+        if len(spans) < 2 or spans[-1][1] > root.i:
+            return
+        head_words = doc[spans[-1][1]:root.i + 1].text
+        kind = "group" if root.tag_ in ("NNS", "NNPS") or agent.kind == "group" else agent.kind
+        for n, (a, b, iso) in enumerate(spans):
+            name = f"{doc[a:b].text} {head_words}"
+            actor = Actor(id="", name=name, kind=kind, code=iso, country=iso, sector=agent.sector,
+                          cameo=f"{iso}{agent.sector or ''}")
+            actor_id = w.table.add(actor, f"shared-head:{name.lower()}|{iso}")
+            last = n == len(spans) - 1
+            if last:
+                w.table.add_mention(doc, actor_id, a, root.i + 1, "description")
+            else:
+                w.table.add_mention(doc, actor_id, a, b, "shared")
+
     @staticmethod
     def _inside_longer_name(root) -> bool:
         """The word ends a name the model marked that starts before the word's own phrase."""
@@ -1066,8 +1101,13 @@ class ActorResolver:
             if agent.determined and chunk.start == root.i:
                 continue  # "allies might object": no one in particular
             states = {adj[1].id for k, adj in w.adjectives.items() if chunk.start <= k <= root.i}
+            states |= {m.actor_id for k in range(chunk.start, root.i)
+                       if (m := w.table.mention_at(k)) is not None
+                       and (a := w.table.get(m.actor_id)) is not None and a.kind == "state"}
             if len(states) > 1:
-                continue  # "French and Egyptian warships": two actors, left to the adjectives
+                # "French and Egyptian warships", "US and South Korean troops": one group per state
+                self._coordinated_groups(w, chunk.start, root, agent)
+                continue
             aff = _Affiliation()
             mention_start = first
             i = chunk.start
