@@ -252,11 +252,11 @@ def test_span_scores_count_overlap_exact_and_type_one_to_one():
             (*_at(text, "Mosul"), "Person")]                 # right place, wrong type
     s = score_spans(text, gold, pred)
     o, x, u = s.overall["overlap"], s.overall["exact"], s.overall["untyped_overlap"]
-    assert (o.predicted, o.gold, o.matched_gold) == (4, 4, 2)
-    assert x.matched_gold == 1
-    assert u.matched_gold == 3            # Mosul is found when the type is not asked
+    assert (o.predicted, o.gold, o.gold_matched) == (4, 4, 2)
+    assert x.gold_matched == 1
+    assert u.gold_matched == 3            # Mosul is found when the type is not asked
     assert s.by_type["Location"]["overlap"].recall == 0.0
-    assert s.by_type["Person"]["exact"].matched_gold == 0
+    assert s.by_type["Person"]["exact"].gold_matched == 0
     assert "Location: Raqqah" in s.missed and "Organisation: Coalition" in s.extra
     assert s.boundary == ["Person: Defense Secretary Ash Carter | Ash Carter"]
     assert round(o.f1, 3) == 0.5

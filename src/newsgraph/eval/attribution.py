@@ -31,7 +31,15 @@ from pathlib import Path
 import typer
 
 from newsgraph.contract import Quote
-from newsgraph.eval.report import ConfigOption, ModelOption, ReportFormat, ReportFormatOption, eval_settings
+from newsgraph.eval.report import (
+    ConfigOption,
+    MatchCounts,
+    ModelOption,
+    ReportFormat,
+    ReportFormatOption,
+    eval_settings,
+    one_to_one,
+)
 
 Spans = tuple[tuple[int, int], ...]
 
@@ -85,37 +93,8 @@ class Counts:
 KINDS = ("direct", "partial", "indirect")
 
 
-@dataclass
-class KindCounts:
-    """Precision counts predicted quotes of the kind, recall gold attributions of the kind."""
-
-    predicted: int = 0
-    predicted_matched: int = 0
-    gold: int = 0
-    gold_matched: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.predicted_matched / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.gold_matched / self.gold if self.gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def add(self, other: KindCounts) -> None:
-        self.predicted += other.predicted
-        self.predicted_matched += other.predicted_matched
-        self.gold += other.gold
-        self.gold_matched += other.gold_matched
-
-    def as_dict(self) -> dict[str, float | int]:
-        return {"predicted": self.predicted, "gold": self.gold, "precision": round(self.precision, 4),
-                "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
+# precision counts predicted quotes of the kind, recall gold attributions of the kind
+KindCounts = MatchCounts
 
 
 @dataclass
@@ -233,19 +212,6 @@ def quote_spans(q: Quote) -> Spans:
     return tuple((p.start, p.end) for p in q.parts) if q.parts else ((q.start, q.end),)
 
 
-def _assign(pairs: list[tuple[float, int, int]]) -> set[tuple[int, int]]:
-    """One-to-one matching, best overlap first."""
-    used_p: set[int] = set()
-    used_g: set[int] = set()
-    out: set[tuple[int, int]] = set()
-    for _, p, g in sorted(pairs, key=lambda x: (-x[0], x[1], x[2])):
-        if p not in used_p and g not in used_g:
-            used_p.add(p)
-            used_g.add(g)
-            out.add((p, g))
-    return out
-
-
 def quoted_characters(text: str) -> set[int]:
     from newsgraph.extract.quote_marks import find_quotes
 
@@ -275,8 +241,8 @@ def score_document(doc_id: str, text: str, quotes: Sequence[Quote],
             speaker = ((q.speaker_span.start, q.speaker_span.end),) if q.speaker_span else ()
             if (g.source and speaker and overlap(speaker, g.source) > 0) or (not g.source and not speaker):
                 attributed_pairs.append((ratio, pi, gi))
-    content = _assign(content_pairs)
-    attributed = _assign(attributed_pairs)
+    content = one_to_one(content_pairs)
+    attributed = one_to_one(attributed_pairs)
     matched_g = {g for _, g in attributed}
     matched_p = {p for p, _ in attributed}
     kinds = {k: KindCounts() for k in KINDS}

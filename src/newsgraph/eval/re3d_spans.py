@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from newsgraph.contract import Extraction
+from newsgraph.eval.report import MatchCounts, one_to_one
 
 SPAN_TYPES: tuple[str, ...] = ("Person", "Organisation", "Nationality", "Location")
 _KIND_TYPES = {"person": "Person", "organization": "Organisation", "group": "Organisation",
@@ -29,39 +30,6 @@ _KIND_TYPES = {"person": "Person", "organization": "Organisation", "group": "Org
 
 Span2 = tuple[int, int]
 TypedSpan = tuple[int, int, str]
-
-
-@dataclass
-class SpanTally:
-    """Counts for one measure; predicted and gold are the same for every measure of a document."""
-
-    predicted: int = 0
-    gold: int = 0
-    matched_predicted: int = 0
-    matched_gold: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.matched_predicted / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.matched_gold / self.gold if self.gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def add(self, other: SpanTally) -> None:
-        self.predicted += other.predicted
-        self.gold += other.gold
-        self.matched_predicted += other.matched_predicted
-        self.matched_gold += other.matched_gold
-
-    def as_dict(self) -> dict[str, float | int]:
-        return {"precision": round(self.precision, 4), "recall": round(self.recall, 4),
-                "f1": round(self.f1, 4), "predicted": self.predicted, "gold": self.gold}
 
 
 MEASURES: tuple[str, ...] = ("overlap", "exact", "untyped_overlap", "untyped_exact")
@@ -72,9 +40,9 @@ class SpanScore:
     """Per measure the overall tally and one per gold type (a type's precision counts the predictions
     of that type)."""
 
-    overall: dict[str, SpanTally] = field(default_factory=lambda: {m: SpanTally() for m in MEASURES})
-    by_type: dict[str, dict[str, SpanTally]] = field(
-        default_factory=lambda: {t: {m: SpanTally() for m in MEASURES} for t in SPAN_TYPES})
+    overall: dict[str, MatchCounts] = field(default_factory=lambda: {m: MatchCounts() for m in MEASURES})
+    by_type: dict[str, dict[str, MatchCounts]] = field(
+        default_factory=lambda: {t: {m: MatchCounts() for m in MEASURES} for t in SPAN_TYPES})
     # "Type text" of gold spans missed, and of predictions with no gold, on the typed overlap measure
     missed: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
@@ -125,28 +93,17 @@ def _overlap(a: TypedSpan, b: TypedSpan) -> int:
 
 
 def _match(pred: Sequence[TypedSpan], gold: Sequence[TypedSpan], typed: bool,
-           exact: bool) -> list[tuple[int, int]]:
+           exact: bool) -> set[tuple[int, int]]:
     """One-to-one pairs (pred index, gold index), best overlap ratio first."""
     pairs = []
     for i, p in enumerate(pred):
         for j, g in enumerate(gold):
-            if typed and p[2] != g[2]:
-                continue
-            if exact and (p[0], p[1]) != (g[0], g[1]):
+            if (typed and p[2] != g[2]) or (exact and p[:2] != g[:2]):
                 continue
             ov = _overlap(p, g)
             if ov:
-                pairs.append((-ov / max(p[1] - p[0], g[1] - g[0]), i, j))
-    pairs.sort()
-    used_p: set[int] = set()
-    used_g: set[int] = set()
-    out = []
-    for _, i, j in pairs:
-        if i not in used_p and j not in used_g:
-            used_p.add(i)
-            used_g.add(j)
-            out.append((i, j))
-    return out
+                pairs.append((ov / max(p[1] - p[0], g[1] - g[0]), i, j))
+    return one_to_one(pairs)
 
 
 def score_spans(text: str, gold: Iterable[TypedSpan], pred: Iterable[TypedSpan]) -> SpanScore:
@@ -158,21 +115,21 @@ def score_spans(text: str, gold: Iterable[TypedSpan], pred: Iterable[TypedSpan])
         pairs = _match(pred, gold, typed, exact)
         tally = score.overall[measure]
         tally.predicted, tally.gold = len(pred), len(gold)
-        tally.matched_predicted = tally.matched_gold = len(pairs)
+        tally.predicted_matched = tally.gold_matched = len(pairs)
         for ty in SPAN_TYPES:
             t = score.by_type[ty][measure]
             t.predicted = sum(p[2] == ty for p in pred)
             t.gold = sum(g[2] == ty for g in gold)
             # typed: a pair has one type; untyped: credit the prediction's and the gold's own types
-            t.matched_predicted = sum(pred[i][2] == ty for i, _ in pairs)
-            t.matched_gold = sum(gold[j][2] == ty for _, j in pairs)
+            t.predicted_matched = sum(pred[i][2] == ty for i, _ in pairs)
+            t.gold_matched = sum(gold[j][2] == ty for _, j in pairs)
         if measure == "overlap":
             hit_p, hit_g = {i for i, _ in pairs}, {j for _, j in pairs}
             score.missed = [f"{g[2]}: {text[g[0]:g[1]]}" for j, g in enumerate(gold) if j not in hit_g]
             score.extra = [f"{p[2]}: {text[p[0]:p[1]]}" for i, p in enumerate(pred) if i not in hit_p]
             score.boundary = [f"{gold[j][2]}: {text[gold[j][0]:gold[j][1]]} | {text[pred[i][0]:pred[i][1]]}"
-                              for i, j in pairs if pred[i][:2] != gold[j][:2]]
+                              for i, j in sorted(pairs) if pred[i][:2] != gold[j][:2]]
     return score
 
 
-__all__ = ["SPAN_TYPES", "MEASURES", "SpanTally", "SpanScore", "predicted_spans", "score_spans"]
+__all__ = ["SPAN_TYPES", "MEASURES", "SpanScore", "predicted_spans", "score_spans"]
