@@ -132,13 +132,16 @@ class ActorTable:
                     return found
         return None
 
-    def actors_of(self, token: Token) -> list[str]:
-        """Actors for a head and the heads coordinated with it ("China and North Korea")."""
+    def sharing_head(self, token: Token) -> list[str]:
+        """The actors a head shares with its coordinated state modifiers: "US and South Korean troops" is
+        US troops (mention "US", how ``shared``) as well as South Korean troops (the head's own)."""
         out: list[str] = []
-        for t in [token, *token.conjuncts]:
-            a = self.actor_of(t)
-            if a and a not in out:
-                out.append(a)
+        for c in token.lefts:
+            if c.dep_ in ("amod", "nmod", "compound"):
+                for x in (c, *c.conjuncts):
+                    m = self._by_token.get(x.i)
+                    if m is not None and m.how == "shared" and m.actor_id not in out:
+                        out.append(m.actor_id)
         return out
 
     def actors_in(self, start_token: int, end_token: int) -> list[str]:
@@ -159,8 +162,8 @@ class ActorTable:
         if m.how not in _EXTENT_HOWS:
             return m.token_start
         start = m.token_start
-        sent_start = doc[m.token_start].sent.start
-        while start > sent_start:
+        # never across a sentence start (is_sent_start, not Token.sent, which walks the document)
+        while start > 0 and not doc[start].is_sent_start:
             t = doc[start - 1]
             # a hyphen inside a word ("35-year-old") belongs to the phrase as its word does
             joined = t.text == "-" and not t.whitespace_ and t.i > 0 and not doc[t.i - 1].whitespace_

@@ -79,7 +79,6 @@ _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "poss"
 
 
 @dataclass
-
 class _Affiliation:
     country: str | None = None
     organization: str | None = None  # actor id
@@ -885,27 +884,33 @@ class ActorResolver:
                 if left:
                     w.consumed.update(i for i in range(*left) if w.table.mention_at(i) is None)
 
-    def _coordinated_groups(self, w: _Work, start: int, root, agent) -> None:
-        """States coordinated before one head ("US and South Korean troops") name one group each: "US
-        troops" and "South Korean troops". The last takes the head's words as its mention, the others their
-        modifier ("shared": the event coder reads them with the head)."""
-        doc = w.doc
-        spans: list[tuple[int, int, str]] = []  # modifier tokens and the state's iso3
+    @staticmethod
+    def _state_modifiers(w: _Work, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The states named before a head, in order: (first token, end token, ISO3) of each state
+        mention or state adjective between ``start`` and the head at ``end``."""
+        out: list[tuple[int, int, str]] = []
         i = start
-        while i < root.i:
+        while i < end:
             m = w.table.mention_at(i)
             actor = w.table.get(m.actor_id) if m is not None else None
             if actor is not None and actor.kind == "state" and actor.code:
-                spans.append((m.token_start, m.token_end, actor.code))
+                out.append((m.token_start, m.token_end, actor.code))
                 i = m.token_end
                 continue
             adj = w.adjectives.get(i)
             if adj is not None and (adj[1].country or adj[1].code):
-                spans.append((i, adj[0], adj[1].country or adj[1].code))
+                out.append((i, adj[0], adj[1].country or adj[1].code))
                 i = adj[0]
                 continue
             i += 1
-        if len(spans) < 2 or spans[-1][1] > root.i:
+        return out
+
+    def _coordinated_groups(self, w: _Work, spans: list[tuple[int, int, str]], root, agent) -> None:
+        """States coordinated before one head ("US and South Korean troops") name one group each: "US
+        troops" and "South Korean troops". The last takes the head's words as its mention, the others their
+        modifier ("shared": read with the head, ``ActorTable.sharing_head``)."""
+        doc = w.doc
+        if spans[-1][1] > root.i:
             return
         head_words = doc[spans[-1][1]:root.i + 1].text
         kind = "group" if root.tag_ in ("NNS", "NNPS") or agent.kind == "group" else agent.kind
@@ -1100,13 +1105,10 @@ class ActorResolver:
                 continue
             if agent.determined and chunk.start == root.i:
                 continue  # "allies might object": no one in particular
-            states = {adj[1].id for k, adj in w.adjectives.items() if chunk.start <= k <= root.i}
-            states |= {m.actor_id for k in range(chunk.start, root.i)
-                       if (m := w.table.mention_at(k)) is not None
-                       and (a := w.table.get(m.actor_id)) is not None and a.kind == "state"}
-            if len(states) > 1:
+            modifiers = self._state_modifiers(w, chunk.start, root.i)
+            if len({iso for _, _, iso in modifiers}) > 1:
                 # "French and Egyptian warships", "US and South Korean troops": one group per state
-                self._coordinated_groups(w, chunk.start, root, agent)
+                self._coordinated_groups(w, modifiers, root, agent)
                 continue
             aff = _Affiliation()
             mention_start = first

@@ -148,13 +148,7 @@ class ArgumentFinder:
             if a:
                 self._locate(a, t)
                 _add(out, [a])
-            # "US and South Korean troops": the group the first modifier names shares the head
-            for c in t.children:
-                if c.i < t.i and c.dep_ in ("amod", "nmod", "compound"):
-                    for x in (c, *c.conjuncts):
-                        m = self.table.mention_at(x.i)
-                        if m is not None and m.how == "shared":
-                            _add(out, [m.actor_id])
+            _add(out, self.table.sharing_head(t))  # "US and South Korean troops": both groups
         return out
 
     def _locate(self, actor_id: str, t: Token) -> None:

@@ -146,7 +146,6 @@ class QuoteBuilder:
         # frames whose cue sits inside a quotation are the quoted speaker's own words: not attributions
         frames = [f for f in frames if f.cue_head not in quoted]
         by_cue = {f.cue_head: f for f in frames}
-        self.by_cue_now = by_cue
         used: set[int] = set()
         extra: dict[int, list[tuple[int, int]]] = {}  # frame cue -> quotations continuing its content
         statements: list[Statement] = []
@@ -399,7 +398,7 @@ class QuoteBuilder:
         sent_start = self.doc[k].sent.start
         if self.doc[prev].sent.start != sent_start:
             if not colon:
-                return self._cue_sentence_before(prev, open_mark)
+                return self._cue_sentence_before(prev, open_mark, by_cue)
             sent_start = self.doc[prev].sent.start
         for i in range(prev, sent_start - 1, -1):
             if not colon and self.para[self.doc[i].idx] != self.para[open_mark]:
@@ -436,13 +435,13 @@ class QuoteBuilder:
                              confidence=0.65)
         return None
 
-    def _cue_sentence_before(self, prev: int, open_mark: int) -> Frame | None:
+    def _cue_sentence_before(self, prev: int, open_mark: int, by_cue: dict[int, Frame]) -> Frame | None:
         """"Ms Lopez said in a statement. “There are no ballots to recount.”": a reporting verb with no
         content of its own, ending the sentence right before the quotation in its paragraph, introduces it."""
         if self.doc[prev].text not in (".", ":") or self.para[self.doc[prev].idx] != self.para[open_mark]:
             return None
         sent = self.doc[prev].sent
-        cues = [f for i in range(sent.start, prev) if (f := self.by_cue_now.get(i)) is not None]
+        cues = [f for i in range(sent.start, prev) if (f := by_cue.get(i)) is not None]
         cues = [f for f in cues if f.kind == "verb" and not f.content and f.speaker is not None]
         return cues[-1] if cues else None
 
@@ -452,8 +451,9 @@ class QuoteBuilder:
         close = q.marks[-1][1]  # the closing mark's offset
         if close < 0:
             return None
-        j, n = close + 1, len(self.text)
-        while j < n and self.text[j] in " \t\r\n." and self.text.count("\n", close, j) <= 2:
+        j, n, breaks = close + 1, len(self.text), 0
+        while j < n and self.text[j] in " \t\r\n." and breaks <= 2:  # at most the next paragraph
+            breaks += self.text[j] == "\n"
             j += 1
         if j >= n or self.text[j] not in "-–—":
             return None
